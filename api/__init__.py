@@ -1,0 +1,1 @@
+"""Interfaces to the archive: the command line, the REST API and the web pages."""

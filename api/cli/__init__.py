@@ -1,0 +1,20 @@
+"""The ``luutru`` command. Each module in this package adds its commands to ``app``."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+from api.cli.app import app
+from archive.errors import LuuTruError
+
+
+def main() -> None:
+    for module in pkgutil.iter_modules(__path__):
+        if module.name != "app":
+            importlib.import_module(f"{__name__}.{module.name}")
+    try:
+        app()
+    except LuuTruError as exc:  # same code and message as the API would give
+        print(f"lỗi [{exc.code}]: {exc.message_vi} ({exc.detail})", file=sys.stderr)
+        sys.exit(exc.exit_code)

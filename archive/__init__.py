@@ -1,0 +1,1 @@
+"""Domain core of LuuTru: catalog, storage, packages, retention, transfer, destruction, audit."""

@@ -1,0 +1,109 @@
+"""One exception hierarchy for the whole archive.
+
+Each kind of failure has a stable English ``code`` (used by the CLI, the API's problem
+details and the audit trail), a Vietnamese message for users, a CLI exit code and an
+HTTP status, so every interface reports the same cause the same way.
+"""
+from __future__ import annotations
+
+
+class LuuTruError(Exception):
+    code = "internal_error"
+    message_vi = "Lỗi hệ thống."
+    exit_code = 3
+    http_status = 500
+
+    def __init__(self, detail: str | None = None, *, message_vi: str | None = None, **context):
+        self.detail = detail or self.__class__.__doc__ or self.code
+        if message_vi:
+            self.message_vi = message_vi
+        self.context = context
+        super().__init__(f"{self.code}: {self.detail}")
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "detail": self.detail, "message_vi": self.message_vi, **self.context}
+
+
+class UnreadableSubmission(LuuTruError):
+    """The submission cannot be read at all (not a folder/ZIP, no manifest, hostile archive)."""
+    code = "unreadable_submission"
+    message_vi = "Không đọc được gói hồ sơ nộp vào."
+    exit_code = 2
+    http_status = 400
+
+
+class InvalidDossier(LuuTruError):
+    """The dossier's metadata breaks Appendix VI rules; ``report`` lists every problem."""
+    code = "invalid_dossier"
+    message_vi = "Hồ sơ không hợp lệ theo Phụ lục VI Nghị định 30/2020/NĐ-CP."
+    exit_code = 1
+    http_status = 422
+
+    def __init__(self, report, **kw):
+        self.report = report
+        super().__init__(f"{len(report.errors)} error(s)", **kw)
+
+
+class MissingDependency(LuuTruError):
+    """An external program the archive needs is not installed."""
+    code = "missing_dependency"
+    message_vi = "Thiếu phần mềm cần thiết trên máy chủ."
+    exit_code = 4
+
+
+class ToolFailed(LuuTruError):
+    """An external program (Ghostscript, LibreOffice, Tesseract, veraPDF) failed."""
+    code = "tool_failed"
+    message_vi = "Công cụ xử lý tài liệu bị lỗi."
+    exit_code = 3
+
+
+class EncryptedPdf(LuuTruError):
+    code = "encrypted_pdf"
+    message_vi = "Tệp PDF bị mã hóa, không thể lưu trữ."
+    exit_code = 1
+    http_status = 422
+
+
+class BrokenFile(LuuTruError):
+    code = "broken_file"
+    message_vi = "Tệp bị hỏng, không đọc được."
+    exit_code = 1
+    http_status = 422
+
+
+class StorageError(LuuTruError):
+    code = "storage_error"
+    message_vi = "Lỗi kho lưu trữ."
+
+
+class ObjectExists(StorageError):
+    """Archived objects are write-once; a second write to the same key is refused."""
+    code = "object_exists"
+    message_vi = "Đối tượng đã tồn tại trong kho, không được ghi đè."
+    http_status = 409
+
+
+class ObjectMissing(StorageError):
+    code = "object_missing"
+    message_vi = "Không tìm thấy đối tượng trong kho."
+    http_status = 404
+
+
+class ChecksumMismatch(StorageError):
+    code = "checksum_mismatch"
+    message_vi = "Mã kiểm tra (SHA-256) không khớp: dữ liệu đã bị thay đổi."
+
+
+class NotFound(LuuTruError):
+    code = "not_found"
+    message_vi = "Không tìm thấy."
+    exit_code = 1
+    http_status = 404
+
+
+class Forbidden(LuuTruError):
+    code = "forbidden"
+    message_vi = "Bạn không có quyền truy cập."
+    exit_code = 1
+    http_status = 403

@@ -1,0 +1,50 @@
+"""All configuration, read once from ``LUUTRU_*`` environment variables.
+
+Every default is an embedded one that needs no server: SQLite catalog, filesystem object
+store, embedded search index, pipeline steps run in-process.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LUUTRU_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("var"), description="Where embedded backends keep their data.")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite in data_dir.")
+    storage_url: str | None = Field(None, description="file:///path or s3://key:secret@host:port/bucket")
+    replica_storage_url: str | None = Field(None, description="Second store used to repair fixity failures.")
+    search_backend: str = Field("embedded", description="embedded | elasticsearch")
+    elasticsearch_url: str | None = None
+    broker_url: str | None = Field(None, description="Celery broker; unset runs steps in-process.")
+    verapdf_path: str | None = Field(None, description="veraPDF executable; unset uses the fallback checker.")
+    pdfa_level: str = Field("2b", description="PDF/A conformance level of preservation copies.")
+    organ_id: str = Field("000.00.00.H41", description="OrganId of the agency this instance archives for.")
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    # Submission limits: a ZIP or folder beyond these is refused before anything is written.
+    max_submission_bytes: int = 20 * 1024**3
+    max_zip_entries: int = 10_000
+    max_zip_ratio: int = 200
+    max_manifest_bytes: int = 20 * 1024**2
+
+    fixity_daily_budget_bytes: int = 500 * 1024**3
+    smtp_url: str | None = None
+
+    @property
+    def catalog_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'catalog.db').resolve()}"
+
+    @property
+    def store_url(self) -> str:
+        return self.storage_url or f"file://{(self.data_dir / 'store').resolve()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

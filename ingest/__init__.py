@@ -1,0 +1,1 @@
+"""The ingest pipeline: submission → validated dossier → package → storage → index."""

@@ -1,0 +1,1 @@
+"""Search index backends (embedded and Elasticsearch) behind one interface, with access control."""
