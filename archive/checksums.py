@@ -1,0 +1,35 @@
+"""SHA-256 of files and streams, read in large chunks so memory stays flat and hashlib
+(which releases the GIL on big buffers) runs at OpenSSL speed."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import BinaryIO, Iterable
+
+CHUNK = 4 * 1024 * 1024
+
+
+def sha256_stream(stream: BinaryIO, chunk: int = CHUNK) -> tuple[str, int]:
+    """Return (hex digest, byte count) of everything left in ``stream``."""
+    h = hashlib.sha256()
+    size = 0
+    buf = bytearray(chunk)
+    view = memoryview(buf)
+    while n := stream.readinto(buf):
+        h.update(view[:n])
+        size += n
+    return h.hexdigest(), size
+
+
+def sha256_chunks(chunks: Iterable[bytes]) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    for c in chunks:
+        h.update(c)
+        size += len(c)
+    return h.hexdigest(), size
+
+
+def sha256_file(path: str | Path) -> tuple[str, int]:
+    with open(path, "rb", buffering=0) as f:
+        return sha256_stream(f)
