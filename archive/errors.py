@@ -58,6 +58,12 @@ class ToolFailed(LuuTruError):
     exit_code = 3
 
 
+class ToolTimedOut(ToolFailed):
+    """An external program ran longer than the configured limit and was stopped."""
+    code = "tool_timed_out"
+    message_vi = "Công cụ xử lý tài liệu chạy quá thời gian cho phép và đã bị dừng."
+
+
 class EncryptedPdf(LuuTruError):
     code = "encrypted_pdf"
     message_vi = "Tệp PDF bị mã hóa, không thể lưu trữ."

@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     broker_url: str | None = Field(None, description="Celery broker; unset runs steps in-process.")
     verapdf_path: str | None = Field(None, description="veraPDF executable; unset uses the fallback checker.")
     pdfa_level: str = Field("2b", description="PDF/A conformance level of preservation copies.")
+    # Preservation actions (ingest/tools): every external program runs under this limit.
+    tool_timeout_seconds: int = Field(600, description="Kill an external tool (Ghostscript, LibreOffice, OCR) after this.")
+    ocr_languages: str = Field("vie", description="Tesseract languages for OCR of scans, e.g. 'vie' or 'vie+eng'.")
+    trust_roots_dir: Path | None = Field(None, description="Folder of PEM/DER root certificates trusted for PDF signatures.")
     organ_id: str = Field("000.00.00.H41", description="OrganId of the agency this instance archives for.")
     timezone: str = "Asia/Ho_Chi_Minh"
 
