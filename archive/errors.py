@@ -113,3 +113,46 @@ class Forbidden(LuuTruError):
     message_vi = "Bạn không có quyền truy cập."
     exit_code = 1
     http_status = 403
+
+
+class SearchUnavailable(LuuTruError):
+    """The search index cannot be opened or reached (backend misconfigured or down)."""
+    code = "search_unavailable"
+    message_vi = "Không truy cập được chỉ mục tìm kiếm."
+    exit_code = 3
+    http_status = 503
+
+
+class InvalidSearchQuery(LuuTruError):
+    """A search request is malformed (bad filter value, date range, page)."""
+    code = "invalid_search_query"
+    message_vi = "Yêu cầu tìm kiếm không hợp lệ."
+    exit_code = 2
+    http_status = 400
+
+
+class ObjectLocked(StorageError):
+    """The object is under S3 Object Lock retention; the store refused to delete it."""
+    code = "object_locked"
+    message_vi = "Đối tượng đang được khóa lưu giữ (Object Lock), không được xóa trước hạn."
+    http_status = 409
+
+
+class StoreUnreadable(StorageError):
+    """The store answered but could not return the object's bytes (damaged data or server fault)."""
+    code = "store_unreadable"
+    message_vi = "Kho lưu trữ không đọc được dữ liệu của đối tượng."
+
+
+class FixityFailed(StorageError):
+    """A fixity check found objects that are damaged or missing; see the alarms."""
+    code = "fixity_failed"
+    message_vi = "Kiểm tra tính toàn vẹn phát hiện dữ liệu bị hỏng hoặc bị mất."
+    exit_code = 5
+
+
+class AuditChainBroken(LuuTruError):
+    """An audit trail entry was edited, deleted or reordered."""
+    code = "audit_chain_broken"
+    message_vi = "Nhật ký kiểm tra (audit) đã bị sửa, xóa hoặc đảo thứ tự."
+    exit_code = 5

@@ -1,0 +1,60 @@
+"""Who may find what. Every backend applies these rules inside the query, before scoring,
+so totals, facets, snippets and suggestions only ever count what the principal may see.
+
+- A researcher (độc giả) reads open (``Công khai``) records and dossiers granted to them.
+- An agency's staff (archivist, appraisal council, agency head) also read their own
+  agency's restricted records.
+- An auditor (Sở Nội vụ) and an administrator find every record by its metadata; the full
+  text of a record they may not read is neither searched nor shown.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from search.text import key
+
+Role = Literal["researcher", "archivist", "council", "auditor", "agency_head", "admin"]
+ROLES: tuple[str, ...] = ("researcher", "archivist", "council", "auditor", "agency_head", "admin")
+AGENCY_STAFF = frozenset({"archivist", "council", "agency_head"})
+SEES_ALL_METADATA = frozenset({"auditor", "admin"})
+OPEN_RIGHTS = "Công khai"
+OPEN_RIGHTS_KEY = key(OPEN_RIGHTS)
+
+
+@dataclass(frozen=True)
+class Principal:
+    user: str
+    role: Role
+    organ_id: str | None = None
+    granted: frozenset[str] = field(default_factory=frozenset)   # dossier codes
+
+    def __post_init__(self):
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}; expected one of {', '.join(ROLES)}")
+        object.__setattr__(self, "granted", frozenset(self.granted))
+
+    @property
+    def own_agency(self) -> str | None:
+        """The agency whose restricted records this principal reads, if any."""
+        return self.organ_id if self.role in AGENCY_STAFF and self.organ_id else None
+
+    @property
+    def sees_all_metadata(self) -> bool:
+        return self.role in SEES_ALL_METADATA
+
+
+def is_open(rights: str | None) -> bool:
+    return key(rights or "") == OPEN_RIGHTS_KEY
+
+
+def can_read(principal: Principal, *, rights: str | None, organ_id: str, dossier_code: str) -> bool:
+    """Whether the principal may read a record's content (and find it by its content)."""
+    return (is_open(rights) or dossier_code in principal.granted
+            or (principal.own_agency is not None and principal.own_agency == organ_id))
+
+
+def can_find(principal: Principal, *, rights: str | None, organ_id: str, dossier_code: str) -> bool:
+    """Whether the record may appear at all (by metadata at least) for the principal."""
+    return principal.sees_all_metadata or can_read(principal, rights=rights, organ_id=organ_id,
+                                                   dossier_code=dossier_code)

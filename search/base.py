@@ -1,0 +1,99 @@
+"""The one search interface every backend implements, and the choice of backend."""
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+
+from pydantic import BaseModel
+
+from archive.errors import SearchUnavailable
+from archive.settings import Settings
+from search.access import Principal, can_read
+from search.highlight import snippet
+from search.query import SearchQuery, query_words
+from search.records import Record
+
+# facet name → record field; the same names are the CLI's filter options
+FACETS = {"agency": "organ_id", "type": "type_name", "year": "year", "retention": "maintenance",
+          "rights": "rights", "direction": "direction", "kind": "kind"}
+
+
+class Hit(BaseModel):
+    record: Record            # without its full text: the snippet shows what matched
+    score: float | None = None
+    snippet: str = ""         # HTML-escaped, matches in <mark>…</mark>
+    content_visible: bool     # False: found by metadata only (auditor on a restricted record)
+
+
+class FacetCount(BaseModel):
+    value: str
+    count: int
+
+
+class SearchResults(BaseModel):
+    hits: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, list[FacetCount]]
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+class SearchIndex(ABC):
+    """Index and search records; every read is filtered by the principal before scoring."""
+
+    @abstractmethod
+    def index(self, records: Iterable[Record]) -> int:
+        """Add or replace records (by id); visible to searches when this returns."""
+
+    @abstractmethod
+    def delete_dossier(self, dossier_code: str) -> int:
+        """Remove a dossier's records at once (destruction); returns how many were removed."""
+
+    @abstractmethod
+    def search(self, query: SearchQuery, principal: Principal) -> SearchResults: ...
+
+    def suggest(self, prefix: str, principal: Principal, *, limit: int = 8) -> list[str]:
+        """Titles of records the principal may find that start matching ``prefix``."""
+        return []
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove every record."""
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def make_hit(record: Record, principal: Principal, query: SearchQuery, score: float | None) -> Hit:
+    """A hit whose snippet comes only from what the principal may read."""
+    readable = can_read(principal, rights=record.rights, organ_id=record.organ_id,
+                        dossier_code=record.dossier_code)
+    wanted = query_words(query.clauses)
+    text = (readable and snippet(record.text, wanted)) or snippet(record.metadata_text(), wanted)
+    return Hit(record=record.model_copy(update={"text": ""}), score=score, snippet=text,
+               content_visible=readable)
+
+
+def open_index(settings: Settings) -> SearchIndex:
+    """The backend the settings name: embedded (default, under data_dir) or Elasticsearch."""
+    backend = settings.search_backend.strip().lower()
+    if backend == "elasticsearch":
+        if not settings.elasticsearch_url:
+            raise SearchUnavailable("LUUTRU_SEARCH_BACKEND=elasticsearch needs LUUTRU_ELASTICSEARCH_URL")
+        from search.elasticsearch import ElasticsearchIndex
+        return ElasticsearchIndex(settings.elasticsearch_url)
+    if backend == "embedded":
+        from search.embedded import EmbeddedIndex
+        return EmbeddedIndex(settings.data_dir / "search")
+    raise SearchUnavailable(f"unknown search backend {settings.search_backend!r} (embedded | elasticsearch)")
