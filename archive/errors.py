@@ -31,6 +31,11 @@ class UnreadableSubmission(LuuTruError):
     exit_code = 2
     http_status = 400
 
+    @property
+    def reason(self) -> str:
+        """Why: zip_unsafe_entry, zip_bomb, zip_too_many_entries, not_a_submission, submission_too_large."""
+        return self.context.get("reason", self.code)
+
 
 class InvalidDossier(LuuTruError):
     """The dossier's metadata breaks Appendix VI rules; ``report`` lists every problem."""

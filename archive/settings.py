@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     trust_roots_dir: Path | None = Field(None, description="Folder of PEM/DER root certificates trusted for PDF signatures.")
     organ_id: str = Field("000.00.00.H41", description="OrganId of the agency this instance archives for.")
     timezone: str = "Asia/Ho_Chi_Minh"
+    codelists_dir: Path | None = Field(None, description="Folder of code-list CSV files replacing the defaults of the same name.")
 
     # Submission limits: a ZIP or folder beyond these is refused before anything is written.
     max_submission_bytes: int = 20 * 1024**3
@@ -38,6 +39,9 @@ class Settings(BaseSettings):
     max_manifest_bytes: int = 20 * 1024**2
 
     fixity_daily_budget_bytes: int = 500 * 1024**3
+    fixity_interval_days: int = Field(365, description="An object is due for a fixity check this long after its last one.")
+    fixity_workers: int | None = Field(None, description="Parallel fixity hashers; default one per CPU core.")
+    permanent_lock_years: int = Field(100, description="Governance-mode Object Lock horizon for permanent dossiers.")
     smtp_url: str | None = None
 
     @property
