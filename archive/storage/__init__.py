@@ -1,0 +1,24 @@
+"""Object storage for archived packages: ``open_store(url)`` picks the backend."""
+from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit
+
+from archive.errors import StorageError
+from archive.storage.base import ObjectStore, Retention, StoredObject
+
+__all__ = ["ObjectStore", "Retention", "StoredObject", "open_store"]
+
+
+def open_store(url: str | None = None) -> ObjectStore:
+    """``file:///path`` or ``s3://key:secret@host:port/bucket[/prefix]``; default Settings.store_url."""
+    if url is None:
+        from archive.settings import get_settings
+        url = get_settings().store_url
+    scheme = urlsplit(url).scheme
+    if scheme == "file":
+        from archive.storage.filesystem import FilesystemStore
+        return FilesystemStore(unquote(urlsplit(url).path))
+    if scheme in ("s3", "s3s"):
+        from archive.storage.s3 import S3Store
+        return S3Store(url)
+    raise StorageError(f"unsupported storage URL scheme {scheme!r} (use file:// or s3://)")

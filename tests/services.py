@@ -1,0 +1,265 @@
+"""Real servers for the test session: PostgreSQL 15, SeaweedFS (S3 with Object Lock), Redis.
+
+Each server runs from its own temporary folder on free loopback ports and is stopped at
+the end of the session: SIGTERM to its process group, then SIGKILL after a grace period.
+``find_*`` return None only when the program is not installed; the fixtures in
+``tests/conftest.py`` then skip with that reason.
+"""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+GRACE_SECONDS = 10
+S3_ACCESS_KEY = "luutru-test"
+S3_SECRET_KEY = "luutru-test-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(check: Callable[[], bool], timeout: float, what: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}:\n{_tail(log)}")
+        try:
+            if check():
+                return
+        except Exception:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{what} not ready after {timeout}s:\n{_tail(log)}")
+
+
+def _tail(log: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def stop_process(proc: subprocess.Popen | None, grace: float = GRACE_SECONDS) -> None:
+    """SIGTERM the server's process group, SIGKILL it if it is still there after ``grace``."""
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(5)
+    except ProcessLookupError:
+        pass
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+class Server:
+    """A child process in its own session, with a log file in its temp folder."""
+
+    name = "server"
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix=f"luutru-{self.name}-"))
+        self.log = self.dir / "server.log"
+        self.proc: subprocess.Popen | None = None
+
+    def _spawn(self, argv: list[str], **kw) -> None:
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                         start_new_session=True, **kw)
+
+    def stop(self) -> None:
+        stop_process(self.proc)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------
+
+def find_postgres_bin() -> Path | None:
+    on_path = shutil.which("postgres")
+    if on_path:
+        return Path(on_path).parent
+    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"),
+                      key=lambda p: int(Path(p).parent.parent.name), reverse=True)
+    preferred = [p for p in versions if "/15/" in p] or versions
+    return Path(preferred[0]).parent if preferred else None
+
+
+class PostgresServer(Server):
+    """initdb into a temp folder and run ``postgres`` as the ``postgres`` user when we are root
+    (the server refuses to run as root), listening on 127.0.0.1 with its socket in the folder."""
+
+    name = "postgres"
+    user = "luutru"
+
+    def __init__(self, bindir: Path):
+        super().__init__()
+        self.bindir = bindir
+        self.port = free_port()
+        self.data = self.dir / "data"
+        self._as_postgres: list[str] = []
+        if os.geteuid() == 0:
+            self._as_postgres = ["runuser", "-u", "postgres", "--"]
+            shutil.chown(self.dir, "postgres")
+        self._counter = 0
+
+    def start(self) -> "PostgresServer":
+        subprocess.run([*self._as_postgres, str(self.bindir / "initdb"), "-D", str(self.data), "-U", self.user,
+                        "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+                       check=True, capture_output=True)
+        self._spawn([*self._as_postgres, str(self.bindir / "postgres"), "-D", str(self.data), "-p", str(self.port),
+                     "-k", str(self.dir), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
+                     "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"])
+        wait_until(self._ready, 60, "PostgreSQL", self.proc, self.log)
+        return self
+
+    def _ready(self) -> bool:
+        import psycopg
+        with psycopg.connect(self.dsn("postgres"), connect_timeout=2):
+            return True
+
+    def dsn(self, database: str) -> str:
+        return f"postgresql://{self.user}@127.0.0.1:{self.port}/{database}"
+
+    def url(self, database: str) -> str:
+        """SQLAlchemy URL (psycopg 3 driver)."""
+        return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, prefix: str = "test") -> str:
+        """A new empty database; returns its SQLAlchemy URL."""
+        import psycopg
+        self._counter += 1
+        name = f"{prefix}_{os.getpid()}_{self._counter}"
+        with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            # runuser keeps the server in our process group; SIGTERM is postgres' "smart" shutdown,
+            # SIGINT ("fast") does not wait for idle pooled connections.
+            try:
+                os.killpg(self.proc.pid, signal.SIGINT)
+                self.proc.wait(GRACE_SECONDS)
+            except (subprocess.TimeoutExpired, ProcessLookupError):
+                pass
+        super().stop()
+
+
+# -- SeaweedFS ----------------------------------------------------------------------------
+
+def find_weed() -> Path | None:
+    candidates = [Path(sys.prefix) / "bin" / "weed", Path(sys.executable).parent / "weed"]
+    on_path = shutil.which("weed")
+    if on_path:
+        candidates.append(Path(on_path))
+    return next((c for c in candidates if c.is_file() and os.access(c, os.X_OK)), None)
+
+
+class SeaweedServer(Server):
+    """``weed server -s3``: master, volume, filer and S3 gateway in one process, all on loopback.
+
+    Buckets made with Object Lock enforce it (COMPLIANCE and GOVERNANCE). The volume files
+    (``*.dat``) are in ``volume_dir``; tests damage objects there to exercise fixity.
+    """
+
+    name = "seaweedfs"
+
+    def __init__(self, weed: Path):
+        super().__init__()
+        self.weed = weed
+        self.volume_dir = self.dir / "volumes"
+        self.volume_dir.mkdir()
+        self.ports = {k: free_port() for k in ("master", "master.grpc", "volume", "volume.grpc", "filer",
+                                               "filer.grpc", "s3", "s3.grpc", "iam")}
+        self.s3_port = self.ports["s3"]
+
+    def start(self) -> "SeaweedServer":
+        config = self.dir / "s3.json"
+        config.write_text(json.dumps({"identities": [{
+            "name": "luutru", "credentials": [{"accessKey": S3_ACCESS_KEY, "secretKey": S3_SECRET_KEY}],
+            "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}))
+        p = self.ports
+        self._spawn([
+            str(self.weed), "server", f"-dir={self.volume_dir}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+            f"-master.port={p['master']}", f"-master.port.grpc={p['master.grpc']}", "-master.telemetry=false",
+            "-master.volumeSizeLimitMB=64", "-volume.max=200", "-volume.preStopSeconds=0",
+            f"-volume.port={p['volume']}", f"-volume.port.grpc={p['volume.grpc']}",
+            f"-filer.port={p['filer']}", f"-filer.port.grpc={p['filer.grpc']}",
+            f"-filer.localSocket={self.dir / 'filer.sock'}",
+            "-s3", f"-s3.port={p['s3']}", f"-s3.port.grpc={p['s3.grpc']}", f"-s3.config={config}",
+            f"-s3.localSocket={self.dir / 's3.sock'}", "-s3.port.iceberg=0", "-s3.port.lance=0",
+            "-s3.cacheCapacityMB=0", f"-iam.port={p['iam']}",
+        ], cwd=self.dir)
+        wait_until(self._ready, 90, "SeaweedFS", self.proc, self.log)
+        return self
+
+    def _ready(self) -> bool:
+        from minio import Minio
+        client = Minio(f"127.0.0.1:{self.s3_port}", S3_ACCESS_KEY, S3_SECRET_KEY, secure=False)
+        client.list_buckets()
+        # the filer must answer too, not only the gateway
+        return not client.bucket_exists("luutru-readiness-probe")
+
+    def s3_url(self, bucket: str) -> str:
+        return f"s3://{S3_ACCESS_KEY}:{S3_SECRET_KEY}@127.0.0.1:{self.s3_port}/{bucket}"
+
+    def damage(self, probe: bytes) -> int:
+        """Flip one byte of every stored copy of ``probe`` in the volume files; returns how many."""
+        flipped = 0
+        for dat in self.volume_dir.glob("*.dat"):
+            with open(dat, "r+b") as fh:
+                content = fh.read()
+                at = content.find(probe)
+                while at >= 0:
+                    fh.seek(at)
+                    fh.write(bytes([content[at] ^ 0xFF]))
+                    flipped += 1
+                    at = content.find(probe, at + 1)
+        return flipped
+
+
+# -- Redis --------------------------------------------------------------------------------
+
+def find_redis() -> Path | None:
+    found = shutil.which("redis-server") or ("/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server")
+                                             else None)
+    return Path(found) if found else None
+
+
+class RedisServer(Server):
+    name = "redis"
+
+    def __init__(self, binary: Path):
+        super().__init__()
+        self.binary = binary
+        self.port = free_port()
+
+    def start(self) -> "RedisServer":
+        self._spawn([str(self.binary), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                     "--appendonly", "no", "--dir", str(self.dir)])
+        wait_until(lambda: _port_open(self.port), 30, "Redis", self.proc, self.log)
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
