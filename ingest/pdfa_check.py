@@ -64,10 +64,15 @@ class PdfaValidation:
     validator: str
     validator_version: str
     flavour: str
-    compliant: bool
+    compliant: bool  # no failed rule (for the fallback: none among what it can judge)
     failed_rules: list[FailedRule] = field(default_factory=list)
     clauses_checked: tuple[str, ...] | None = None  # None: the validator checks the whole profile
     unchecked: list[str] = field(default_factory=list)  # constructs the fallback could not judge
+
+    @property
+    def complete(self) -> bool:
+        """True if nothing was left unjudged (always True for veraPDF)."""
+        return not self.unchecked
     note: str = ""
 
     def fails_clause(self, clause: str) -> bool:
@@ -77,7 +82,7 @@ class PdfaValidation:
     def as_dict(self) -> dict:
         return {
             "validator": self.validator, "validator_version": self.validator_version, "flavour": self.flavour,
-            "compliant": self.compliant, "clauses_checked": self.clauses_checked, "note": self.note,
+            "compliant": self.compliant, "complete": self.complete, "clauses_checked": self.clauses_checked, "note": self.note,
             "unchecked": self.unchecked,
             "failed_rules": [{**rule.__dict__, "rule_id": rule.rule_id} for rule in self.failed_rules],
         }
@@ -111,8 +116,8 @@ def check(path: Path, level: str | None = None) -> PdfaValidation:
         fail(clause, test, message, where)
     return PdfaValidation(
         validator=VALIDATOR, validator_version=f"pikepdf {pikepdf.__version__}", flavour=flavour,
-        # Approval needs no failure *and* nothing left unjudged: the fallback never guesses.
-        compliant=not rules and not unchecked,
+        # What pikepdf could not judge is listed in ``unchecked`` (see ``complete``), not guessed.
+        compliant=not rules,
         failed_rules=list(rules.values()), clauses_checked=CLAUSES_CHECKED, unchecked=unchecked,
         note=NOT_VERAPDF,
     )

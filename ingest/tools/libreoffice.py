@@ -26,34 +26,42 @@ def version() -> str:
     return _process.version(PROGRAM, "--version")
 
 
-def export_filter(source: Path) -> str:
-    suffix = source.suffix.lower()
+def export_filter(suffix: str) -> str:
+    suffix = suffix.lower()
     for name, suffixes in _FILTERS.items():
         if suffix in suffixes:
             return name
     raise ValueError(f"LibreOffice conversion not configured for {suffix!r} files")
 
 
-def convert_command(source: Path, outdir: Path, profile: Path, level: str | None = None) -> list[str]:
+def convert_command(
+    source: Path, outdir: Path, profile: Path, level: str | None = None, suffix: str | None = None,
+) -> list[str]:
     # SelectPdfVersion 1/2/3 = PDF/A-1b/2b/3b (LibreOffice >= 7.4 reads JSON filter options).
     options = json.dumps({"SelectPdfVersion": {"type": "long", "value": pdfa_part(level)}}, separators=(",", ":"))
     return [
         PROGRAM, "--headless", "--norestore", "--nolockcheck", "--nodefault",
         # A private profile per call: parallel workers sharing one profile lock each other out.
         f"-env:UserInstallation={profile.as_uri()}",
-        "--convert-to", f"pdf:{export_filter(source)}:{options}",
+        "--convert-to", f"pdf:{export_filter(suffix or source.suffix)}:{options}",
         "--outdir", str(outdir),
         str(source),
     ]
 
 
-def to_pdfa(source: Path, output: Path, *, level: str | None = None, timeout: float | None = None) -> Path:
-    """Convert ``source`` to PDF/A at ``output`` (the process group is killed on timeout)."""
+def to_pdfa(
+    source: Path, output: Path, *, level: str | None = None, timeout: float | None = None,
+    suffix: str | None = None,
+) -> Path:
+    """Convert ``source`` to PDF/A at ``output`` (the process group is killed on timeout).
+
+    ``suffix``: the identified format's extension when the file's own name misleads.
+    """
     with tempfile.TemporaryDirectory(prefix="lo-", dir=output.parent) as scratch:
         scratch_dir = Path(scratch)
         outdir = scratch_dir / "out"
         done = _process.run(
-            convert_command(source, outdir, scratch_dir / "profile", level), tool=NAME, timeout=timeout,
+            convert_command(source, outdir, scratch_dir / "profile", level, suffix), tool=NAME, timeout=timeout,
         )
         produced = outdir / f"{source.stem}.pdf"
         if not produced.is_file() or produced.stat().st_size == 0:

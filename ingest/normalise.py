@@ -1,0 +1,159 @@
+"""Preservation action "Normalise to PDF/A" (chuẩn hoá sang PDF/A) for one file.
+
+``normalise(path, workdir)`` identifies the file and picks the action by its format:
+
+- PDF                → Ghostscript PDF/A (an image-only scan → OCR instead, so it is searchable)
+- signed PDF         → signatures validated, original kept as the authentic copy,
+                       Ghostscript rendition added next to it
+- DOC/DOCX/ODT/RTF/XLS/XLSX/ODS → LibreOffice PDF/A
+- JPEG/PNG/TIFF      → OCR (Vietnamese) to searchable PDF/A
+- encrypted PDF      → archive.errors.EncryptedPdf; unreadable PDF → BrokenFile
+- anything else      → kept as the original only; the result says why
+
+The original is never modified. Every result records the tool and version, the output,
+its page count, its text (for the search index) and its PDF/A validation.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+
+from archive.errors import BrokenFile, EncryptedPdf
+from archive.settings import get_settings
+from ingest import pdfa_check, signatures
+from ingest.identify import FormatIdentification, identify
+from ingest.pdfa_check import PdfaValidation
+from ingest.tools import ghostscript, libreoffice, ocr, poppler, verapdf
+
+OFFICE_MIME = {
+    "application/msword": ".doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/rtf": ".rtf",
+    "text/rtf": ".rtf",
+    "application/vnd.ms-excel": ".xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+}
+IMAGE_MIME = {"image/jpeg", "image/png", "image/tiff"}
+# Share of the source's letters the copy may lose before the copy counts as damaged.
+TEXT_LOSS_TOLERANCE = 0.01
+
+
+@dataclass
+class NormalisationResult:
+    source: Path
+    identification: FormatIdentification
+    action: str  # "pdfa" | "pdfa_rendition" (signed original kept) | "kept_original"
+    output: Path | None = None
+    tool: str | None = None
+    tool_version: str | None = None
+    page_count: int | None = None
+    text: str = ""
+    validation: PdfaValidation | None = None
+    signatures: list[signatures.SignatureReport] = field(default_factory=list)
+    original_is_authentic: bool = False  # signed: the original, not the copy, is the record
+    reason: str | None = None  # why the file was kept as it is, or what to look at
+
+    @property
+    def converted(self) -> bool:
+        return self.output is not None
+
+
+def normalise(path: Path, workdir: Path) -> NormalisationResult:
+    path, workdir = Path(path), Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    ident = identify(path)
+    mime = ident.mime_type
+    output = workdir / f"{path.stem}.pdfa.pdf"
+    if mime == "application/pdf":
+        return _pdf(path, output, ident)
+    if mime in OFFICE_MIME:
+        libreoffice.to_pdfa(path, output, suffix=OFFICE_MIME[mime])
+        return _finish(NormalisationResult(path, ident, "pdfa"), output, libreoffice.NAME, libreoffice.version())
+    if mime in IMAGE_MIME:
+        return _ocr(path, output, ident)
+    why = "không xác định được định dạng" if not ident.identified else f"định dạng {ident.format_name} ({ident.puid})"
+    return NormalisationResult(
+        path, ident, "kept_original",
+        reason=f"{why}: không chuyển đổi được sang PDF/A, lưu giữ bản gốc",
+    )
+
+
+def _pdf(path: Path, output: Path, ident: FormatIdentification) -> NormalisationResult:
+    has_text = _inspect_pdf(path)
+    if not has_text:
+        return _ocr(path, output, ident)
+    result = NormalisationResult(path, ident, "pdfa")
+    if signatures.is_signed(path):
+        # Rewriting would break the signature: the original stays the authentic record.
+        result.action, result.original_is_authentic = "pdfa_rendition", True
+        result.signatures = signatures.validate(path)
+    source_text = poppler.text(path)
+    ghostscript.to_pdfa(path, output)
+    text = poppler.text(output)
+    if not text_survives(source_text, text) and ghostscript.has_legacy_interpreter():
+        ghostscript.to_pdfa(path, output, legacy_interpreter=True)
+        text = poppler.text(output)
+    if not text_survives(source_text, text):
+        result.reason = "bản PDF/A mất một phần văn bản của bản gốc; cần kiểm tra"
+    return _finish(result, output, ghostscript.NAME, ghostscript.version(), text)
+
+
+def _ocr(path: Path, output: Path, ident: FormatIdentification) -> NormalisationResult:
+    _, text = ocr.to_searchable_pdfa(path, output)
+    return _finish(NormalisationResult(path, ident, "pdfa"), output, ocr.NAME, ocr.version(), text)
+
+
+def _finish(
+    result: NormalisationResult, output: Path, tool: str, version: str, text: str | None = None,
+) -> NormalisationResult:
+    result.output, result.tool, result.tool_version = output, tool, version
+    with pikepdf.open(output) as pdf:
+        result.page_count = len(pdf.pages)
+    result.text = text if text is not None else poppler.text(output)
+    result.validation = validate_pdfa(output)
+    return result
+
+
+def validate_pdfa(path: Path) -> PdfaValidation:
+    """veraPDF when configured (Settings.verapdf_path), otherwise the fallback checker."""
+    if get_settings().verapdf_path:
+        return verapdf.validate(path)
+    return pdfa_check.check(path)
+
+
+def _inspect_pdf(path: Path) -> bool:
+    """Refuse encrypted or unreadable PDFs; return whether any page carries text."""
+    try:
+        with pikepdf.open(path) as pdf:
+            if pdf.is_encrypted:
+                raise EncryptedPdf(f"{path.name} is encrypted", file=path.name)
+            if len(pdf.pages) == 0:
+                raise BrokenFile(f"{path.name} has no pages", file=path.name)
+            return any(_page_has_text(page) for page in pdf.pages)
+    except pikepdf.PasswordError as exc:
+        raise EncryptedPdf(f"{path.name} is encrypted and needs a password", file=path.name) from exc
+    except pikepdf.PdfError as exc:
+        raise BrokenFile(f"{path.name} is not a readable PDF: {exc}", file=path.name) from exc
+
+
+def _page_has_text(page: pikepdf.Page) -> bool:
+    # Fonts in the page's resources mean it draws text; a scan has only images.
+    resources = page.obj.get("/Resources")
+    return isinstance(resources, pikepdf.Dictionary) and bool(resources.get("/Font"))
+
+
+def _letters(text: str) -> Counter:
+    return Counter(ch for ch in unicodedata.normalize("NFC", text) if ch.isalnum())
+
+
+def text_survives(source: str, copy: str) -> bool:
+    """True if the copy keeps the source's letters, diacritics included (NFC compared)."""
+    wanted = _letters(source)
+    missing = sum((wanted - _letters(copy)).values())
+    return missing <= TEXT_LOSS_TOLERANCE * max(1, sum(wanted.values()))
