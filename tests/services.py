@@ -223,10 +223,11 @@ class SeaweedServer(Server):
     def s3_url(self, bucket: str) -> str:
         return f"s3://{S3_ACCESS_KEY}:{S3_SECRET_KEY}@127.0.0.1:{self.s3_port}/{bucket}"
 
-    def damage(self, probe: bytes) -> int:
-        """Flip one byte of every stored copy of ``probe`` in the volume files; returns how many."""
+    def damage(self, probe: bytes, collection: str) -> int:
+        """Flip one byte of every copy of ``probe`` in the volume files of ``collection`` (an S3
+        bucket is a SeaweedFS collection); returns how many copies were damaged."""
         flipped = 0
-        for dat in self.volume_dir.glob("*.dat"):
+        for dat in self.volume_dir.glob(f"{collection}_*.dat"):
             with open(dat, "r+b") as fh:
                 content = fh.read()
                 at = content.find(probe)

@@ -1,0 +1,89 @@
+"""Stores and catalogs for the archive tests: every storage behaviour runs on the filesystem
+backend and on a real S3 server (SeaweedFS) with Object Lock."""
+from __future__ import annotations
+
+import io
+import os
+import uuid
+from dataclasses import dataclass
+
+import pytest
+
+from archive.catalog import init_catalog, session_scope
+from archive.catalog.packages import add_package_version, upsert_dossier
+from archive.storage import ObjectStore, open_store
+from archive.storage.filesystem import FilesystemStore
+from schemas.models import Document, Dossier, DossierCode
+
+STORES = ["filesystem", pytest.param("s3", marks=pytest.mark.services)]
+
+
+def _new_store(kind: str, request, tmp_path_factory) -> ObjectStore:
+    if kind == "filesystem":
+        return open_store(f"file://{tmp_path_factory.mktemp('store')}")
+    seaweedfs = request.getfixturevalue("seaweedfs")
+    store = open_store(seaweedfs.s3_url(f"t-{uuid.uuid4().hex[:16]}"))
+    store.seaweedfs = seaweedfs  # so damage() can reach the volume files
+    return store
+
+
+@pytest.fixture(params=STORES)
+def store(request, tmp_path_factory) -> ObjectStore:
+    return _new_store(request.param, request, tmp_path_factory)
+
+
+@pytest.fixture
+def replica(request, store, tmp_path_factory) -> ObjectStore:
+    """A second store of the same kind as ``store``."""
+    return _new_store("filesystem" if isinstance(store, FilesystemStore) else "s3", request, tmp_path_factory)
+
+
+def damage(store: ObjectStore, key: str, data: bytes) -> None:
+    """Flip one byte of the stored copy of ``data`` behind the store's back."""
+    if isinstance(store, FilesystemStore):
+        path = store.physical_path(key)
+        os.chmod(path, 0o600)
+        with open(path, "r+b") as fh:
+            fh.seek(len(data) // 2)
+            byte = fh.read(1)
+            fh.seek(len(data) // 2)
+            fh.write(bytes([byte[0] ^ 0x01]))
+        return
+    probe = data[1000:1064]
+    flipped = store.seaweedfs.damage(probe, collection=store.bucket)
+    assert flipped, "the object's bytes were not found in the SeaweedFS volume files"
+
+
+@pytest.fixture
+def catalog(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'catalog.db'}"
+    init_catalog(url)
+    return url
+
+
+def sample_dossier(notation: str = "01.VP", documents: int = 2) -> Dossier:
+    return Dossier(
+        FileCode=DossierCode(OrganId="000.00.00.H41", FileCatalog=2021, FileNotation=notation),
+        Title="Hồ sơ ban hành Quy định trao đổi, lưu trữ, xử lý văn bản điện tử", Maintenance="Vĩnh viễn",
+        Rights="Công khai", Creator="Nguyễn Thị Lan", Language="vie",
+        Documents=[Document(direction="internal", DocOrdinal=i, TypeName="Tờ trình", Subject=f"Văn bản {i}")
+                   for i in range(1, documents + 1)])
+
+
+@dataclass
+class Archived:
+    code: str
+    contents: dict[str, bytes]
+
+
+def archive_dossier(catalog: str, store: ObjectStore, notation: str = "01.VP", sizes=(300_000, 200_000)) -> Archived:
+    """Store random objects for a dossier and record them in the catalog as one package version."""
+    dossier = sample_dossier(notation)
+    prefix = f"packages/{dossier.code}/v1/"
+    contents = {f"{prefix}obj{i}.bin": os.urandom(size) for i, size in enumerate(sizes)}
+    stored = [store.put_file(key, io.BytesIO(data)) for key, data in contents.items()]
+    with session_scope(catalog) as session:
+        record = upsert_dossier(session, dossier, status="archived")
+        add_package_version(session, record, package_id=f"urn:uuid:{uuid.uuid4()}", object_prefix=prefix,
+                            store_url=store.url, objects=stored)
+    return Archived(dossier.code, contents)

@@ -1,0 +1,161 @@
+"""One behavioural suite for every object store backend (filesystem and S3 on SeaweedFS)."""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from archive.errors import ChecksumMismatch, ObjectExists, ObjectLocked, ObjectMissing
+from archive.storage import Retention
+from archive.storage.filesystem import FilesystemStore
+
+
+class DyingStream(io.RawIOBase):
+    """A source whose writer fails after sending some data."""
+
+    def __init__(self, good_chunks: int, chunk: int = 1_000_000):
+        self.left, self.chunk = good_chunks, chunk
+
+    def readable(self):
+        return True
+
+    def read(self, n=-1):
+        if self.left == 0:
+            raise OSError("writer died mid-stream")
+        self.left -= 1
+        return b"x" * self.chunk
+
+
+def visible_keys(store, prefix=""):
+    return sorted(store.list(prefix))
+
+
+def test_stored_object_reads_back_with_the_same_sha256(store, tmp_path):
+    data = os.urandom(6 * 1024 * 1024 + 17)  # more than one upload part
+    source = tmp_path / "doc.pdf"
+    source.write_bytes(data)
+    obj = store.put_file("pkg/rep1/doc.pdf", source, hashlib.sha256(data).hexdigest())
+    assert obj.sha256 == hashlib.sha256(data).hexdigest() and obj.size == len(data)
+    assert store.hash("pkg/rep1/doc.pdf") == (obj.sha256, len(data))
+    assert store.stat("pkg/rep1/doc.pdf").size == len(data)
+    assert visible_keys(store, "pkg/") == ["pkg/rep1/doc.pdf"]
+
+
+def test_write_with_wrong_expected_checksum_is_refused_and_leaves_nothing(store):
+    with pytest.raises(ChecksumMismatch):
+        store.put_file("pkg/METS.xml", io.BytesIO(b"<mets/>"), "0" * 64)
+    assert not store.exists("pkg/METS.xml")
+    assert visible_keys(store) == []
+
+
+def test_writer_failing_mid_stream_leaves_no_partial_object(store):
+    with pytest.raises(OSError, match="mid-stream"):
+        store.put_file("pkg/big.bin", DyingStream(good_chunks=7))
+    assert not store.exists("pkg/big.bin")
+    assert visible_keys(store) == []
+    if isinstance(store, FilesystemStore):
+        assert not any(p.is_file() for p in store.root.rglob("*")), "a temporary file was left behind"
+
+
+WRITER = """
+import sys, time
+from archive.storage import open_store
+class Slow:
+    sent = 0
+    def read(self, n=-1):
+        if self.sent == 40:  # beyond the first 16 MiB upload part
+            open(sys.argv[2], "w").close()  # tell the test we are mid-stream
+            time.sleep(60)
+        self.sent += 1
+        return b"y" * 1_000_000
+open_store(sys.argv[1]).put_file("pkg/killed.bin", Slow())
+"""
+
+
+def test_writer_killed_mid_stream_leaves_no_visible_object(store, tmp_path):
+    url = store.url if isinstance(store, FilesystemStore) else store.seaweedfs.s3_url(store.bucket)
+    flag = tmp_path / "midway"
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, url, str(flag)], cwd=Path(__file__).parents[2])
+    try:
+        deadline = time.monotonic() + 60
+        while not flag.exists():
+            assert proc.poll() is None, "writer exited early"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert not store.exists("pkg/killed.bin")
+    assert visible_keys(store) == []
+
+
+def test_archived_object_is_never_overwritten(store):
+    store.put_file("pkg/METS.xml", io.BytesIO(b"first"))
+    with pytest.raises(ObjectExists):
+        store.put_file("pkg/METS.xml", io.BytesIO(b"second"))
+    with store.open("pkg/METS.xml") as stream:
+        assert stream.read() == b"first"
+
+
+def test_missing_object_is_reported_as_missing(store):
+    with pytest.raises(ObjectMissing):
+        store.stat("pkg/nothing")
+    with pytest.raises(ObjectMissing):
+        store.hash("pkg/nothing")
+    assert not store.exists("pkg/nothing")
+
+
+def test_repair_replaces_only_with_bytes_matching_the_catalog_checksum(store):
+    good = b"good bytes" * 1000
+    store.put_file("pkg/a.bin", io.BytesIO(good))
+    with pytest.raises(ChecksumMismatch):
+        store.repair("pkg/a.bin", io.BytesIO(b"other bytes"), hashlib.sha256(good).hexdigest())
+    store.repair("pkg/a.bin", io.BytesIO(good), hashlib.sha256(good).hexdigest())
+    assert store.hash("pkg/a.bin")[0] == hashlib.sha256(good).hexdigest()
+
+
+def test_deleting_removes_every_version(store):
+    store.put_file("pkg/a.bin", io.BytesIO(b"a"))
+    store.delete("pkg/a.bin")
+    assert not store.exists("pkg/a.bin")
+    assert visible_keys(store) == []
+
+
+# -- Object Lock ----------------------------------------------------------------------------
+
+@pytest.fixture
+def locking_store(store):
+    if not store.supports_object_lock:
+        pytest.skip(f"{type(store).__name__} has no Object Lock: deletion is prevented by the catalog's "
+                    "retention rules only")
+    return store
+
+
+def test_fixed_term_dossier_is_locked_in_compliance_mode_until_it_expires(locking_store):
+    expiry = date(date.today().year + 10, 12, 31)
+    obj = locking_store.put_file("pkg/a.bin", io.BytesIO(b"fixed term"), retention=Retention.for_dossier(expiry))
+    lock = locking_store.retention(obj.key)
+    assert lock.mode == "COMPLIANCE" and lock.until.date() > expiry
+    with pytest.raises(ObjectLocked):
+        locking_store.delete(obj.key)
+    with pytest.raises(ObjectLocked):
+        locking_store.delete(obj.key, bypass_governance=True)  # compliance admits no bypass
+    assert locking_store.exists(obj.key)
+
+
+def test_permanent_dossier_is_locked_in_governance_mode_and_only_a_bypass_removes_it(locking_store):
+    obj = locking_store.put_file("pkg/b.bin", io.BytesIO(b"permanent"), retention=Retention.for_dossier(None))
+    assert locking_store.retention(obj.key).mode == "GOVERNANCE"
+    with pytest.raises(ObjectLocked):
+        locking_store.delete(obj.key)
+    assert locking_store.exists(obj.key)
+    locking_store.delete(obj.key, bypass_governance=True)  # after an acknowledged transfer
+    assert not locking_store.exists(obj.key)
