@@ -46,7 +46,7 @@ def normalise(path: str) -> str:
 class Submission:
     source: Path
     root: Path                              # the folder holding the manifest
-    manifest_path: Path | None
+    manifest_path: Path
     files: list[str]                        # every other file, relative POSIX paths, sorted
     problems: list[Problem] = field(default_factory=list)   # structure and manifest problems
     manifest: Manifest | None = None
@@ -121,7 +121,7 @@ def _check_zip_directory(infos: list[zipfile.ZipInfo], settings: Settings) -> No
         raise _refuse("zip_too_many_entries", f"{len(infos)} entries > {settings.max_zip_entries}",
                       f"Tệp ZIP có {len(infos)} mục, vượt quá giới hạn {settings.max_zip_entries}.")
     for info in infos:
-        is_link = info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16)
+        is_link = stat.S_ISLNK(info.external_attr >> 16)
         if unsafe(info.filename) or is_link:
             kind = "symlink" if is_link else "path outside the submission"
             raise _refuse("zip_unsafe_entry", f"{info.filename!r}: {kind}",
@@ -190,12 +190,13 @@ def _from_folder(source: Path, root: Path, settings: Settings) -> Submission:
             raise _refuse("submission_too_large", f"more than {settings.max_zip_entries} files or "
                           f"{settings.max_submission_bytes} bytes",
                           "Gói hồ sơ vượt quá giới hạn số tệp hoặc dung lượng cho phép.")
-    manifest_path = next((root / n for n in MANIFEST_NAMES if (root / n).is_file()), None)
-    manifest = None
+    # An empty manifest is no manifest: nothing in it can be validated.
+    manifest_path = next((root / n for n in MANIFEST_NAMES if (root / n).is_file() and (root / n).stat().st_size),
+                         None)
     if manifest_path is None:
-        problems.append(problem("manifest_missing", "", None, "a submission holds hoso.xml or hoso.json"))
-    else:
-        manifest = read_manifest(manifest_path, settings.max_manifest_bytes)
-        problems.extend(manifest.problems)
+        raise _refuse("manifest_missing", f"no hoso.xml or hoso.json in {source}",
+                      "Không tìm thấy tệp kê khai hoso.xml hoặc hoso.json trong gói hồ sơ.")
+    manifest = read_manifest(manifest_path, settings.max_manifest_bytes)
+    problems.extend(manifest.problems)
     files = sorted(f for f in files if f not in MANIFEST_NAMES)
     return Submission(source, root, manifest_path, files, problems, manifest)

@@ -16,6 +16,7 @@ from schemas.models import Dossier
 @dataclass(frozen=True)
 class Computed:
     organ_id: str
+    organ_known: bool                       # the submitting agency is known: a given OrganId must agree
     file_catalog: int | None
     doc_total: int
     page_amounts: tuple[int | None, ...]    # per document; None = unknown until conversion
@@ -26,7 +27,8 @@ class Computed:
         return None if None in self.page_amounts else sum(self.page_amounts)
 
 
-def compute(dossier: Dossier, organ_id: str, page_counts: list[int | None] | None = None) -> Computed:
+def compute(dossier: Dossier, organ_id: str, page_counts: list[int | None] | None = None,
+            check_organ: bool = False) -> Computed:
     """``page_counts``: the main file's pages per document, or None when there are no files
     (metadata only): then the given PageAmount values are the best knowledge there is."""
     docs = dossier.Documents
@@ -35,7 +37,7 @@ def compute(dossier: Dossier, organ_id: str, page_counts: list[int | None] | Non
     ordinals = [0] * len(docs)
     for ordinal, i in enumerate(by_date, 1):
         ordinals[i] = ordinal
-    return Computed(organ_id=organ_id,
+    return Computed(organ_id=organ_id, organ_known=check_organ,
                     file_catalog=dossier.EndDate.year if dossier.EndDate else None,
                     doc_total=len(docs), page_amounts=amounts, ordinals=tuple(ordinals))
 

@@ -74,7 +74,10 @@ def problem(code: str, path: str = "", value: Any = None, rule: str = "", *, sev
             suggestion: str | None = None, **details: Any) -> Problem:
     shown = None if value is None else str(value)
     fields = {"path": path or "/", "value": shown, "suggestion": suggestion, "detail": rule, **details}
-    message = MESSAGES_VI[code].format_map({k: ("" if v is None else v) for k, v in fields.items()})
+    template = MESSAGES_VI[code]
+    if suggestion and "{suggestion}" not in template:
+        template += " Đề nghị dùng: «{suggestion}»."
+    message = template.format_map({k: ("" if v is None else v) for k, v in fields.items()})
     return Problem(code, severity, path, shown, rule, message, suggestion)
 
 
@@ -104,6 +107,7 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "valid": self.valid,
                 "dossier_code": self.dossier.code if self.dossier is not None else None,
+                "codes": sorted(self.codes),
                 "errors": [p.to_dict() for p in self.errors],
                 "warnings": [p.to_dict() for p in self.warnings]}
 

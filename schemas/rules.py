@@ -41,7 +41,7 @@ def check_dates(d: Dossier, today: date) -> Iterator[Problem]:
 
 def check_auto_fields(d: Dossier, c: Computed) -> Iterator[Problem]:
     given = d.FileCode
-    if given.OrganId and given.OrganId != c.organ_id:
+    if c.organ_known and given.OrganId and given.OrganId != c.organ_id:
         yield problem("organ_id_mismatch", "FileCode/OrganId", given.OrganId,
                       "OrganId is the submitting agency's identifier", expected=c.organ_id)
     if given.FileCatalog and c.file_catalog and given.FileCatalog != c.file_catalog:

@@ -26,14 +26,16 @@ if TYPE_CHECKING:
 
 
 def validate(target: Submission | Dossier | dict[str, Any], *, settings: Settings | None = None,
-             today: date | None = None, codelists: CodeLists | None = None) -> Report:
+             today: date | None = None, codelists: CodeLists | None = None, organ_id: str | None = None) -> Report:
+    """``organ_id``: the submitting agency's identifier when known (its account); a given OrganId
+    must then agree. Without it, an omitted OrganId is filled from ``Settings.organ_id``."""
     settings = settings or get_settings()
     codelists = codelists or load_codelists(settings)
     today = today or datetime.now(ZoneInfo(settings.timezone)).date()
     if isinstance(target, (Dossier, dict)):
         raw = target.model_dump(mode="json", exclude_none=True) if isinstance(target, Dossier) else target
         dossier, problems = read_dossier(raw, codelists)
-        return _finish(Report("dossier", problems), dossier, None, settings, codelists, today)
+        return _finish(Report("dossier", problems), dossier, None, organ_id, settings, codelists, today)
     report = Report(str(target.source), list(target.problems))
     if target.raw is None:
         return report
@@ -43,13 +45,13 @@ def validate(target: Submission | Dossier | dict[str, Any], *, settings: Setting
     if dossier is not None:
         file_problems, page_counts = check_files(dossier, target)
         report.problems.extend(file_problems)
-    return _finish(report, dossier, page_counts, settings, codelists, today)
+    return _finish(report, dossier, page_counts, organ_id, settings, codelists, today)
 
 
-def _finish(report: Report, dossier: Dossier | None, page_counts: list[int | None] | None, settings: Settings,
-            codelists: CodeLists, today: date) -> Report:
+def _finish(report: Report, dossier: Dossier | None, page_counts: list[int | None] | None, organ_id: str | None,
+            settings: Settings, codelists: CodeLists, today: date) -> Report:
     if dossier is not None:
-        computed = compute(dossier, settings.organ_id, page_counts)
+        computed = compute(dossier, organ_id or settings.organ_id, page_counts, check_organ=organ_id is not None)
         report.problems.extend(rules.check(dossier, computed, codelists, today))
         report.dossier = autofill(dossier, computed)
     return report
