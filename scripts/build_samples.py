@@ -1035,7 +1035,7 @@ class Invalid:
     @property
     def submission(self) -> str:
         """What to hand to the validator, relative to the sample's folder."""
-        return {"folder": ".", "zip": "submission.zip", "file": "submission.pdf"}[self.packaging]
+        return {"folder": "submission", "zip": "submission.zip", "file": "submission.pdf"}[self.packaging]
 
 
 def _billion_laughs(s: Sample) -> None:
@@ -1209,8 +1209,7 @@ def write_invalid(spec: Invalid, base: Path, target: Path, dec: Decision) -> Non
     sample.write()
     target.mkdir(parents=True)
     if spec.packaging == "folder":
-        for item in work.iterdir():
-            shutil.move(str(item), target / item.name)
+        shutil.copytree(work, target / spec.submission)
     elif spec.packaging == "file":
         shutil.copyfile(sample.file(0), target / spec.submission)
     else:
@@ -1258,8 +1257,9 @@ Each `invalid/<name>/` is derived from one valid base dossier (three one-page PD
 letter, an internal report and an outgoing decision, auto fields omitted) by a single mutation.
 `expected.json` gives the validator's expected exit code, the codes that must appear (errors,
 or warnings where the exit code is 0) and `submission`: what to hand to the validator, relative
-to the folder (`.` = the folder itself, which then also holds `expected.json`; the validator's
-test harness ignores that file).
+to the sample's folder: `submission/` (a dossier folder), `submission.zip` or `submission.pdf`.
+Keeping the submission apart from `expected.json` means the test file is never an unlisted file
+of the dossier. Validate them all with `luutru validate samples/invalid/*/submission*`.
 
 | Sample | Mutation | Expected codes | Exit code |
 |---|---|---|---|
