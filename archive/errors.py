@@ -161,3 +161,20 @@ class AuditChainBroken(LuuTruError):
     code = "audit_chain_broken"
     message_vi = "Nhật ký kiểm tra (audit) đã bị sửa, xóa hoặc đảo thứ tự."
     exit_code = 5
+
+
+class InvalidPackageContent(LuuTruError):
+    """What the pipeline handed to the package builder is inconsistent (a file missing, a
+    declared checksum or size the bytes do not have, documents not matching the dossier)."""
+    code = "invalid_package_content"
+    message_vi = "Nội dung gói tin lưu trữ không hợp lệ."
+    exit_code = 1
+    http_status = 422
+
+
+class UnreadablePackage(LuuTruError):
+    """A stored package cannot be read back (METS or metadata missing or malformed)."""
+    code = "unreadable_package"
+    message_vi = "Không đọc được gói tin lưu trữ."
+    exit_code = 1
+    http_status = 422

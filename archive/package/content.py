@@ -1,0 +1,109 @@
+"""What goes into an archival package (gói tin lưu trữ), as plain data.
+
+The pipeline fills a ``PackageContent`` from its steps (identification, normalisation,
+validation, checksums, signature checks); ``build_package`` turns it into the folder that
+package.md describes. Checksums and sizes given here are re-checked against the bytes
+while building, so a package never states a value its files do not have.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from schemas.models import Dossier
+
+PackageType = Literal["AIP", "SIP"]
+Outcome = Literal["success", "failure", "warning"]
+
+
+@dataclass
+class PackageEvent:
+    """One preservation action, recorded as a PREMIS event.
+
+    ``type`` uses the PREMIS event type vocabulary (id.loc.gov/vocabulary/preservation/
+    eventType): "ingestion", "format identification", "migration", "validation",
+    "fixity check", "digital signature validation", "message digest calculation", …
+    ``object_ids`` name package objects (see ``BuiltPackage.object_ids`` and
+    ``original_id``/``copy_id``); events attached to a file link to it automatically.
+    """
+    type: str
+    datetime: datetime
+    outcome: Outcome = "success"
+    tool_name: str | None = None
+    tool_version: str | None = None
+    detail: str | None = None
+    outcome_detail: str | None = None
+    object_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class OriginalFile:
+    """A file as the agency submitted it (kept bit for bit in rep0)."""
+    path: Path
+    name: str                      # path inside the submission, e.g. "files/qd-04-2021.docx"
+    sha256: str
+    size: int
+    mime: str
+    puid: str | None = None        # PRONOM identifier, e.g. "fmt/412"
+    format_name: str | None = None
+    role: Literal["main", "attachment"] = "main"
+    events: list[PackageEvent] = field(default_factory=list)
+
+
+@dataclass
+class PreservationCopy:
+    """The PDF/A rendition of a document's main file (rep1)."""
+    path: Path
+    sha256: str
+    size: int
+    tool_name: str
+    tool_version: str
+    pdfa_valid: bool
+    pdfa_level: str = "2b"
+    validator: str | None = None   # e.g. "veraPDF 1.26" or "luutru fallback checker"
+    validation_detail: str | None = None
+    puid: str = "fmt/476"          # PDF/A-2b; "fmt/95" for 1a/1b, "fmt/354" for PDF/A-1b
+    format_name: str = "Acrobat PDF/A - Portable Document Format"
+    events: list[PackageEvent] = field(default_factory=list)
+
+
+@dataclass
+class DocumentContent:
+    """One document (văn bản) of the dossier: its originals and its preservation copy."""
+    ordinal: int                   # DocOrdinal
+    originals: list[OriginalFile]
+    preservation: PreservationCopy | None = None
+
+
+@dataclass
+class PackageContent:
+    dossier: Dossier
+    organ_id: str                  # OrganId / fonds code of the creating agency
+    agency_name: str
+    documents: list[DocumentContent]
+    package_type: PackageType = "AIP"
+    events: list[PackageEvent] = field(default_factory=list)   # package-level events
+    previous_package_id: str | None = None                     # OBJID of the version this one replaces
+    created: datetime | None = None                             # default: now, Asia/Ho_Chi_Minh
+
+
+@dataclass
+class BuiltPackage:
+    package_id: str                # METS OBJID, "urn:uuid:…"
+    path: Path                     # the package folder
+    package_type: PackageType
+    previous_package_id: str | None
+    files: dict[str, str]          # package-relative path -> sha256, every file written
+    object_ids: dict[str, str]     # PREMIS object identifier -> package-relative path
+
+
+def original_id(ordinal: int, index: int) -> str:
+    """Identifier (METS file ID = PREMIS object identifier) of a document's original."""
+    return f"rep0-doc{ordinal:03d}-file{index:02d}"
+
+
+def copy_id(ordinal: int) -> str:
+    """Identifier of a document's preservation copy."""
+    return f"rep1-doc{ordinal:03d}"
