@@ -15,6 +15,7 @@ from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
 from archive.errors import BrokenFile, EncryptedPdf
+from schemas.manifest import hardened_parser
 
 _IMAGE_SUFFIXES = {".tif", ".tiff", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
 _MAX_STATS_XML = 1024 * 1024
@@ -64,8 +65,7 @@ def _office_pages(path: Path, member: str, tag: str, attribute: str | None) -> i
             info = z.getinfo(member)
             if info.file_size > _MAX_STATS_XML:
                 return None
-            parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-            root = etree.fromstring(z.read(info), parser)
+            root = etree.fromstring(z.read(info), hardened_parser())
     except KeyError:
         return None                     # no statistics stored: counted after conversion
     except (zipfile.BadZipFile, etree.XMLSyntaxError, OSError) as exc:

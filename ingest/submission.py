@@ -14,6 +14,7 @@ import re
 import stat
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -143,6 +144,14 @@ def _zip_bomb(detail: str, settings: Settings) -> UnreadableSubmission:
 
 
 def _extract(archive: Path, dest: Path, settings: Settings) -> None:
+    try:
+        _extract_entries(archive, dest, settings)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        raise _refuse("not_a_submission", f"broken ZIP: {exc}",
+                      f"Tệp ZIP bị hỏng, không giải nén được ({exc}).") from exc
+
+
+def _extract_entries(archive: Path, dest: Path, settings: Settings) -> None:
     with zipfile.ZipFile(archive) as z:
         infos = z.infolist()
         _check_zip_directory(infos, settings)

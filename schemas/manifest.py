@@ -81,10 +81,10 @@ def parse_json(data: bytes) -> Manifest:
 
 @lru_cache(maxsize=1)
 def xml_schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(XSD_PATH), _parser()))
+    return etree.XMLSchema(etree.parse(str(XSD_PATH), hardened_parser()))
 
 
-def _parser() -> etree.XMLParser:
+def hardened_parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                            huge_tree=False, remove_pis=True, remove_comments=True)
 
@@ -97,7 +97,7 @@ def parse_xml(data: bytes) -> Manifest:
         return Manifest("xml", None, [problem("manifest_forbidden_construct", "", construct,
                                               f"{construct} is not accepted")])
     try:
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(data, hardened_parser())
     except etree.XMLSyntaxError as exc:
         return Manifest("xml", None, [problem("manifest_malformed", "", None, f"XML not well formed: {exc}")])
     if root.getroottree().docinfo.doctype or any(
