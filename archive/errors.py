@@ -33,7 +33,8 @@ class UnreadableSubmission(LuuTruError):
 
     @property
     def reason(self) -> str:
-        """Why: zip_unsafe_entry, zip_bomb, zip_too_many_entries, not_a_submission, submission_too_large."""
+        """Why: zip_unsafe_entry, zip_bomb, zip_too_many_entries, not_a_submission, manifest_missing,
+        submission_too_large."""
         return self.context.get("reason", self.code)
 
 
