@@ -27,7 +27,10 @@ def postgres_server(request) -> services.PostgresServer:
 @pytest.fixture
 def postgres_url(postgres_server) -> str:
     """SQLAlchemy URL of a new, empty PostgreSQL database for this test."""
-    return postgres_server.create_database()
+    from archive.catalog.db import dispose_engine
+    url = postgres_server.create_database()
+    yield url
+    dispose_engine(url)  # return its connections: the server's connection limit is shared by the session
 
 
 @pytest.fixture(scope="session")

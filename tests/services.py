@@ -76,6 +76,7 @@ class Server:
     """A child process in its own session, with a log file in its temp folder."""
 
     name = "server"
+    grace = GRACE_SECONDS
 
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix=f"luutru-{self.name}-"))
@@ -88,7 +89,7 @@ class Server:
                                          start_new_session=True, **kw)
 
     def stop(self) -> None:
-        stop_process(self.proc)
+        stop_process(self.proc, self.grace)
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -183,6 +184,7 @@ class SeaweedServer(Server):
     """
 
     name = "seaweedfs"
+    grace = 3  # its servers finish in-flight work on SIGTERM; nothing is in flight at session end
 
     def __init__(self, weed: Path):
         super().__init__()

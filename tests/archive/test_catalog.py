@@ -1,0 +1,95 @@
+"""The catalog schema and its writers behave the same on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from archive.catalog import get_engine, init_catalog, session_scope
+from archive.catalog.models import Agency, Base, DossierRecord, PipelineStep, PreservationEvent
+from archive.catalog.packages import add_package_version, upsert_dossier
+from archive.storage import StoredObject
+from tests.archive.conftest import sample_dossier
+
+
+@pytest.fixture
+def catalog(catalog_url) -> str:  # overrides the SQLite-only fixture: both databases here
+    init_catalog(catalog_url)
+    return catalog_url
+
+
+def test_migrations_build_exactly_the_models_schema_and_rerun_harmlessly(catalog):
+    init_catalog(catalog)
+    with get_engine(catalog).connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def test_dossier_is_catalogued_with_its_documents_and_metadata(catalog):
+    dossier = sample_dossier()
+    with session_scope(catalog) as s:
+        upsert_dossier(s, dossier, status="archived", retention_expiry=None)
+    with session_scope(catalog) as s:
+        record = s.execute(select(DossierRecord)).scalar_one()
+        assert record.code == "000.00.00.H41.2021.01.VP" and record.status == "archived"
+        assert record.retention_expiry is None and record.legal_hold is False
+        assert [d.code for d in record.documents] == ["000.00.00.H41.2021.01.VP.001", "000.00.00.H41.2021.01.VP.002"]
+        assert record.metadata_json["Title"].startswith("Hồ sơ ban hành")
+        assert s.get(Agency, "000.00.00.H41") is not None
+        assert record.created_at.tzinfo is not None
+
+
+def test_new_package_version_links_to_the_previous_one(catalog):
+    with session_scope(catalog) as s:
+        record = upsert_dossier(s, sample_dossier(), status="archived")
+        for n in (1, 2):
+            add_package_version(s, record, package_id=f"urn:uuid:{uuid.uuid4()}", object_prefix=f"p/v{n}/",
+                                store_url="file:///store", objects=[StoredObject(f"p/v{n}/METS.xml", 10, "a" * 64)])
+    with session_scope(catalog) as s:
+        record = s.execute(select(DossierRecord)).scalar_one()
+        v1, v2 = record.versions
+        assert record.current_version == 2 and v2.previous is v1 and v1.previous is None
+        assert [o.key for o in v2.objects] == ["p/v2/METS.xml"]
+
+
+def test_updating_a_dossier_replaces_its_documents_without_duplicates(catalog):
+    with session_scope(catalog) as s:
+        upsert_dossier(s, sample_dossier(documents=3))
+    with session_scope(catalog) as s:
+        upsert_dossier(s, sample_dossier(documents=1), retention_expiry=date(2091, 12, 31))
+    with session_scope(catalog) as s:
+        record = s.execute(select(DossierRecord)).scalar_one()
+        assert [d.ordinal for d in record.documents] == [1]
+        assert record.retention_expiry == date(2091, 12, 31)
+
+
+def test_unknown_dossier_status_is_refused_by_the_database(catalog):
+    with pytest.raises(IntegrityError):
+        with session_scope(catalog) as s:
+            record = upsert_dossier(s, sample_dossier())
+            record.status = "lost"
+
+
+def test_same_dossier_code_cannot_be_catalogued_twice(catalog):
+    with pytest.raises(IntegrityError):
+        with session_scope(catalog) as s:
+            s.add(Agency(organ_id="000.00.00.H41", name="UBND tỉnh Khánh Hòa"))
+            for _ in range(2):
+                s.add(DossierRecord(code="000.00.00.H41.2021.01.VP", organ_id="000.00.00.H41", title="t",
+                                    maintenance="Vĩnh viễn", rights="Công khai", metadata_json={}))
+
+
+def test_pipeline_steps_and_events_keep_aware_timestamps(catalog):
+    when = datetime(2024, 5, 1, 3, 0, tzinfo=timezone.utc)
+    with session_scope(catalog) as s:
+        s.add(PipelineStep(job_id="job-1", step="validate", state="failed", reason="thiếu Title", attempts=1))
+        s.add(PreservationEvent(event_type="ingestion", object_ref="urn:uuid:x", time=when, agent="LuuTru",
+                                outcome="success"))
+    with session_scope(catalog) as s:
+        step = s.execute(select(PipelineStep)).scalar_one()
+        assert (step.state, step.reason, step.updated_at.tzinfo is not None) == ("failed", "thiếu Title", True)
+        assert s.execute(select(PreservationEvent.time)).scalar_one() == when
