@@ -71,7 +71,11 @@ class EarkReport:
 def validate_package(package_dir: Path) -> EarkReport:
     """Run eark-validator (CSIP structure, METS schema, CSIP/SIP Schematron rules)."""
     packages = _validator_module()
-    report = packages.PackageValidator(Path(package_dir)).validation_report
+    try:
+        report = packages.PackageValidator(Path(package_dir)).validation_report
+    except Exception as exc:   # e.g. KeyError on a file entry without CHECKSUM: report, don't crash
+        return EarkReport(valid=False, errors=[Finding(
+            "EARK-VALIDATOR", "Error", f"eark-validator could not check the package: {type(exc).__name__}: {exc}")])
     messages = list(report.structure.messages if report.structure else [])
     if report.metadata:
         messages += report.metadata.schema_results.messages + report.metadata.schematron_results.messages
