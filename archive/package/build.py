@@ -7,6 +7,7 @@ that they agree with what the pipeline declared.
 """
 from __future__ import annotations
 
+import re
 import shutil
 import uuid
 from importlib.metadata import PackageNotFoundError, version
@@ -23,6 +24,7 @@ from archive.package.ead import ead_document
 from archive.package.layout import (DOSSIER_NS, DOSSIER_PATH, EAD_PATH, ORIGINAL_REP, PREMIS_PATH,
                                     PRESERVATION_REP, README_PATH, SCHEMA_FILES, PackageFile)
 from archive.package.mets import Header, Ref, package_mets, representation_mets
+from schemas.models import Dossier
 
 SOFTWARE = "LuuTru"
 XSD_DIR = Path(__file__).parent / "xsd"
@@ -115,11 +117,17 @@ class _Events:
         return any(r.event.type == event_type and object_id in r.object_ids for r in self.records)
 
 
+def _safe_suffix(name: str) -> str:
+    """The original's extension if it is a plain one; the submitted name itself stays in PREMIS."""
+    suffix = Path(name).suffix.lower()
+    return suffix if re.fullmatch(r"\.[a-z0-9]{1,10}", suffix) else ""
+
+
 def _doc_files(doc: DocumentContent, writer: _Writer, events: _Events) -> list[PackageFile]:
     files = []
     for i, orig in enumerate(doc.originals, start=1):
         fid = original_id(doc.ordinal, i)
-        rel = f"representations/{ORIGINAL_REP}/data/{doc.ordinal:03d}/{i:02d}{Path(orig.name).suffix.lower()}"
+        rel = f"representations/{ORIGINAL_REP}/data/{doc.ordinal:03d}/{i:02d}{_safe_suffix(orig.name)}"
         writer.copy(rel, orig.path, orig.sha256, orig.size, f"original {orig.name}")
         pf = PackageFile(fid, rel, orig.sha256.lower(), orig.size, orig.mime, writer.created, doc.ordinal,
                          orig.puid, orig.format_name, orig.name, orig.role)
@@ -191,6 +199,26 @@ def build_package(content: PackageContent, out_dir: Path, *, package_type: Packa
     return built
 
 
+def _write_representation(w: _Writer, header: Header, rep: str, rep_files: list[PackageFile],
+                          dossier: Dossier | None) -> Ref:
+    """representations/<rep>/: its METS.xml and, if ``dossier`` is given, one description per document."""
+    rep_dir = f"representations/{rep}"
+    descriptive, dmd_of = [], {}
+    for doc in (dossier.Documents if dossier else []):
+        dmd_of[doc.DocOrdinal] = f"dmd-{rep}-doc{doc.DocOrdinal:03d}"
+        desc_rel = f"{rep_dir}/metadata/descriptive/{doc.DocOrdinal:03d}.xml"
+        el = dossier_xml.dossier_element(dossier, [doc])
+        el.set(f"{{{layout.XSI_NS}}}schemaLocation", layout.schema_location(desc_rel, [DOSSIER_NS]))
+        ref = w.xml(desc_rel, el, dmd_of[doc.DocOrdinal], mdtype="OTHER", other_mdtype="LUUTRU-DOSSIER")
+        ref.href = layout.relative(rep_dir, desc_rel)
+        descriptive.append(ref)
+    data = [(Ref(f.id, layout.relative(rep_dir, f.path), f.mime, f.size, f.sha256, w.created), dmd_of.get(f.ordinal))
+            for f in sorted(rep_files, key=lambda f: f.path)]
+    mets_rel = f"{rep_dir}/METS.xml"
+    return w.xml(mets_rel, representation_mets(header, rep, mets_rel, descriptive=descriptive, data=data),
+                 f"file-{rep}-mets")
+
+
 def _write(content: PackageContent, documents: list[DocumentContent], ptype: PackageType, package_id: str,
            created, root: Path) -> BuiltPackage:
     dossier = content.dossier
@@ -213,30 +241,15 @@ def _write(content: PackageContent, documents: list[DocumentContent], ptype: Pac
 
     header = Header(package_id, ptype, dossier.Title or dossier.code, created, SOFTWARE, software_version(),
                     content.organ_id, content.agency_name, content.previous_package_id, dossier.code)
-    by_doc = {d.DocOrdinal: d for d in dossier.Documents}
-
+    # Document-level descriptions go with the PDF/A copies (rep1); with the originals when no
+    # document has a copy. They cover every document, converted or not.
+    described = PRESERVATION_REP if any(d.preservation for d in documents) else ORIGINAL_REP
     reps: list[tuple[str, Ref]] = []
     for rep in (PRESERVATION_REP, ORIGINAL_REP):
         rep_files = [f for f in files if f.path.startswith(f"representations/{rep}/")]
-        if not rep_files:
-            continue
-        rep_dir = f"representations/{rep}"
-        descriptive, data = [], []
-        for ordinal in sorted({f.ordinal for f in rep_files}):
-            dmd_id = f"dmd-{rep}-doc{ordinal:03d}"
-            if rep == PRESERVATION_REP:
-                desc_rel = f"{rep_dir}/metadata/descriptive/{ordinal:03d}.xml"
-                el = dossier_xml.dossier_element(dossier, [by_doc[ordinal]])
-                el.set(f"{{{layout.XSI_NS}}}schemaLocation", layout.schema_location(desc_rel, [DOSSIER_NS]))
-                ref = w.xml(desc_rel, el, dmd_id, mdtype="OTHER", other_mdtype="LUUTRU-DOSSIER")
-                ref.href = layout.relative(rep_dir, desc_rel)
-                descriptive.append(ref)
-            for f in (f for f in rep_files if f.ordinal == ordinal):
-                data.append((Ref(f.id, layout.relative(rep_dir, f.path), f.mime, f.size, f.sha256, created),
-                             dmd_id if rep == PRESERVATION_REP else None))
-        mets_rel = f"{rep_dir}/METS.xml"
-        rep_root = representation_mets(header, rep, mets_rel, descriptive=descriptive, data=data)
-        reps.append((rep, w.xml(mets_rel, rep_root, f"file-{rep}-mets")))
+        if rep_files:
+            ref = _write_representation(w, header, rep, rep_files, dossier if rep == described else None)
+            reps.append((rep, ref))
 
     ead = w.xml(EAD_PATH, ead_document(dossier, package_id=package_id, organ_id=content.organ_id,
                                        agency_name=content.agency_name, software=f"{SOFTWARE} {software_version()}",

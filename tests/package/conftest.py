@@ -7,24 +7,15 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from reportlab.pdfgen import canvas
 
 from archive.package import (DocumentContent, OriginalFile, PackageContent, PackageEvent, PreservationCopy,
                              build_package, original_id)
 from archive.package.layout import VIETNAM
 from schemas.models import Document, DocumentFile, Dossier, DossierCode, Recipient, Signer
+from tests.schemas.builders import write_pdf
 
 ORGAN_ID = "000.00.00.H41"
 AGENCY = "Ủy ban nhân dân tỉnh Khánh Hòa"
-
-
-def make_pdf(path: Path, text: str, pages: int = 1) -> Path:
-    c = canvas.Canvas(str(path))
-    for n in range(pages):
-        c.drawString(72, 720, f"{text} - page {n + 1}")
-        c.showPage()
-    c.save()
-    return path
 
 
 def make_pdfa_like(source: Path, path: Path) -> Path:
@@ -81,9 +72,9 @@ def copy(path: Path) -> PreservationCopy:
 @pytest.fixture(scope="module")
 def sources(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("submission")
-    tt = make_pdf(d / "tt-2849.pdf", "Cong van 2849/STTTT-CNTT")
-    qd = make_pdf(d / "qd-04-2021.pdf", "Quyet dinh 04/2021/QD-UBND", pages=2)
-    pl = make_pdf(d / "phu-luc.pdf", "Phu luc")
+    tt = write_pdf(d / "tt-2849.pdf", pages=1)
+    qd = write_pdf(d / "qd-04-2021.pdf", pages=2)
+    pl = write_pdf(d / "phu-luc.pdf", pages=3)       # an attachment: not counted in PageAmount
     return {"tt": tt, "qd": qd, "pl": pl,
             "tt_a": make_pdfa_like(tt, d / "tt-a.pdf"), "qd_a": make_pdfa_like(qd, d / "qd-a.pdf")}
 

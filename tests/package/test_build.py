@@ -10,7 +10,8 @@ from lxml import etree
 
 from archive.checksums import sha256_file
 from archive.errors import InvalidPackageContent
-from archive.package import build_package, copy_id, original_id
+from archive.package import (build_package, copy_id, original_id, validate_package,
+                             validate_xml_against_shipped_xsds)
 from archive.package.layout import CSIP_NS, METS_NS, PREMIS_NS, XLINK_NS
 from tests.package.conftest import facts, sample_content
 
@@ -213,3 +214,23 @@ def test_events_naming_unknown_objects_are_refused(sources, tmp_path):
 
 def test_declared_facts_come_from_the_bytes(aip, sources):
     assert aip.files["representations/rep0/data/001/01.pdf"] == facts(sources["tt"])[0]
+
+
+def test_a_document_without_preservation_copy_is_kept_as_original_and_still_described(sources, tmp_path):
+    content = sample_content(sources)
+    content.documents[1].preservation = None          # e.g. a signed PDF kept only as its original
+    pkg = build_package(content, tmp_path).path
+    assert sorted(x.name for x in (pkg / "representations/rep1/data").iterdir()) == ["001.pdf"]
+    assert sorted(x.name for x in (pkg / "representations/rep1/metadata/descriptive").iterdir()) == ["001.xml",
+                                                                                                      "002.xml"]
+    assert (pkg / "representations/rep0/data/002/01.pdf").is_file()
+    assert validate_package(pkg).errors == [] and validate_xml_against_shipped_xsds(pkg) == []
+
+
+def test_an_original_with_a_vietnamese_file_name_is_stored_under_a_plain_name_and_keeps_its_name(sources, tmp_path):
+    content = sample_content(sources)
+    content.documents[0].originals[0].name = "files/Công văn số 2849.PDF"
+    pkg = build_package(content, tmp_path).path
+    assert (pkg / "representations/rep0/data/001/01.pdf").is_file()
+    premis = xml(pkg / "metadata/preservation/PREMIS.xml")
+    assert "files/Công văn số 2849.PDF" in [n.text for n in premis.iterfind(".//premis:originalName", NS)]
