@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from schemas.fields import GROUPS
+from schemas.fields import DOCUMENT, DOSSIER, GROUPS
 from schemas.problems import Problem, problem
 
 NS = "urn:luutru:dossier:1"
@@ -24,6 +24,7 @@ XSD_PATH = Path(__file__).parent / "xsd" / "dossier.xsd"
 XINCLUDE_NS = "http://www.w3.org/2001/XInclude"
 MANIFEST_NAMES = ("hoso.xml", "hoso.json")
 REPEATED = ("Document", "To", "File")
+_KNOWN = {f.name for specs in (DOSSIER, DOCUMENT, *GROUPS.values()) for f in specs} | {"Documents", "Document", "File"}
 
 _BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe": "UTF-16",
          b"\xfe\xff": "UTF-16"}
@@ -116,7 +117,8 @@ def _schema_problems(root: etree._Element) -> list[Problem]:
         return []
     out = []
     for entry in schema.error_log:
-        if any(k in entry.type_name for k in _VALUE_ERRORS) or "Missing child element" in entry.message:
+        if any(k in entry.type_name for k in _VALUE_ERRORS) or "Missing child element" in entry.message \
+                or _only_misses_required(root, entry):
             continue        # values and required fields are judged by the validator's own checks
         path = _plain_path(root, entry.path)
         message = re.sub(r"\{urn:luutru:dossier:1\}", "", entry.message)
@@ -124,13 +126,29 @@ def _schema_problems(root: etree._Element) -> list[Problem]:
     return out
 
 
+def _node(root: etree._Element, xpath: str | None) -> etree._Element | None:
+    found = root.getroottree().xpath(xpath) if xpath else []
+    return found[0] if found and isinstance(found[0], etree._Element) else None
+
+
+def _only_misses_required(root: etree._Element, entry) -> bool:
+    """libxml2 reports a missing required element as the next one being "not expected"."""
+    expected = re.search(r"Expected is \( (.*) \)", entry.message)
+    node = _node(root, entry.path)
+    if not expected or node is None or node.getparent() is None:
+        return False
+    present = {_local(c) for c in node.getparent() if isinstance(c.tag, str)}
+    names = {n.strip().split("}")[-1] for n in expected.group(1).split(",")}
+    return not names & present and _local(node) in _KNOWN
+
+
 def _plain_path(root: etree._Element, xpath: str | None) -> str:
     """The libxml2 node path (``/*/*[2]``) as a field path: ``Documents/Document[2]/Foo``."""
-    found = root.getroottree().xpath(xpath) if xpath else []
-    if not found or not isinstance(found[0], etree._Element):
+    node = _node(root, xpath)
+    if node is None:
         return ""
     steps = []
-    for el in [found[0], *found[0].iterancestors()][:-1]:
+    for el in [node, *node.iterancestors()][:-1]:
         name = _local(el)
         if name in REPEATED:
             same = [s for s in el.getparent() if isinstance(s.tag, str) and _local(s) == name]

@@ -22,7 +22,7 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DIGITS_RE = re.compile(r"^\d+$")
 _LANGUAGE_SPLIT = re.compile(r"[,;]\s*")
 _EXPECTED_VI = {"number": "số nguyên không âm", "date": "ngày theo dạng YYYY-MM-DD"}
-_DOCUMENT_KEYS = {f.name for f in DOCUMENT} | {"direction", "file", "files"}
+_DOCUMENT_KEYS = {f.name for f in DOCUMENT} | {"direction", "file", "files", "File"}
 _DOSSIER_KEYS = {f.name for f in DOSSIER} | {"Documents"}
 
 
@@ -86,7 +86,7 @@ class _Reader:
             files.append({"path": raw["file"], "role": "main"})
         elif raw.get("file") is not None:
             self._schema(f"{path}/@file", "file must be a path", "file phải là đường dẫn tệp")
-        listed = raw.get("files", [])
+        listed = raw.get("files", raw.get("File", []))     # "File" as the XML element is named
         for i, f in enumerate(listed if isinstance(listed, list) else [None], 1):
             if not (isinstance(f, dict) and isinstance(f.get("path"), str) and f.get("role", "main") in FILE_ROLES):
                 self._schema(f"{path}/File[{i}]", "File needs a path and role main|attachment",

@@ -99,6 +99,20 @@ def test_element_not_in_the_schema_is_reported_with_its_path(tmp_path):
                                                          ("field_required", "Maintenance")}
 
 
+def test_missing_required_element_is_reported_once_as_field_required(tmp_path):
+    text = EXAMPLE_MANIFEST_XML.replace("<Title>Hồ sơ ban hành Quy định trao đổi, lưu trữ, xử lý văn bản điện tử</Title>",
+                                        "")
+    assert submission_codes(write_submission(tmp_path / "hoso", text)) == {"field_required"}
+
+
+def test_elements_out_of_order_are_a_schema_error(tmp_path):
+    text = EXAMPLE_MANIFEST_XML.replace("<Rights>Công khai</Rights>", "").replace(
+        "<Title>", "<Rights>Công khai</Rights><Title>")
+    with open_submission(write_submission(tmp_path / "hoso", text)) as submission:
+        [p] = validate(submission, today=TODAY).errors
+    assert (p.code, p.path) == ("manifest_schema", "Rights")
+
+
 @pytest.mark.parametrize("encoding", ["windows-1258", "utf-16", "utf-32"])
 def test_manifest_not_in_utf8_is_refused(tmp_path, encoding):
     text = EXAMPLE_MANIFEST_XML.replace('encoding="UTF-8"', f'encoding="{encoding}"')
@@ -262,17 +276,22 @@ def test_extracted_files_are_removed_when_the_submission_is_closed(tmp_path):
 
 # --- big files: streamed, memory stays flat ------------------------------------------------------
 
-def _peak_rss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-def test_two_gigabyte_file_is_validated_and_hashed_with_flat_memory(tmp_path):
-    folder = write_submission(tmp_path / "hoso")
+def with_recording_attached(folder: Path) -> Path:
+    """The example whose decision has an attachment files/ban-ghi.bin (written by the test)."""
     text = (folder / "hoso.xml").read_text(encoding="utf-8")
     (folder / "hoso.xml").write_text(text.replace(
         'file="files/qd-04-2021.pdf">',
         '>\n      <File path="files/qd-04-2021.pdf" role="main"/><File path="files/ban-ghi.bin" role="attachment"/>'),
         encoding="utf-8")
+    return folder
+
+
+def _peak_rss_bytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def test_two_gigabyte_file_is_validated_and_hashed_with_flat_memory(tmp_path):
+    folder = with_recording_attached(write_submission(tmp_path / "hoso"))
     big = folder / "files/ban-ghi.bin"
     with open(big, "wb") as f:
         f.truncate(2 * 1024**3)                     # sparse: quick to make, 2 GB to read
@@ -290,12 +309,7 @@ def test_two_gigabyte_file_is_validated_and_hashed_with_flat_memory(tmp_path):
 
 
 def test_large_zip_entry_is_extracted_in_chunks(tmp_path):
-    folder = write_submission(tmp_path / "hoso")
-    text = (folder / "hoso.xml").read_text(encoding="utf-8")
-    (folder / "hoso.xml").write_text(text.replace(
-        'file="files/qd-04-2021.pdf">',
-        '>\n      <File path="files/qd-04-2021.pdf" role="main"/><File path="files/ban-ghi.bin" role="attachment"/>'),
-        encoding="utf-8")
+    folder = with_recording_attached(write_submission(tmp_path / "hoso"))
     size = 200 * 1024**2
     archive = tmp_path / "s.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as z:

@@ -57,3 +57,11 @@ def test_given_auto_fields_that_agree_are_accepted(tmp_path):
     folder = write_submission(tmp_path / "hoso", raw)
     with open_submission(folder) as submission:
         assert not codes(validate(submission, today=TODAY))
+
+
+def test_json_manifest_may_name_files_as_the_xml_does(tmp_path):
+    raw = example_raw()
+    raw["Documents"][0]["File"] = [{"path": raw["Documents"][0].pop("file"), "role": "main"}]
+    folder = write_submission(tmp_path / "hoso", raw)
+    with open_submission(folder) as submission:
+        assert validate(submission, today=TODAY).valid
