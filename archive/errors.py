@@ -179,3 +179,11 @@ class UnreadablePackage(LuuTruError):
     message_vi = "Không đọc được gói tin lưu trữ."
     exit_code = 1
     http_status = 422
+
+
+class PackageCheckFailed(LuuTruError):
+    """A package failed its check: damaged bytes, CSIP rules broken or XML not valid."""
+    code = "package_check_failed"
+    message_vi = "Gói tin lưu trữ không đạt kiểm tra (toàn vẹn, E-ARK CSIP hoặc lược đồ XSD)."
+    exit_code = 1
+    http_status = 422
