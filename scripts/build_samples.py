@@ -505,14 +505,16 @@ def sign_pdf(path: Path, trust: TrustMaterial, doc: Doc) -> None:
 # Files and ZIPs with stable bytes
 # ---------------------------------------------------------------------------------------------
 
-def write_zip(path: Path, entries, *, mode: int = 0o644) -> None:
-    """Entries are (name, bytes[, compression]); fixed timestamps so rebuilding changes nothing."""
+def write_zip(path: Path, entries) -> None:
+    """Entries are (name, bytes[, compression[, file type]]); fixed timestamps so rebuilding changes nothing.
+
+    A file type of ``stat.S_IFLNK`` stores a symbolic link whose target is the entry's bytes."""
     with zipfile.ZipFile(path, "w") as z:
         for entry in entries:
-            name, data, compression = (*entry, zipfile.ZIP_DEFLATED)[:3]
+            name, data, compression, kind = (*entry, *(zipfile.ZIP_DEFLATED, stat.S_IFREG)[len(entry) - 2:])
             info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
             info.compress_type = compression
-            info.external_attr = (stat.S_IFREG | mode) << 16
+            info.external_attr = (kind | (0o777 if kind == stat.S_IFLNK else 0o644)) << 16
             z.writestr(info, data)
 
 
@@ -988,7 +990,7 @@ class Sample:
         for el in self.root.xpath("|".join(f"//d:{f}" for f in AUTO_FIELDS), namespaces=X):
             el.getparent().remove(el)
         self.raw: bytes | None = None            # set to replace the manifest bytes entirely
-        self.zip_extra: list = []                # hostile entries appended when zipped
+        self.zip_extra: list = []                # hostile entries appended when zipped (write_zip entries)
         self.has_manifest = True
 
     def one(self, path: str) -> etree._Element:
@@ -1105,7 +1107,7 @@ def _many_entries(s: Sample) -> None:
 
 
 def _symlink(s: Sample) -> None:
-    s.zip_extra = [("files/phu-luc.pdf", "/etc/passwd", "symlink")]
+    s.zip_extra = [("files/phu-luc.pdf", b"/etc/passwd", zipfile.ZIP_DEFLATED, stat.S_IFLNK)]
 
 
 def _bomb(s: Sample) -> None:
@@ -1214,17 +1216,8 @@ def write_invalid(spec: Invalid, base: Path, target: Path, dec: Decision) -> Non
         shutil.copyfile(sample.file(0), target / spec.submission)
     else:
         files = sorted(p for p in work.rglob("*") if p.is_file())
-        entries = [(p.relative_to(work).as_posix(), p.read_bytes()) for p in files]
-        with zipfile.ZipFile(target / spec.submission, "w") as z:
-            for name, data in entries:
-                info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
-                info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, (stat.S_IFREG | 0o644) << 16
-                z.writestr(info, data)
-            for name, data, *kind in sample.zip_extra:
-                info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
-                mode = stat.S_IFLNK | 0o777 if kind == ["symlink"] else stat.S_IFREG | 0o644
-                info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, mode << 16
-                z.writestr(info, data)
+        write_zip(target / spec.submission,
+                  [(p.relative_to(work).as_posix(), p.read_bytes()) for p in files] + sample.zip_extra)
     shutil.rmtree(work)
     expected = {"exit_code": spec.exit_code, "codes": spec.codes, "submission": spec.submission}
     (target / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
