@@ -40,7 +40,8 @@ def validate(target: Submission | Dossier | dict[str, Any], *, settings: Setting
     if target.raw is None:
         return report
     dossier, problems = target.read(codelists)
-    report.problems.extend(p for p in problems if (p.code, p.path) not in {(q.code, q.path) for q in report.problems})
+    already = {(q.code, q.path) for q in report.problems}      # the XSD may have said it first
+    report.problems.extend(p for p in problems if (p.code, p.path) not in already)
     page_counts = None
     if dossier is not None:
         file_problems, page_counts = check_files(dossier, target)
@@ -70,8 +71,8 @@ def check_files(dossier: Dossier, submission: Submission) -> tuple[list[Problem]
         pages = None
         if doc.main_file is None:
             problems.append(problem("document_without_main_file", path, None, "every document has a main file"))
-        for f in doc.files:
-            where = f"{path}/@file" if f is doc.files[0] and len(doc.files) == 1 else f"{path}/File[@path='{f.path}']"
+        for n, f in enumerate(doc.files, 1):
+            where = f"{path}/@file" if len(doc.files) == 1 else f"{path}/File[{n}]"
             if unsafe(f.path):
                 problems.append(problem("unsafe_path", where, f.path, "paths are relative, inside the submission"))
                 continue

@@ -121,6 +121,13 @@ def test_manifest_not_in_utf8_is_refused(tmp_path, encoding):
     assert submission_codes(folder) == {"manifest_encoding"}
 
 
+def test_json_manifest_not_in_utf8_is_refused(tmp_path):
+    folder = tmp_path / "hoso"
+    folder.mkdir()
+    (folder / "hoso.json").write_bytes('{"Title": "Hồ sơ"}'.encode("utf-16"))
+    assert submission_codes(folder) == {"manifest_encoding"}
+
+
 def test_manifest_in_windows_1258_without_declaration_is_refused(tmp_path):
     text = EXAMPLE_MANIFEST_XML.replace('<?xml version="1.0" encoding="UTF-8"?>\n', "")
     folder = write_submission(tmp_path / "hoso", text.encode("cp1258", errors="replace"))
