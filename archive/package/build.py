@@ -1,7 +1,7 @@
 """Build the archival package (gói tin lưu trữ) of one dossier, exactly as package.md lays it out.
 
-The package is written into a hidden temporary folder next to its destination, checked,
-and renamed into place only when complete: a failure leaves nothing half-written. Every
+The package is written into a hidden temporary folder next to its destination and renamed
+into place only when complete: a failure leaves nothing half-written. Every
 checksum and size in METS and PREMIS is computed from the bytes written, after checking
 that they agree with what the pipeline declared.
 """
@@ -100,16 +100,15 @@ def _check_content(content: PackageContent) -> list[DocumentContent]:
 class _Events:
     """Collects PREMIS events with their agents; adds the ones the builder can state itself."""
 
-    def __init__(self, content: PackageContent, created):
+    def __init__(self, content: PackageContent):
         self.agency = premis.agency_agent(content.organ_id, content.agency_name)
         self.luutru = premis.software_agent(SOFTWARE, software_version())
-        self.created = created
         self.records: list[premis.EventRecord] = []
 
     def add(self, event: PackageEvent, object_ids: list[str]) -> str:
         agents = [self.agency]
         agents.append(premis.software_agent(event.tool_name, event.tool_version) if event.tool_name else self.luutru)
-        rec = premis.new_event(event, agents, object_ids)
+        rec = premis.new_event(event, agents, list(dict.fromkeys(object_ids)))
         self.records.append(rec)
         return rec.id
 
@@ -223,7 +222,7 @@ def _write(content: PackageContent, documents: list[DocumentContent], ptype: Pac
            created, root: Path) -> BuiltPackage:
     dossier = content.dossier
     w = _Writer(root, created)
-    events = _Events(content, created)
+    events = _Events(content)
     for e in content.events:
         events.add(e, e.object_ids)
     files = [f for doc in documents for f in _doc_files(doc, w, events)]

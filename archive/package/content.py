@@ -16,6 +16,9 @@ from schemas.models import Dossier
 
 PackageType = Literal["AIP", "SIP"]
 Outcome = Literal["success", "failure", "warning"]
+# PRONOM keys of the PDF/A levels (as in the PRONOM signature file that opf-fido ships).
+PDFA_PUIDS = {"1a": "fmt/95", "1b": "fmt/354", "2a": "fmt/476", "2b": "fmt/477", "2u": "fmt/478",
+              "3a": "fmt/479", "3b": "fmt/480", "3u": "fmt/481"}
 
 
 @dataclass
@@ -64,9 +67,13 @@ class PreservationCopy:
     pdfa_level: str = "2b"
     validator: str | None = None   # e.g. "veraPDF 1.26" or "luutru fallback checker"
     validation_detail: str | None = None
-    puid: str = "fmt/476"          # PDF/A-2b; "fmt/95" for 1a/1b, "fmt/354" for PDF/A-1b
+    puid: str | None = None        # default: the PRONOM key of pdfa_level (PDF/A-2b: fmt/477)
     format_name: str = "Acrobat PDF/A - Portable Document Format"
     events: list[PackageEvent] = field(default_factory=list)
+
+    def __post_init__(self):
+        if self.puid is None:
+            self.puid = PDFA_PUIDS.get(self.pdfa_level.lower())
 
 
 @dataclass

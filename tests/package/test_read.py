@@ -26,6 +26,7 @@ def test_read_package_lists_documents_files_checksums_formats_and_events(aip):
     assert doc2[original_id(2, 2)].original_name == "files/phu-luc.pdf"
     assert doc2[original_id(2, 1)].puid == "fmt/17"
     assert doc2[copy_id(2)].derived_from == original_id(2, 1)
+    assert doc2[copy_id(2)].puid == "fmt/477"          # PDF/A-2b
     for f in desc.files:
         assert f.sha256 == aip.files[f.path]
     assert {"migration", "validation", "digital signature validation", "ingestion"} <= {e.type for e in desc.events}
