@@ -81,7 +81,7 @@ def validate(path: Path, *, roots: list[x509.Certificate] | None = None) -> list
 
 
 def _report(signature, context: ValidationContext) -> SignatureReport:
-    name = signature.field_name
+    name = str(signature.field_name)  # pyHanko gives a PDF text object, not a str
     try:
         status = validate_pdf_signature(signature, context)
     except (SignatureValidationError, ValueError) as exc:

@@ -1,0 +1,113 @@
+"""``luutru ingest PATH…`` and ``luutru status``: archive submissions, watch their steps."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import select
+
+from api.cli.app import app
+from archive.catalog.db import init_catalog, session_scope
+from archive.catalog.models import DossierRecord
+from archive.errors import LuuTruError
+from ingest import pipeline, state
+from ingest.job import IngestJob
+from ingest.steps import STEP_NAMES
+from schemas.manifest import MANIFEST_NAMES
+
+STEP_LABELS = {"receive": "tiếp nhận", "validate": "kiểm tra siêu dữ liệu", "identify": "nhận dạng định dạng",
+               "normalise": "chuyển đổi PDF/A", "validate_pdfa": "kiểm tra PDF/A", "checksum": "tính mã SHA-256",
+               "package": "đóng gói E-ARK", "store": "ghi vào kho", "verify": "đọc lại và đối chiếu",
+               "index": "lập chỉ mục"}
+
+
+def submissions(paths: list[Path]) -> list[Path]:
+    """Each path is a submission (folder with a manifest, or ZIP) or a folder of submissions."""
+    found = []
+    for path in paths:
+        if path.is_dir() and not any((path / n).is_file() for n in MANIFEST_NAMES):
+            found += sorted(p for p in path.iterdir() if p.is_dir() or p.suffix.lower() == ".zip")
+        else:
+            found.append(path)
+    return found
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(..., help="Gói hồ sơ (thư mục, ZIP) hoặc thư mục chứa nhiều gói."),
+           organ_id: str = typer.Option(None, "--organ-id", help="Mã định danh cơ quan nộp (mặc định: cấu hình).")
+           ) -> None:
+    """Lưu trữ hồ sơ: kiểm tra, chuyển PDF/A, đóng gói, ghi vào kho, lập chỉ mục."""
+    console = Console()
+    todo = submissions(paths)
+    init_catalog()
+    outcomes = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=False) as progress:
+        overall = progress.add_task("Tổng", total=len(todo) * len(STEP_NAMES))
+        for source in todo:
+            task = progress.add_task(source.name, total=len(STEP_NAMES))
+
+            def show(step: str, status: str) -> None:
+                progress.update(task, description=f"{source.name}: {STEP_LABELS[step]}")
+                if status == "done":
+                    progress.advance(task)
+                    progress.advance(overall)
+
+            job_id = pipeline.unfinished_job_for(source)
+            try:
+                if job_id:
+                    pipeline.resume(job_id, progress=show)
+                else:
+                    job_id = pipeline.submit(source, organ_id=organ_id, progress=show).id
+                outcomes.append((source, job_id, None))
+            except LuuTruError as exc:
+                job_id = job_id or (state.unfinished_jobs() or [None])[0]
+                outcomes.append((source, job_id, exc))
+            progress.remove_task(task)
+    _summary(console, outcomes)
+    if any(exc for _, _, exc in outcomes):
+        raise typer.Exit(1)
+
+
+def _summary(console: Console, outcomes) -> None:
+    table = Table(title="Kết quả lưu trữ", show_lines=False)
+    for col in ("Gói nộp", "Mã hồ sơ", "Kết quả", "Gói lưu trữ trong kho"):
+        table.add_column(col)
+    for source, job_id, exc in outcomes:
+        job = IngestJob.load(job_id) if job_id else None
+        code = job.dossier().code if job and job.result_path("validate").exists() and \
+            job.result("validate").get("dossier") else "—"
+        if exc is None:
+            stored = job.result("store")
+            table.add_row(source.name, code, "[green]đã lưu trữ[/]", f"{stored['store_url']}/{stored['prefix']}")
+        else:
+            table.add_row(source.name, code, f"[red]lỗi {exc.code}[/]", exc.message_vi + f" ({exc.detail})"[:200])
+    console.print(table)
+
+
+@app.command()
+def status(target: str = typer.Argument(None, help="Mã hồ sơ hoặc mã công việc (job).")) -> None:
+    """Trạng thái từng bước của các lần lưu trữ."""
+    init_catalog()
+    console = Console()
+    jobs = [target] if target and state.states(target) else state.jobs_of(target)
+    if not jobs:
+        console.print(f"Không tìm thấy hồ sơ hoặc công việc {target!r}." if target else "Chưa có công việc nào.")
+        raise typer.Exit(1 if target else 0)
+    for job_id in jobs:
+        table = Table(title=f"Công việc {job_id}")
+        for col in ("Bước", "Trạng thái", "Lần chạy", "Lý do"):
+            table.add_column(col)
+        for s in state.states(job_id):
+            color = {"done": "green", "failed": "red", "running": "yellow"}.get(s.state, "white")
+            table.add_row(STEP_LABELS.get(s.step, s.step), f"[{color}]{s.state}[/]", str(s.attempts),
+                          (s.reason or "")[:160])
+        console.print(table)
+    if target and not state.states(target):
+        with session_scope() as session:
+            record = session.execute(select(DossierRecord).where(DossierRecord.code == target)).scalar_one_or_none()
+            if record:
+                console.print(f"Hồ sơ {record.code}: {record.status}, phiên bản gói {record.current_version}")

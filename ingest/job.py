@@ -1,0 +1,69 @@
+"""The context every ingest step receives: one job, one dossier, one work folder.
+
+Each step reads what earlier steps wrote into the job's work folder and writes its own
+result there atomically, as JSON named after the step. A step is therefore safe to re-run:
+it overwrites only its own result, and the pipeline resumes from the first step whose
+result is not marked done in the catalog. Workers on several machines share the folder
+(a volume in docker-compose), never memory.
+"""
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from archive.settings import Settings, get_settings
+from schemas.models import Dossier
+
+
+def now(settings: Settings | None = None) -> datetime:
+    return datetime.now(ZoneInfo((settings or get_settings()).timezone)).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class IngestJob:
+    id: str
+    workdir: Path
+
+    @classmethod
+    def new(cls, settings: Settings | None = None) -> IngestJob:
+        return cls.load(uuid.uuid4().hex, settings)
+
+    @classmethod
+    def load(cls, job_id: str, settings: Settings | None = None) -> IngestJob:
+        settings = settings or get_settings()
+        return cls(job_id, (settings.data_dir / "jobs" / job_id).resolve())
+
+    @property
+    def submission_dir(self) -> Path:
+        """The received submission, unpacked: the manifest and its files."""
+        return self.workdir / "submission"
+
+    def result_path(self, step: str) -> Path:
+        return self.workdir / f"{step}.json"
+
+    def save(self, step: str, result: dict[str, Any]) -> None:
+        path = self.result_path(step)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def result(self, step: str) -> dict[str, Any]:
+        return json.loads(self.result_path(step).read_text(encoding="utf-8"))
+
+    def dossier(self) -> Dossier:
+        """The validated dossier, with its auto fields filled in."""
+        return Dossier.model_validate(self.result("validate")["dossier"])
+
+
+def event(type_: str, *, outcome: str = "success", tool: str | None = None, tool_version: str | None = None,
+          detail: str | None = None, objects: list[str] | None = None) -> dict[str, Any]:
+    """A preservation (PREMIS) event as steps record it in their results."""
+    return {"type": type_, "datetime": now().isoformat(), "outcome": outcome, "tool_name": tool,
+            "tool_version": tool_version, "detail": detail, "object_ids": objects or []}

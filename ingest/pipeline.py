@@ -1,0 +1,94 @@
+"""Run the ingest steps of a dossier, in-process or on Celery workers, resumably.
+
+``submit`` creates a job (state rows in the catalog, a work folder) and starts it;
+``resume`` continues a job from its first step that is not done. The same ``run_step``
+executes a step whether it is called here or by a Celery task, so both paths behave
+identically.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import select
+
+from archive.catalog.db import init_catalog, session_scope
+from archive.catalog.models import DossierRecord
+from archive.errors import LuuTruError
+from archive.settings import get_settings
+from ingest import state
+from ingest.job import IngestJob
+from ingest.steps import STEP_NAMES, STEPS
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str, str], None]  # (step, state)
+
+
+def run_step(job_id: str, step: str) -> None:
+    """Run one step and persist its state; a failure is recorded with its reason and re-raised."""
+    job = IngestJob.load(job_id)
+    state.mark(job_id, step, "running")
+    try:
+        STEPS[step](job)
+    except LuuTruError as exc:
+        state.mark(job_id, step, "failed", f"{exc.code}: {exc.detail}")
+        _mark_dossier_failed(job)
+        raise
+    except Exception as exc:
+        state.mark(job_id, step, "failed", f"{type(exc).__name__}: {exc}")
+        _mark_dossier_failed(job)
+        raise
+    code = job.dossier().code if step == "validate" else None
+    state.mark(job_id, step, "done", dossier_code=code)
+
+
+def remaining(job_id: str) -> list[str]:
+    done = {s.step for s in state.states(job_id) if s.state == "done"}
+    return [s for s in STEP_NAMES if s not in done]
+
+
+def submit(source: str | Path, *, organ_id: str | None = None, actor: str = "system",
+           progress: Progress | None = None, wait: bool = True) -> IngestJob:
+    """Start ingesting ``source``; runs in-process unless a broker is configured."""
+    init_catalog()
+    job = IngestJob.new()
+    job.workdir.mkdir(parents=True)
+    job.save("job", {"source": str(Path(source).resolve()), "organ_id": organ_id, "actor": actor})
+    state.create(job.id, STEP_NAMES)
+    resume(job.id, progress=progress, wait=wait)
+    return job
+
+
+def resume(job_id: str, *, progress: Progress | None = None, wait: bool = True) -> None:
+    steps = remaining(job_id)
+    if get_settings().broker_url:
+        from ingest.tasks import enqueue
+        enqueue(job_id, steps, wait=wait)
+        return
+    for step in steps:
+        if progress:
+            progress(step, "running")
+        run_step(job_id, step)
+        if progress:
+            progress(step, "done")
+
+
+def unfinished_job_for(source: str | Path) -> str | None:
+    """A job that received the same source and did not finish: re-running it resumes."""
+    source = str(Path(source).resolve())
+    for job_id in state.unfinished_jobs():
+        job = IngestJob.load(job_id)
+        if job.result_path("job").exists() and job.result("job")["source"] == source:
+            return job_id
+    return None
+
+
+def _mark_dossier_failed(job: IngestJob) -> None:
+    if not job.result_path("validate").exists() or job.result("validate").get("dossier") is None:
+        return
+    with session_scope() as session:
+        record = session.execute(select(DossierRecord).where(DossierRecord.code == job.dossier().code)
+                                 ).scalar_one_or_none()
+        if record is not None and record.status == "ingesting":
+            record.status = "failed"

@@ -1,0 +1,79 @@
+"""Package: the E-ARK CSIP archival package (AIP) of the dossier, checked by eark-validator
+and against the XSDs it ships before anything is stored."""
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from archive.catalog.db import session_scope
+from archive.catalog.models import Agency, DossierRecord
+from archive.errors import InvalidPackageContent
+from archive.package.build import build_package
+from archive.package.content import (DocumentContent, OriginalFile, PackageContent, PackageEvent,
+                                     PreservationCopy)
+from archive.package.eark import validate_package, validate_xml_against_shipped_xsds
+from ingest.job import IngestJob, event
+
+STEPS_WITH_EVENTS = ("receive", "validate", "identify", "normalise", "validate_pdfa", "checksum")
+
+
+def _package_event(e: dict) -> PackageEvent:
+    return PackageEvent(type=e["type"], datetime=datetime.fromisoformat(e["datetime"]), outcome=e["outcome"],
+                        tool_name=e.get("tool_name"), tool_version=e.get("tool_version"), detail=e.get("detail"))
+
+
+def content_of(job: IngestJob) -> PackageContent:
+    """Everything the earlier steps found, as the package builder's input."""
+    dossier = job.dossier()
+    idents, sums = job.result("identify")["files"], job.result("checksum")
+    normalised, pdfa = job.result("normalise")["documents"], job.result("validate_pdfa")["copies"]
+    events = [e for step in STEPS_WITH_EVENTS for e in job.result(step).get("events", [])]
+    documents = []
+    for doc in dossier.Documents:
+        ordinal = str(doc.DocOrdinal)
+        originals = [OriginalFile(path=job.submission_dir / f.path, name=f.path, role=f.role,
+                                  sha256=sums["originals"][f.path]["sha256"], size=sums["originals"][f.path]["size"],
+                                  mime=idents[f.path]["mime"] or "application/octet-stream",
+                                  puid=idents[f.path]["puid"], format_name=idents[f.path]["format_name"],
+                                  events=[_package_event(e) for e in events if e.get("file") == f.path])
+                     for f in doc.files]
+        copy = None
+        if normalised[ordinal]["output"]:
+            v = pdfa[ordinal]
+            copy = PreservationCopy(
+                path=job.workdir / normalised[ordinal]["output"], sha256=sums["copies"][ordinal]["sha256"],
+                size=sums["copies"][ordinal]["size"], tool_name=normalised[ordinal]["tool"],
+                tool_version=normalised[ordinal]["tool_version"], pdfa_valid=v["compliant"],
+                pdfa_level=v["flavour"], validator=f"{v['validator']} {v['validator_version']}",
+                validation_detail=v["note"] or ", ".join(v["failed_rules"]) or None,
+                events=[_package_event(e) for e in events if e.get("copy") == doc.DocOrdinal])
+        documents.append(DocumentContent(ordinal=doc.DocOrdinal, originals=originals, preservation=copy))
+    with session_scope() as session:
+        organ_id = dossier.FileCode.OrganId
+        agency = session.get(Agency, organ_id)
+        record = session.execute(select(DossierRecord).where(DossierRecord.code == dossier.code)).scalar_one()
+        previous = record.versions[-1].package_id if record.versions else None
+        return PackageContent(dossier=dossier, organ_id=organ_id, agency_name=agency.name if agency else organ_id,
+                              documents=documents, previous_package_id=previous,
+                              events=[_package_event(e) for e in events if not (e.get("file") or e.get("copy"))])
+
+
+def run(job: IngestJob) -> None:
+    out = job.workdir / "package"
+    shutil.rmtree(out, ignore_errors=True)
+    built = build_package(content_of(job), out)
+    report = validate_package(built.path)
+    xsd_problems = validate_xml_against_shipped_xsds(built.path)
+    if not report.valid or xsd_problems:
+        raise InvalidPackageContent("the built package fails validation: " + report.summary() + "; ".join(
+            f"{p.file}: {p.message}" for p in xsd_problems))
+    job.save("package", {"package_id": built.package_id, "folder": str(built.path.relative_to(job.workdir)),
+                         "files": built.files, "object_ids": built.object_ids,
+                         "events": [event("validation", tool="eark-validator", detail="E-ARK CSIP: không có lỗi")]})
+
+
+def package_dir(job: IngestJob) -> Path:
+    return job.workdir / job.result("package")["folder"]

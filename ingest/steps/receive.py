@@ -1,0 +1,26 @@
+"""Receive: copy the submission (folder or ZIP) into the job, unpacked through the safe reader."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from archive import audit
+from archive.checksums import sha256_file
+from ingest.job import IngestJob, event, now
+from ingest.submission import open_submission
+
+
+def run(job: IngestJob) -> None:
+    request = job.result("job")
+    source = Path(request["source"])
+    partial = job.submission_dir.with_name("submission.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    with open_submission(source, work_dir=job.workdir) as submission:  # refuses hostile ZIPs and paths
+        shutil.copytree(submission.root, partial, symlinks=False)
+    shutil.rmtree(job.submission_dir, ignore_errors=True)
+    partial.rename(job.submission_dir)
+    received = {"source": str(source), "received_at": now().isoformat(),
+                "source_sha256": sha256_file(source)[0] if source.is_file() else None}
+    job.save("receive", {**received, "events": [event("ingestion start", detail=f"received {source.name}")]})
+    audit.record("submit", actor=request.get("actor", "system"), agency=request.get("organ_id"),
+                 object=str(source), detail={"job": job.id})

@@ -1,0 +1,46 @@
+"""Store: every file of the package as a write-once object, locked for the dossier's
+retention where the store supports Object Lock. Re-running after a crash finds the objects
+already written and accepts them only if their bytes are the package's."""
+from __future__ import annotations
+
+from archive.errors import ChecksumMismatch, ObjectExists
+from archive.retention import retention_expiry
+from archive.storage import Retention, StoredObject, open_store
+from ingest.job import IngestJob, event
+from ingest.steps.package import package_dir
+
+
+def object_prefix(job: IngestJob) -> str:
+    return package_dir(job).name
+
+
+def run(job: IngestJob) -> None:
+    dossier = job.dossier()
+    store = open_store()
+    expiry = retention_expiry(dossier.Maintenance, dossier.EndDate)
+    lock = Retention.for_dossier(expiry) if store.supports_object_lock else None
+    root, prefix = package_dir(job), object_prefix(job)
+    stored = []
+    for rel, sha256 in sorted(job.result("package")["files"].items()):
+        key = f"{prefix}/{rel}"
+        try:
+            obj = store.put_file(key, root / rel, sha256_expected=sha256, retention=lock)
+        except ObjectExists:  # written by an earlier attempt of this step
+            digest, size = store.hash(key)
+            if digest != sha256:
+                raise ChecksumMismatch(f"{key} already stored with other bytes", key=key)
+            obj = StoredObject(key, size, digest)
+        stored.append({"key": obj.key, "size": obj.size, "sha256": sha256, "version_id": obj.version_id})
+    job.save("store", {"store_url": _public(store.url), "prefix": prefix, "objects": stored,
+                       "retention_expiry": expiry.isoformat() if expiry else None,
+                       "object_lock": lock.mode if lock else None,
+                       "events": [event("replication", tool="luutru storage",
+                                        detail=f"{len(stored)} đối tượng ghi vào kho {_public(store.url)}")]})
+
+
+def _public(url: str) -> str:
+    """A store URL without its credentials, fit for the catalog and the package's events."""
+    from urllib.parse import urlsplit, urlunsplit
+    parts = urlsplit(url)
+    host = parts.hostname + (f":{parts.port}" if parts.port else "") if parts.hostname else parts.netloc
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))

@@ -1,0 +1,23 @@
+"""Validate PDF/A: every preservation copy, with veraPDF when configured, otherwise with
+the pikepdf fallback checker (whose report says it is not veraPDF)."""
+from __future__ import annotations
+
+from ingest.job import IngestJob, event
+from ingest.normalise import validate_pdfa
+
+
+def run(job: IngestJob) -> None:
+    copies, events = {}, []
+    for ordinal, doc in job.result("normalise")["documents"].items():
+        if not doc["output"]:
+            continue
+        v = validate_pdfa(job.workdir / doc["output"])
+        failed = [r.rule_id for r in v.failed_rules]
+        copies[ordinal] = {"validator": v.validator, "validator_version": v.validator_version,
+                           "flavour": v.flavour, "compliant": v.compliant, "failed_rules": failed,
+                           "note": v.note}
+        events.append({**event("validation", tool=v.validator, tool_version=v.validator_version,
+                                outcome="success" if v.compliant else "failure",
+                                detail=f"PDF/A-{v.flavour}: " + ("hợp lệ" if v.compliant else ", ".join(failed))
+                                + (f" — {v.note}" if v.note else "")), "copy": int(ordinal)})
+    job.save("validate_pdfa", {"copies": copies, "events": events})

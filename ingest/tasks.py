@@ -1,0 +1,52 @@
+"""Celery tasks: one task per ingest step, chained per dossier.
+
+Tasks are acknowledged late and rejected when their worker dies, so a step interrupted by
+a crash is not lost; every step is idempotent, so running it again is safe.
+``celery -A ingest.tasks worker`` starts a worker; ``beat`` runs the scheduled fixity check.
+"""
+from __future__ import annotations
+
+from celery import Celery, chain
+from celery.schedules import crontab
+
+from archive.settings import get_settings
+from ingest.steps import STEP_NAMES
+
+settings = get_settings()
+app = Celery("luutru", broker=settings.broker_url or "memory://", backend=settings.broker_url or None)
+app.conf.update(
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_serializer="json",
+    broker_connection_retry_on_startup=True,
+    beat_schedule={"fixity-daily": {"task": "luutru.fixity", "schedule": crontab(hour=1, minute=0)}},
+    timezone=settings.timezone,
+)
+
+
+def _step_task(step: str):
+    @app.task(name=f"luutru.ingest.{step}", bind=True)
+    def task(self, job_id: str) -> str:
+        from ingest.pipeline import run_step
+        run_step(job_id, step)
+        return job_id
+    return task
+
+
+STEP_TASKS = {step: _step_task(step) for step in STEP_NAMES}
+
+
+@app.task(name="luutru.fixity")
+def fixity() -> dict:
+    from archive.fixity import run_fixity
+    report = run_fixity("due")
+    return {"checked": len(report.checked), "alarms": len(report.alarms)}
+
+
+def enqueue(job_id: str, steps: list[str], *, wait: bool = True, timeout: float | None = None) -> None:
+    if not steps:
+        return
+    result = chain(*(STEP_TASKS[s].si(job_id) for s in steps)).apply_async()
+    if wait:
+        result.get(timeout=timeout, propagate=True)
