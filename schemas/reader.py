@@ -100,7 +100,7 @@ class _Reader:
         for spec in specs:
             path = prefix + spec.name
             value = raw.get(spec.name)
-            if value is not None and direction and direction not in spec.directions:
+            if value is not None and value != [] and direction and direction not in spec.directions:
                 self.problems.append(problem("field_not_allowed", path, _shown(value),
                                              f"{spec.name} is not used on {direction} documents",
                                              label=spec.label_vi, direction=direction))

@@ -33,7 +33,7 @@ def validate(target: Submission | Dossier | dict[str, Any], *, settings: Setting
     codelists = codelists or load_codelists(settings)
     today = today or datetime.now(ZoneInfo(settings.timezone)).date()
     if isinstance(target, (Dossier, dict)):
-        raw = target.model_dump(mode="json", exclude_none=True) if isinstance(target, Dossier) else target
+        raw = target.model_dump(mode="json", exclude_defaults=True) if isinstance(target, Dossier) else target
         dossier, problems = read_dossier(raw, codelists)
         return _finish(Report("dossier", problems), dossier, None, organ_id, settings, codelists, today)
     report = Report(str(target.source), list(target.problems))

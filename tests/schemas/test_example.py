@@ -65,3 +65,25 @@ def test_json_manifest_may_name_files_as_the_xml_does(tmp_path):
     folder = write_submission(tmp_path / "hoso", raw)
     with open_submission(folder) as submission:
         assert validate(submission, today=TODAY).valid
+
+
+def test_a_dossier_model_validates_like_its_manifest(example_folder):
+    with open_submission(example_folder) as submission:
+        filled = validate(submission, today=TODAY).dossier
+    again = validate(filled, today=TODAY)
+    assert again.valid and not again.problems
+    assert again.dossier == filled
+
+
+def test_report_renders_errors_then_warnings_in_vietnamese():
+    raw = example_raw()
+    raw["Maintenance"] = "10 năm"
+    raw["StartDate"] = "2022-01-01"
+    report = validate(raw, today=TODAY)
+    lines = report.render_text().splitlines()
+    assert lines[0] == "dossier: KHÔNG HỢP LỆ (1 lỗi, 1 cảnh báo)"
+    assert lines[1].startswith("  [LỖI] date_order StartDate: Thời gian bắt đầu (2022-01-01) sau")
+    assert lines[2].startswith("  [CẢNH BÁO] retention_shorter_than_default Maintenance:")
+    as_dict = report.to_dict()
+    assert (as_dict["valid"], as_dict["codes"]) == (False, ["date_order", "retention_shorter_than_default"])
+    assert as_dict["errors"][0]["rule"] == "StartDate must not be after EndDate"
