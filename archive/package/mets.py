@@ -158,7 +158,7 @@ def representation_mets(h: Header, name: str, xml_path: str, *, descriptive: lis
     for ref, dmdid in data:
         group.append(file_el(ref, **({"DMDID": dmdid} if dmdid else {})))
     root.append(M.fileSec(group, ID=f"filesec-{name}"))
-    body = M.div(ID=f"div-{name}", LABEL=name)
+    body = M.div(ID=f"div-{name}-root", LABEL=name)
     if descriptive:
         body.append(M.div(ID=f"div-{name}-metadata", LABEL="Metadata", DMDID=" ".join(r.id for r in descriptive)))
     body.append(M.div(*[M.fptr(FILEID=ref.id) for ref, _ in data], ID=f"div-{name}-data", LABEL="Data"))
