@@ -211,7 +211,7 @@ def render_pdf(doc: Doc, path: Path) -> None:
 def render_docx(doc: Doc, path: Path) -> None:
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     d = docx.Document()
     normal = d.styles["Normal"]
@@ -236,9 +236,15 @@ def render_docx(doc: Doc, path: Path) -> None:
         if kind == "header":
             organ, number, motto, place_date = value
             table = d.add_table(rows=1, cols=2)
+            table.autofit = False
             left, right = table.rows[0].cells
-            left.text = "\n".join(organ) + "\n" + number
-            right.text = "\n".join(motto) + "\n" + place_date
+            for column, cell, width, lines in ((table.columns[0], left, Cm(6.5), [*organ, number]),
+                                               (table.columns[1], right, Cm(9.5), [*motto, place_date])):
+                column.width = cell.width = width      # LibreOffice reads the grid, Word the cells
+                cell.text = "\n".join(lines)
+                cell.paragraphs[0].alignment = center
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = Pt(11)
         elif kind in ("title", "subtitle", "c"):
             para(str(value), bold=True, align=center)
         elif kind == "h":
@@ -984,11 +990,16 @@ X = {"d": NS}
 class Sample:
     """A copy of the base dossier being mutated: its manifest tree and its folder."""
 
-    def __init__(self, folder: Path, dec: Decision):
+    def __init__(self, folder: Path, dec: Decision, record: dict):
         self.folder, self.dec = folder, dec
         self.root = etree.fromstring((folder / "hoso.xml").read_bytes())
         for el in self.root.xpath("|".join(f"//d:{f}" for f in AUTO_FIELDS), namespaces=X):
             el.getparent().remove(el)
+        # the same manifest as JSON data, for the samples that exercise hoso.json
+        self.record = {k: v for k, v in copy.deepcopy(record).items() if k not in AUTO_FIELDS}
+        for doc in self.record["Documents"]:
+            doc.pop("PageAmount", None)
+        self.manifest_name = "hoso.xml"
         self.raw: bytes | None = None            # set to replace the manifest bytes entirely
         self.zip_extra: list = []                # hostile entries appended when zipped (write_zip entries)
         self.has_manifest = True
@@ -1017,8 +1028,13 @@ class Sample:
     def manifest_text(self) -> str:
         return xml_bytes(self.root).decode()
 
+    def as_json(self, raw: bytes) -> None:
+        """Hand in ``raw`` as hoso.json instead of the XML manifest."""
+        self.manifest_name, self.raw = "hoso.json", raw
+        (self.folder / "hoso.xml").unlink()
+
     def write(self) -> None:
-        manifest = self.folder / "hoso.xml"
+        manifest = self.folder / self.manifest_name
         if self.has_manifest:
             manifest.write_bytes(self.raw if self.raw is not None else xml_bytes(self.root))
         else:
@@ -1171,6 +1187,10 @@ INVALID: list[Invalid] = [
             lambda s: setattr(s, "raw", xml_bytes(s.root)[: len(xml_bytes(s.root)) // 2])),
     Invalid("manifest_schema", ["manifest_schema"], 1, "an element not in the schema (RetentionPeriod)",
             lambda s: s.rename("d:Maintenance", "RetentionPeriod")),
+    Invalid("manifest_malformed_json", ["manifest_malformed"], 1, "hoso.json cut off in the middle",
+            lambda s: s.as_json(to_json(s.record)[: len(to_json(s.record)) // 2])),
+    Invalid("manifest_schema_json", ["manifest_schema"], 1, "hoso.json with a key not in the schema (GhiChuNoiBo)",
+            lambda s: s.as_json(to_json({**s.record, "GhiChuNoiBo": "Chỉ lưu hành nội bộ"}))),
     Invalid("manifest_forbidden_construct_billion_laughs", ["manifest_forbidden_construct"], 1,
             "a DTD with nested entities (billion laughs)", _billion_laughs),
     Invalid("manifest_forbidden_construct_external_entity", ["manifest_forbidden_construct"], 1,
@@ -1203,10 +1223,10 @@ INVALID: list[Invalid] = [
 ]
 
 
-def write_invalid(spec: Invalid, base: Path, target: Path, dec: Decision) -> None:
+def write_invalid(spec: Invalid, base: Path, record: dict, target: Path, dec: Decision) -> None:
     work = target.parent / f".{spec.name}.tmp"
     shutil.copytree(base, work)
-    sample = Sample(work, dec)
+    sample = Sample(work, dec, record)
     spec.mutate(sample)
     sample.write()
     target.mkdir(parents=True)
@@ -1292,9 +1312,9 @@ def build(out: Path = SAMPLES) -> None:
             shutil.rmtree(target)
 
     base = out / "invalid" / ".base"
-    write_dossier(base_dossier(dec), base, trust)
+    record = write_dossier(base_dossier(dec), base, trust)
     for spec in INVALID:
-        write_invalid(spec, base, out / "invalid" / spec.name, dec)
+        write_invalid(spec, base, record, out / "invalid" / spec.name, dec)
     shutil.rmtree(base)
     (out / "README.md").write_text(readme(dossiers, records), encoding="utf-8")
 
