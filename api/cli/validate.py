@@ -45,7 +45,7 @@ def _print_unreadable(console: Console, source: str, exc: UnreadableSubmission) 
 def validate(paths: list[Path] = typer.Argument(..., help="Thư mục hoặc tệp ZIP của gói hồ sơ."),
              format: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text | json")) -> None:
     """Kiểm tra gói hồ sơ theo Phụ lục VI Nghị định 30/2020/NĐ-CP và liệt kê mọi lỗi."""
-    console = Console(soft_wrap=format is OutputFormat.json)
+    console = Console(soft_wrap=True)      # long lines are left to the terminal, not cut at 80 columns
     results, exit_code = [], 0
     for path in paths:
         try:

@@ -74,6 +74,14 @@ def test_hardened_parser_alone_neither_expands_nor_fetches_entities(manifest):
     assert "lollol" not in text and "root:" not in text
 
 
+def test_deeply_nested_manifests_are_malformed_not_a_crash(tmp_path):
+    xml_folder = write_submission(tmp_path / "x", '<Dossier xmlns="urn:luutru:dossier:1">' + "<a>" * 100_000)
+    json_folder = tmp_path / "j"
+    json_folder.mkdir()
+    (json_folder / "hoso.json").write_text('{"Title": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    assert submission_codes(xml_folder) == submission_codes(json_folder) == {"manifest_malformed"}
+
+
 def test_manifest_cut_off_is_malformed(tmp_path):
     folder = write_submission(tmp_path / "hoso", EXAMPLE_MANIFEST_XML[: len(EXAMPLE_MANIFEST_XML) // 2])
     assert submission_codes(folder) == {"manifest_malformed"}
