@@ -121,7 +121,13 @@ def _check_zip_directory(infos: list[zipfile.ZipInfo], settings: Settings) -> No
     if len(infos) > settings.max_zip_entries:
         raise _refuse("zip_too_many_entries", f"{len(infos)} entries > {settings.max_zip_entries}",
                       f"Tệp ZIP có {len(infos)} mục, vượt quá giới hạn {settings.max_zip_entries}.")
+    seen: set[str] = set()
     for info in infos:
+        name = normalise(info.filename)
+        if name in seen and not info.is_dir():
+            raise _refuse("zip_unsafe_entry", f"{info.filename!r} appears twice",
+                          f"Tệp ZIP có hai mục trùng tên «{info.filename}».")
+        seen.add(name)
         is_link = stat.S_ISLNK(info.external_attr >> 16)
         if unsafe(info.filename) or is_link:
             kind = "symlink" if is_link else "path outside the submission"
@@ -146,7 +152,8 @@ def _zip_bomb(detail: str, settings: Settings) -> UnreadableSubmission:
 def _extract(archive: Path, dest: Path, settings: Settings) -> None:
     try:
         _extract_entries(archive, dest, settings)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError,
+            FileExistsError, NotADirectoryError, IsADirectoryError) as exc:    # entries that clash
         raise _refuse("not_a_submission", f"broken ZIP: {exc}",
                       f"Tệp ZIP bị hỏng, không giải nén được ({exc}).") from exc
 

@@ -242,6 +242,13 @@ def test_zip_symlink_entry_is_refused(tmp_path):
     assert nothing_extracted(tmp_path)
 
 
+def test_zip_with_the_same_entry_twice_is_refused(tmp_path):
+    folder = write_submission(tmp_path / "hoso")
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        archive = zip_of(folder, tmp_path / "s.zip", [("files/tt-2849.pdf", b"%PDF-1.7 other")])
+    assert refused(archive).reason == "zip_unsafe_entry"
+
+
 def test_zip_bomb_by_compression_ratio_is_refused(tmp_path):
     archive = zip_of(write_submission(tmp_path / "hoso"), tmp_path / "s.zip",
                      [("files/phu-luc-scan.pdf", bytes(50 * 1024 * 1024))])
