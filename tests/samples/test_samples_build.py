@@ -282,6 +282,14 @@ def test_each_valid_sample_is_accepted_by_the_validator(luutru_validate, name):
     assert exit_code == 0 and report["valid"], report
 
 
+@pytest.mark.parametrize("name", ["legacy_encoding_tcvn3", "legacy_encoding_vni", "text_not_nfc"])
+def test_mis_encoded_title_is_offered_back_as_the_original_unicode_text(luutru_validate, name):
+    original = etree.parse(str(INVALID / "date_order" / "submission" / "hoso.xml")).findtext("d:Title", namespaces=NS)
+    _, report = luutru_validate(INVALID / name / "submission")
+    problem = next(p for p in report["errors"] + report["warnings"] if p["path"] == "Title")
+    assert problem["suggestion"] == original
+
+
 def test_legacy_encoding_samples_hold_real_tcvn3_and_vni_text():
     title = lambda n: etree.parse(str(INVALID / n / "submission" / "hoso.xml")).findtext("d:Title", namespaces=NS)  # noqa: E731
     assert "QuyÕt ®Þnh sè 04/2021/Q§-UBND" in title("legacy_encoding_tcvn3")
