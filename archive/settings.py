@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     replica_storage_url: str | None = Field(None, description="Second store used to repair fixity failures.")
     search_backend: str = Field("embedded", description="embedded | elasticsearch")
     elasticsearch_url: str | None = None
+    elasticsearch_compatible_with: int | None = Field(
+        None, description="Set to 8 when the elasticsearch client is 9.x and the server 8.x.")
     broker_url: str | None = Field(None, description="Celery broker; unset runs steps in-process.")
     verapdf_path: str | None = Field(None, description="veraPDF executable; unset uses the fallback checker.")
     pdfa_level: str = Field("2b", description="PDF/A conformance level of preservation copies.")

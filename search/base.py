@@ -92,7 +92,8 @@ def open_index(settings: Settings) -> SearchIndex:
         if not settings.elasticsearch_url:
             raise SearchUnavailable("LUUTRU_SEARCH_BACKEND=elasticsearch needs LUUTRU_ELASTICSEARCH_URL")
         from search.elasticsearch import ElasticsearchIndex
-        return ElasticsearchIndex(settings.elasticsearch_url)
+        return ElasticsearchIndex(settings.elasticsearch_url,
+                                  compatible_with=settings.elasticsearch_compatible_with)
     if backend == "embedded":
         from search.embedded import EmbeddedIndex
         return EmbeddedIndex(settings.data_dir / "search")

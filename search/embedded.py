@@ -7,6 +7,7 @@ and a query term matches the folded field while the exact field adds a boost.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +28,7 @@ CONTENT = METADATA + (("text_exact", "text_folded", 1.0),)
 EXACT_BOOST = 1.5          # on top of the folded match: bạn above bán for the query bạn
 OWN_KEY_BOOST, DOSSIER_KEY_BOOST = 20.0, 5.0
 WRITER_HEAP = 128 * 1024**2
+_FACET_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="luutru-facets")
 
 
 def _schema() -> tantivy.Schema:
@@ -119,23 +121,17 @@ class EmbeddedIndex(SearchIndex):
     def _count(self, query: Query) -> int:
         return self._index.searcher().search(query, 1, count=True).count
 
-    def _word(self, word: str, fields) -> Query:
-        alternatives = []
-        for exact_field, folded_field, weight in fields:
-            alternatives.append(Query.boost_query(self._term(exact_field, word), weight * EXACT_BOOST))
-            alternatives.append(Query.boost_query(self._term(folded_field, fold(word)), weight))
-        return Query.boolean_query([(Occur.Should, q) for q in alternatives])
-
     def _phrase(self, phrase: Phrase, fields) -> Query:
-        if len(phrase.words) == 1:
-            return self._word(phrase.words[0], fields)
-        alternatives = []
-        for exact_field, folded_field, weight in fields:
-            alternatives.append(Query.boost_query(
-                Query.phrase_query(self.schema, exact_field, list(phrase.words)), weight * EXACT_BOOST))
-            alternatives.append(Query.boost_query(
-                Query.phrase_query(self.schema, folded_field, list(phrase.folded)), weight))
-        return Query.boolean_query([(Occur.Should, q) for q in alternatives])
+        """The folded form must match; each word's exact form only adds to the score (exact
+        words rather than an exact phrase: one positional query per field is the costly part)."""
+        folded = []
+        for _, folded_field, weight in fields:
+            q = (self._term(folded_field, phrase.folded[0]) if len(phrase.words) == 1
+                 else Query.phrase_query(self.schema, folded_field, list(phrase.folded)))
+            folded.append((Occur.Should, Query.boost_query(q, weight)))
+        exact_words = [(Occur.Should, Query.boost_query(self._term(exact_field, w), weight * EXACT_BOOST))
+                       for exact_field, _, weight in fields for w in phrase.words]
+        return Query.boolean_query([(Occur.Must, Query.boolean_query(folded)), *exact_words])
 
     def _clause(self, clause: Clause, fields) -> Query:
         if isinstance(clause, Lookup):
@@ -184,13 +180,16 @@ class EmbeddedIndex(SearchIndex):
                                  *((Occur.Must, f) for f in self._filters(query))])
         searcher = self._index.searcher()
         order = {"order_by_field": "day", "order": tantivy.Order.Desc} if query.sort == "date" else {}
-        result = searcher.search(q, query.per_page, count=True, offset=query.offset, **order)
+        # Tantivy releases the GIL: the facet pass runs beside the top-documents pass
+        facets_done = _FACET_POOL.submit(self._facets, searcher, q)
+        result = searcher.search(q, query.per_page, count=False, offset=query.offset, **order)
         hits = []
         for score, address in result.hits:
             record = Record.model_validate_json(searcher.doc(address)["source"][0])
             hits.append(make_hit(record, principal, query, score if query.sort == "relevance" else None))
-        return SearchResults(hits=hits, total=result.count, page=query.page, per_page=query.per_page,
-                             facets=self._facets(searcher, q))
+        facets = facets_done.result()
+        total = sum(f.count for f in facets["kind"])   # every record has a kind: saves a counting pass
+        return SearchResults(hits=hits, total=total, page=query.page, per_page=query.per_page, facets=facets)
 
     def _facets(self, searcher, q: Query) -> dict[str, list[FacetCount]]:
         aggs = {name: {"terms": {"field": field, "size": 50}} for name, field in FACETS.items()}

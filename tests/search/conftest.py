@@ -22,7 +22,9 @@ def _open_backend(name, tmp_path_factory):
         from search.embedded import EmbeddedIndex
         return EmbeddedIndex(tmp_path_factory.mktemp("search"))
     from search.elasticsearch import ElasticsearchIndex
-    return ElasticsearchIndex(ES_URL, index_name=f"luutru-test-{os.getpid()}-{tmp_path_factory.mktemp('es').name}")
+    from archive.settings import Settings
+    return ElasticsearchIndex(ES_URL, index_name=f"luutru-test-{os.getpid()}-{tmp_path_factory.mktemp('es').name}",
+                              compatible_with=Settings().elasticsearch_compatible_with)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

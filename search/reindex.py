@@ -1,0 +1,49 @@
+"""Rebuild the index from dossiers and their texts (the catalog and stored packages are
+the source of truth: the index can always be thrown away and rebuilt)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from schemas.models import Dossier
+from search.base import SearchIndex
+from search.records import Record, records_for_dossier
+
+# (dossier, texts by DocOrdinal) or (dossier, texts, catalog status)
+IndexSource = tuple[Dossier, dict[int, str]] | tuple[Dossier, dict[int, str], str]
+NOT_SEARCHABLE = frozenset({"destroyed", "receiving", "ingesting", "failed"})
+BATCH_RECORDS = 5_000
+
+
+@dataclass
+class ReindexReport:
+    dossiers: int = 0
+    records: int = 0
+    removed: int = 0      # dossiers taken out because they are no longer searchable (e.g. destroyed)
+
+
+def reindex(index: SearchIndex, dossiers: Iterable[IndexSource], *, full: bool = False) -> ReindexReport:
+    """Index every given dossier, replacing what the index held for it.
+
+    ``full=True`` empties the index first (``luutru reindex --all``): whatever the sources
+    no longer list, destroyed dossiers included, is gone afterwards.
+    """
+    report = ReindexReport()
+    if full:
+        index.clear()
+    pending: list[Record] = []
+    for source in dossiers:
+        dossier, texts, status = (*source, "archived") if len(source) == 2 else source
+        if not full:
+            index.delete_dossier(dossier.code)   # a new version may have fewer documents
+        if status in NOT_SEARCHABLE:
+            report.removed += 1
+            continue
+        pending.extend(records_for_dossier(dossier, texts, status=status))
+        report.dossiers += 1
+        if len(pending) >= BATCH_RECORDS:
+            report.records += index.index(pending)
+            pending = []
+    if pending:
+        report.records += index.index(pending)
+    return report

@@ -1,0 +1,59 @@
+"""Where a reindex reads from: the catalog for which dossiers exist and their state, the
+stored package for each dossier's metadata and the text of its preservation copies.
+
+The text is read back from the PDF/A copies (their text layer, OCR text for scans), so the
+index can be rebuilt from storage alone, as the packages are self-describing.
+"""
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive.catalog.models import DossierRecord
+from archive.errors import NotFound
+from archive.package.layout import ORIGINAL_REP, PRESERVATION_REP
+from archive.package.read import PackageDescription, read_package
+from archive.storage import ObjectStore
+from ingest.tools import poppler
+from schemas.models import Dossier
+from search.reindex import NOT_SEARCHABLE, IndexSource
+
+PDF = "application/pdf"
+
+
+def package_texts(package: PackageDescription, prefix: str, store: ObjectStore) -> dict[int, str]:
+    """Text of each document's preservation copy (its original when that is the authentic
+    PDF, e.g. a signed one), by DocOrdinal."""
+    chosen: dict[int, str] = {}
+    for rep in (ORIGINAL_REP, PRESERVATION_REP):    # the preservation copy wins where both exist
+        for f in package.files:
+            if f.representation == rep and f.ordinal and f.mime == PDF:
+                chosen[f.ordinal] = f.path
+    texts: dict[int, str] = {}
+    with tempfile.TemporaryDirectory(prefix="luutru-reindex-") as tmp:
+        for ordinal, rel in chosen.items():
+            local = store.get_to_file(f"{prefix}/{rel}", Path(tmp) / f"{ordinal:03d}.pdf")
+            texts[ordinal] = poppler.text(local)
+    return texts
+
+
+def catalog_sources(session: Session, store: ObjectStore, dossier_code: str | None = None) -> Iterator[IndexSource]:
+    """(dossier, texts, status) for every catalogued dossier, or the one named."""
+    query = select(DossierRecord).order_by(DossierRecord.code)
+    if dossier_code:
+        query = query.where(DossierRecord.code == dossier_code)
+    found = False
+    for record in session.scalars(query):
+        found = True
+        version = next((v for v in record.versions if v.version == record.current_version), None)
+        if record.status in NOT_SEARCHABLE or version is None:
+            yield Dossier.model_validate(record.metadata_json), {}, record.status
+            continue
+        package = read_package(version.object_prefix, store)
+        yield package.dossier, package_texts(package, version.object_prefix, store), record.status
+    if dossier_code and not found:
+        raise NotFound(f"no dossier {dossier_code} in the catalog", message_vi=f"Không có hồ sơ {dossier_code}.")
