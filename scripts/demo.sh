@@ -7,7 +7,7 @@ export LUUTRU_DATA_DIR="${LUUTRU_DATA_DIR:-var/demo}"
 export LUUTRU_TRUST_ROOTS_DIR="${LUUTRU_TRUST_ROOTS_DIR:-samples/trust}"  # the samples' test CA
 
 echo "==> 1. Kiểm tra mọi hồ sơ mẫu (valid and invalid samples)"
-luutru validate samples/valid/* samples/invalid/* || true   # invalid samples are invalid on purpose
+luutru validate samples/valid/* samples/invalid/*/submission* || true   # invalid samples are invalid on purpose
 
 echo "==> 2. Lưu trữ các hồ sơ mẫu hợp lệ (ingest into $LUUTRU_DATA_DIR)"
 luutru ingest samples/valid
