@@ -31,7 +31,7 @@ def make_trust(name_suffix: str = "Khánh Hòa") -> TrustMaterial:
                           x509.NameAttribute(NameOID.ORGANIZATION_NAME, org),
                           x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
-    not_before, not_after = datetime(2020, 1, 1, tzinfo=timezone.utc), datetime(2040, 1, 1, tzinfo=timezone.utc)
+    not_before, not_after = datetime(2020, 1, 1, tzinfo=timezone.utc), datetime(2051, 1, 1, tzinfo=timezone.utc)
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ca_name = name("LuuTru Sample Root CA (chỉ dùng thử nghiệm)", "LuuTru samples")
     ca_cert = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
