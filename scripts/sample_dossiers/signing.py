@@ -15,7 +15,7 @@ class TrustMaterial:
     signer: object          # pyhanko SimpleSigner
 
 
-def make_trust(name_suffix: str = "Khánh Hòa") -> TrustMaterial:
+def make_trust() -> TrustMaterial:
     """A two-level sample PKI (CA → signer), standing in for a CA licensed by Ban Cơ yếu Chính phủ."""
     from asn1crypto import keys as asn1_keys, x509 as asn1_x509
     from cryptography import x509
@@ -44,7 +44,7 @@ def make_trust(name_suffix: str = "Khánh Hòa") -> TrustMaterial:
                .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
                .sign(ca_key, hashes.SHA256()))
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    cert = (x509.CertificateBuilder().subject_name(name("Sở Thông tin và Truyền thông tỉnh " + name_suffix,
+    cert = (x509.CertificateBuilder().subject_name(name("Sở Thông tin và Truyền thông tỉnh Khánh Hòa",
                                                         "UBND tỉnh Khánh Hòa"))
             .issuer_name(ca_name).public_key(key.public_key()).serial_number(2)
             .not_valid_before(not_before).not_valid_after(not_after)
