@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,10 @@ OFFICE_MIME = {
 IMAGE_MIME = {"image/jpeg", "image/png", "image/tiff"}
 # Share of the source's letters the copy may lose before the copy counts as damaged.
 TEXT_LOSS_TOLERANCE = 0.01
+# Pages compared between a PDF and its Ghostscript copy. Text loss comes from how a font
+# is rewritten, so it shows on the first pages that use the font; reading the whole copy
+# back costs more than the conversion itself (Poppler parses every CID font per page).
+TEXT_CHECK_PAGES = 3
 
 
 @dataclass
@@ -64,19 +69,35 @@ class NormalisationResult:
         return self.output is not None
 
 
-def normalise(path: Path, workdir: Path) -> NormalisationResult:
+def normalise(
+    path: Path, workdir: Path, *, identification: FormatIdentification | None = None, validate: bool = True,
+) -> NormalisationResult:
+    """Make the PDF/A preservation copy of ``path`` in ``workdir`` (the original is untouched).
+
+    A pipeline that already identified the file passes ``identification``; with
+    ``validate=False`` ``result.validation`` stays empty, for a pipeline that runs PDF/A
+    validation as its own step (``validate_pdfa``).
+    """
     path, workdir = Path(path), Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    ident = identify(path)
+    ident = identification or identify(path)
     mime = ident.mime_type
     output = workdir / f"{path.stem}.pdfa.pdf"
     if mime == "application/pdf":
-        return _pdf(path, output, ident)
-    if mime in OFFICE_MIME:
+        result = _pdf(path, output, ident)
+    elif mime in OFFICE_MIME:
         libreoffice.to_pdfa(path, output, suffix=OFFICE_MIME[mime])
-        return _finish(NormalisationResult(path, ident, "pdfa"), output, libreoffice.NAME, libreoffice.version())
-    if mime in IMAGE_MIME:
-        return _ocr(path, output, ident)
+        result = _finish(NormalisationResult(path, ident, "pdfa"), output, libreoffice.NAME, libreoffice.version())
+    elif mime in IMAGE_MIME:
+        result = _ocr(path, output, ident)
+    else:
+        return _kept(path, ident)
+    if validate:
+        result.validation = validate_pdfa(result.output)
+    return result
+
+
+def _kept(path: Path, ident: FormatIdentification) -> NormalisationResult:
     why = "không xác định được định dạng" if not ident.identified else f"định dạng {ident.format_name} ({ident.puid})"
     return NormalisationResult(
         path, ident, "kept_original",
@@ -93,15 +114,20 @@ def _pdf(path: Path, output: Path, ident: FormatIdentification) -> Normalisation
         # Rewriting would break the signature: the original stays the authentic record.
         result.action, result.original_is_authentic = "pdfa_rendition", True
         result.signatures = signatures.validate(path)
-    source_text = poppler.text(path)
-    ghostscript.to_pdfa(path, output)
-    text = poppler.text(output)
-    if not text_survives(source_text, text) and ghostscript.has_legacy_interpreter():
+    # The original's text (for the index and the check) is read while Ghostscript runs.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(poppler.text, path)
+        ghostscript.to_pdfa(path, output)
+        source_text = reading.result()
+    sample = "\f".join(source_text.split("\f")[:TEXT_CHECK_PAGES])  # pdftotext ends pages with \f
+    survived = text_survives(sample, poppler.text(output, last_page=TEXT_CHECK_PAGES))
+    if not survived and ghostscript.has_legacy_interpreter():
         ghostscript.to_pdfa(path, output, legacy_interpreter=True)
-        text = poppler.text(output)
-    if not text_survives(source_text, text):
+        survived = text_survives(sample, poppler.text(output, last_page=TEXT_CHECK_PAGES))
+    if not survived:
         result.reason = "bản PDF/A mất một phần văn bản của bản gốc; cần kiểm tra"
-    return _finish(result, output, ghostscript.NAME, ghostscript.version(), text)
+    # The index gets the original's text: the check above shows the copy carries the same.
+    return _finish(result, output, ghostscript.NAME, ghostscript.version(), source_text)
 
 
 def _ocr(path: Path, output: Path, ident: FormatIdentification) -> NormalisationResult:
@@ -116,7 +142,6 @@ def _finish(
     with pikepdf.open(output) as pdf:
         result.page_count = len(pdf.pages)
     result.text = text if text is not None else poppler.text(output)
-    result.validation = validate_pdfa(output)
     return result
 
 

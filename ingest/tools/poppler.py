@@ -13,6 +13,7 @@ def version() -> str:
     return _process.version(PROGRAM, "-v")
 
 
-def text(path: Path, *, timeout: float | None = None) -> str:
-    """UTF-8 text of every page in reading order ("-" writes to stdout)."""
-    return _process.run([PROGRAM, "-enc", "UTF-8", str(path), "-"], tool=NAME, timeout=timeout).stdout
+def text(path: Path, *, last_page: int | None = None, timeout: float | None = None) -> str:
+    """UTF-8 text in reading order, of every page or of pages 1..``last_page``."""
+    pages = ["-l", str(last_page)] if last_page else []
+    return _process.run([PROGRAM, "-enc", "UTF-8", *pages, str(path), "-"], tool=NAME, timeout=timeout).stdout

@@ -1,0 +1,135 @@
+"""Normalisation benchmark: normalise() vs plain Ghostscript on the same PDFs, and OCR speed.
+
+Setup (not timed): N Vietnamese DOCX documents of 2–8 pages exported to ordinary PDF by
+LibreOffice, the way agencies' PDFs are usually made. Then, on the same PDFs:
+
+- plain ``gs`` with exactly the arguments normalise() uses (ingest.tools.ghostscript.pdfa_command);
+- ``normalise(validate=False)``: identification (FIDO), encryption/signature checks,
+  Ghostscript, the original's full text for the index (read while Ghostscript runs), the
+  diacritics check on the copy's first pages (pdftotext) and the page count;
+- the PDF/A validation of the copies (fallback checker, pikepdf), timed on its own since
+  the pipeline runs it as a separate step.
+
+Goal: normalise() at most 15 % slower than plain gs. Finally OCR: a multi-page scanned
+TIFF through OCRmyPDF + Tesseract (vie), reported as pages per second.
+
+    .venv/bin/python bench/ghostscript_bench.py [--count N] [--ocr-pages P]
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import docx  # noqa: E402
+from PIL import Image, ImageDraw, ImageFont  # noqa: E402
+
+from ingest.normalise import normalise, validate_pdfa  # noqa: E402
+from ingest.tools import ghostscript, libreoffice, ocr  # noqa: E402
+
+SENTENCES = [
+    "Căn cứ Luật Lưu trữ ngày 21 tháng 6 năm 2024;",
+    "Theo đề nghị của Giám đốc Sở Nội vụ tỉnh Khánh Hòa,",
+    "Ủy ban nhân dân tỉnh ban hành Quy chế công tác văn thư, lưu trữ của cơ quan.",
+    "Hồ sơ, tài liệu điện tử được lưu trữ theo định dạng PDF/A bảo đảm tính toàn vẹn.",
+    "Người đứng đầu cơ quan, tổ chức chịu trách nhiệm quản lý công tác lưu trữ.",
+]
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def make_pdfs(folder: Path, count: int) -> list[Path]:
+    rng = random.Random(30)
+    pdfs = []
+    for number in range(count):
+        document = docx.Document()
+        for _ in range(rng.randint(60, 240)):  # about 30 paragraphs a page
+            document.add_paragraph(" ".join(rng.choices(SENTENCES, k=3)))
+        source = folder / f"van-ban-{number:03}.docx"
+        document.save(source)
+        out = folder / f"van-ban-{number:03}.pdf"
+        # Ordinary PDF export (not PDF/A), as agencies produce them.
+        subprocess.run(
+            ["soffice", "--headless", f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}",
+             "--convert-to", "pdf", "--outdir", str(folder), str(source)],
+            check=True, capture_output=True,
+        )
+        pdfs.append(out)
+    return pdfs
+
+
+def time_plain_gs(pdfs: list[Path], folder: Path) -> float:
+    definition = ghostscript.write_pdfa_definition(folder / "PDFA_def.ps")
+    started = time.perf_counter()
+    for pdf in pdfs:
+        subprocess.run(ghostscript.pdfa_command(pdf, folder / f"{pdf.stem}.gs.pdf", definition), check=True)
+    return time.perf_counter() - started
+
+
+def time_normalise(pdfs: list[Path], folder: Path) -> tuple[float, int, list[Path]]:
+    started = time.perf_counter()
+    pages, outputs = 0, []
+    for pdf in pdfs:
+        result = normalise(pdf, folder / pdf.stem, validate=False)
+        assert result.tool == ghostscript.NAME and result.reason is None, result
+        pages += result.page_count
+        outputs.append(result.output)
+    return time.perf_counter() - started, pages, outputs
+
+
+def time_validation(outputs: list[Path]) -> float:
+    started = time.perf_counter()
+    for output in outputs:
+        validate_pdfa(output)
+    return time.perf_counter() - started
+
+
+def time_ocr(folder: Path, pages: int) -> float:
+    font = ImageFont.truetype(DEJAVU, 34)
+    frames = []
+    for number in range(pages):
+        img = Image.new("L", (2480, 3508), 255)  # A4 at 300 dpi
+        draw = ImageDraw.Draw(img)
+        for row in range(40):
+            draw.text((150, 150 + row * 80), f"{SENTENCES[row % len(SENTENCES)]} ({number + 1})", font=font, fill=0)
+        frames.append(img.convert("1"))  # bilevel, as office scanners deliver text pages
+    scan = folder / "scan.tif"
+    frames[0].save(scan, save_all=True, append_images=frames[1:], dpi=(300, 300), compression="group4")
+    started = time.perf_counter()
+    ocr.to_searchable_pdfa(scan, folder / "scan.pdf")
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=10)
+    parser.add_argument("--ocr-pages", type=int, default=4)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="luutru-gs-bench-"))
+    try:
+        pdfs = make_pdfs(folder, args.count)
+        print(f"Ghostscript {ghostscript.version()}, LibreOffice {libreoffice.version()}, {ocr.version()}")
+        normalise(pdfs[0], folder / "warm-up")  # load FIDO signatures, warm caches
+        gs_seconds = time_plain_gs(pdfs, folder)
+        norm_seconds, pages, outputs = time_normalise(pdfs, folder)
+        check_seconds = time_validation(outputs)
+        print(f"{len(pdfs)} PDFs, {pages} pages")
+        print(f"plain gs:               {gs_seconds:6.2f} s  ({pages / gs_seconds:5.1f} pages/s)")
+        print(f"normalise():            {norm_seconds:6.2f} s  ({pages / norm_seconds:5.1f} pages/s)"
+              f"  overhead {norm_seconds / gs_seconds - 1:+.1%} (goal <= +15 %)")
+        print(f"PDF/A check (fallback): {check_seconds:6.2f} s  ({pages / check_seconds:5.1f} pages/s)")
+        ocr_seconds = time_ocr(folder, args.ocr_pages)
+        print(f"OCR: {args.ocr_pages} A4 pages at 300 dpi in {ocr_seconds:.1f} s = {args.ocr_pages / ocr_seconds:.2f} pages/s")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
