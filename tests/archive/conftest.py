@@ -18,11 +18,16 @@ from schemas.models import Document, Dossier, DossierCode
 STORES = ["filesystem", pytest.param("s3", marks=pytest.mark.services)]
 
 
-def _new_store(kind: str, request, tmp_path_factory) -> ObjectStore:
+def _new_store(kind: str, request, tmp_path_factory, bucket: str = "luutru-tests") -> ObjectStore:
+    """An empty store: a new folder, or a new key prefix in a shared bucket (a bucket per test
+    would make SeaweedFS grow volumes for each)."""
     if kind == "filesystem":
-        return open_store(f"file://{tmp_path_factory.mktemp('store')}")
+        store = open_store(f"file://{tmp_path_factory.mktemp('store')}")
+        store.test_url = store.url
+        return store
     seaweedfs = request.getfixturevalue("seaweedfs")
-    store = open_store(seaweedfs.s3_url(f"t-{uuid.uuid4().hex[:16]}"))
+    store = open_store(seaweedfs.s3_url(bucket, uuid.uuid4().hex))
+    store.test_url = seaweedfs.s3_url(bucket, store.prefix.rstrip("/"))
     store.seaweedfs = seaweedfs  # so damage() can reach the volume files
     return store
 
@@ -35,7 +40,10 @@ def store(request, tmp_path_factory) -> ObjectStore:
 @pytest.fixture
 def replica(request, store, tmp_path_factory) -> ObjectStore:
     """A second store of the same kind as ``store``."""
-    return _new_store("filesystem" if isinstance(store, FilesystemStore) else "s3", request, tmp_path_factory)
+    if isinstance(store, FilesystemStore):
+        return _new_store("filesystem", request, tmp_path_factory)
+    # another bucket, so that damaging the primary's volume files cannot touch the replica's copy
+    return _new_store("s3", request, tmp_path_factory, bucket="luutru-tests-replica")
 
 
 def damage(store: ObjectStore, key: str, data: bytes) -> None:

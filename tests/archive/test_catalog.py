@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from archive.catalog import get_engine, init_catalog, session_scope
-from archive.catalog.models import Agency, Base, DossierRecord, PipelineStep, PreservationEvent
+from archive.catalog.models import Agency, DossierRecord, PipelineStep, PreservationEvent, load_all_models
 from archive.catalog.packages import add_package_version, upsert_dossier
 from archive.storage import StoredObject
 from tests.archive.conftest import sample_dossier
@@ -26,7 +26,7 @@ def catalog(catalog_url) -> str:  # overrides the SQLite-only fixture: both data
 def test_migrations_build_exactly_the_models_schema_and_rerun_harmlessly(catalog):
     init_catalog(catalog)
     with get_engine(catalog).connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        assert compare_metadata(MigrationContext.configure(conn), load_all_models()) == []
 
 
 def test_dossier_is_catalogued_with_its_documents_and_metadata(catalog):

@@ -81,7 +81,7 @@ open_store(sys.argv[1]).put_file("pkg/killed.bin", Slow())
 
 
 def test_writer_killed_mid_stream_leaves_no_visible_object(store, tmp_path):
-    url = store.url if isinstance(store, FilesystemStore) else store.seaweedfs.s3_url(store.bucket)
+    url = store.test_url
     flag = tmp_path / "midway"
     proc = subprocess.Popen([sys.executable, "-c", WRITER, url, str(flag)], cwd=Path(__file__).parents[2])
     try:
