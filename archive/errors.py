@@ -187,3 +187,56 @@ class PackageCheckFailed(LuuTruError):
     message_vi = "Gói tin lưu trữ không đạt kiểm tra (toàn vẹn, E-ARK CSIP hoặc lược đồ XSD)."
     exit_code = 1
     http_status = 422
+
+
+class NotAuthenticated(LuuTruError):
+    """The request carries no valid session or API token."""
+    code = "not_authenticated"
+    message_vi = "Bạn cần đăng nhập."
+    exit_code = 1
+    http_status = 401
+
+
+class InvalidCredentials(LuuTruError):
+    """Wrong user name or password (which of the two is never said)."""
+    code = "invalid_credentials"
+    message_vi = "Tên đăng nhập hoặc mật khẩu không đúng."
+    exit_code = 1
+    http_status = 401
+
+
+class CsrfFailed(Forbidden):
+    """A form or a session-authenticated write came without the session's CSRF token."""
+    code = "csrf_failed"
+    message_vi = "Phiên làm việc không hợp lệ hoặc đã hết hạn, hãy tải lại trang."
+
+
+class InvalidRequest(LuuTruError):
+    """The request's parameters or body are malformed; ``errors`` names each one."""
+    code = "invalid_request"
+    message_vi = "Yêu cầu không hợp lệ."
+    exit_code = 2
+    http_status = 422
+
+
+class SubmissionTooLarge(UnreadableSubmission):
+    """An uploaded submission is larger than Settings.max_submission_bytes; nothing is kept."""
+    code = "submission_too_large"
+    message_vi = "Gói hồ sơ tải lên vượt quá dung lượng cho phép."
+    http_status = 413
+
+
+class RangeNotSatisfiable(LuuTruError):
+    """A download asked for a byte range outside the file."""
+    code = "range_not_satisfiable"
+    message_vi = "Khoảng dữ liệu yêu cầu nằm ngoài tệp."
+    exit_code = 1
+    http_status = 416
+
+
+class AccountExists(LuuTruError):
+    """A user with this user name already exists."""
+    code = "account_exists"
+    message_vi = "Tên đăng nhập đã tồn tại."
+    exit_code = 1
+    http_status = 409

@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     permanent_lock_years: int = Field(100, description="Governance-mode Object Lock horizon for permanent dossiers.")
     smtp_url: str | None = None
 
+    # Web and API (api/): sessions are signed cookies; the key is generated into data_dir when unset.
+    session_secret: str | None = Field(None, description="Key signing session cookies; default: data_dir/session.key.")
+    session_max_age_seconds: int = Field(8 * 3600, description="A web session ends this long after login.")
+    cookie_secure: bool = Field(True, description="Send session cookies over HTTPS only (false for plain-HTTP tests).")
+    submission_workers: int = Field(1, description="In-process ingest threads of `luutru serve` (no broker).")
+
     @property
     def catalog_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'catalog.db').resolve()}"

@@ -1,0 +1,160 @@
+"""Accounts (tài khoản): users of an agency with one role, API tokens for agency systems, and
+grants that let a researcher read one restricted dossier.
+
+Passwords are kept as Argon2id hashes (argon2-cffi). API tokens are random 256-bit secrets
+shown once; only their SHA-256 is stored, which is enough for secrets of that strength and
+lets a token be looked up by its hash. Every change is written to the audit trail.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from archive import audit
+from archive.catalog.db import session_scope
+from archive.catalog.models import Base
+from archive.catalog.types import utcnow
+from archive.errors import AccountExists, InvalidCredentials, InvalidRequest, NotFound
+from search.access import ROLES, Principal
+
+TOKEN_PREFIX = "lt_"
+_hasher = PasswordHasher()
+# Verified when the user name is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+class User(Base):
+    """Người dùng: one person or agency system, in one agency, with one role."""
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(f"role IN ({', '.join(repr(r) for r in ROLES)})", name="role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    organ_id: Mapped[str | None] = mapped_column(String(13), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # None: API tokens only
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    """A bearer token of an agency system; only its SHA-256 is stored."""
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+
+class Grant(Base):
+    """Quyền khai thác: a researcher may read one restricted dossier."""
+    __tablename__ = "grants"
+    __table_args__ = (UniqueConstraint("user_id", "dossier_code", name="uq_grants_user_dossier"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    dossier_code: Mapped[str] = mapped_column(String(64), index=True)
+    granted_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise InvalidRequest(f"unknown role {role!r}; expected one of {', '.join(ROLES)}",
+                             message_vi=f"Vai trò không hợp lệ: {role}.")
+    return role
+
+
+def create_user(username: str, role: str, organ_id: str | None, password: str | None, *, actor: str) -> User:
+    """A new user; ``organ_id`` None only for roles outside any agency (auditor, admin)."""
+    check_role(role)
+    username = username.strip()
+    if not username or len(username) > 100:
+        raise InvalidRequest("a user name has 1 to 100 characters", message_vi="Tên đăng nhập không hợp lệ.")
+    with session_scope() as session:
+        audit.record("metadata_change", actor=actor, agency=organ_id, object=f"user:{username}",
+                     detail={"created": username, "role": role}, session=session)
+        if session.execute(select(User.id).where(User.username == username)).first():
+            raise AccountExists(f"user {username!r} exists", username=username)
+        user = User(username=username, role=role, organ_id=organ_id,
+                    password_hash=_hasher.hash(password) if password else None)
+        session.add(user)
+        session.flush()
+        return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    """The active user with this name and password; InvalidCredentials otherwise."""
+    user = session.execute(select(User).where(User.username == username, User.active)).scalar_one_or_none()
+    try:
+        _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        raise InvalidCredentials() from None
+    if user is None or user.password_hash is None:
+        raise InvalidCredentials()
+    return user
+
+
+def issue_token(user_id: int, name: str, *, actor: str) -> str:
+    """A new API token for the user; the secret is returned once and never stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with session_scope() as session:
+        audit.record("metadata_change", actor=actor, object=f"user:{user_id}", detail={"token_issued": name},
+                     session=session)
+        session.add(ApiToken(user_id=user_id, name=name, token_sha256=_token_digest(token)))
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = session.execute(select(User).join(ApiToken, ApiToken.user_id == User.id).where(
+        ApiToken.token_sha256 == _token_digest(token), ApiToken.revoked_at.is_(None), User.active)).first()
+    return row[0] if row else None
+
+
+def find_user(session: Session, username: str) -> User:
+    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        raise NotFound(f"no user {username!r}", message_vi=f"Không có người dùng {username}.")
+    return user
+
+
+def grant(username: str, dossier_code: str, *, actor: str) -> Grant:
+    """Let a user read one restricted dossier (idempotent)."""
+    with session_scope() as session:
+        audit.record("grant", actor=actor, object=dossier_code, detail={"user": username}, session=session)
+        user = find_user(session, username)
+        existing = session.execute(select(Grant).where(Grant.user_id == user.id,
+                                                       Grant.dossier_code == dossier_code)).scalar_one_or_none()
+        if existing is not None:
+            return existing
+        row = Grant(user_id=user.id, dossier_code=dossier_code, granted_by=actor)
+        session.add(row)
+        session.flush()
+        return row
+
+
+def revoke(username: str, dossier_code: str, *, actor: str) -> None:
+    with session_scope() as session:
+        audit.record("revoke", actor=actor, object=dossier_code, detail={"user": username}, session=session)
+        user = find_user(session, username)
+        row = session.execute(select(Grant).where(Grant.user_id == user.id, Grant.dossier_code == dossier_code)
+                              ).scalar_one_or_none()
+        if row is None:
+            raise NotFound(f"{username} has no grant on {dossier_code}", message_vi="Không có quyền khai thác này.")
+        session.delete(row)
+
+
+def principal_of(session: Session, user: User) -> Principal:
+    """Who the user is for the rights rules (search.access): role, agency, granted dossiers."""
+    granted = session.execute(select(Grant.dossier_code).where(Grant.user_id == user.id)).scalars()
+    return Principal(user.username, user.role, user.organ_id, frozenset(granted))

@@ -1,0 +1,80 @@
+"""Ingest jobs started from the web: an uploaded ZIP becomes a pipeline job whose steps run
+in a background thread of the server (or on Celery workers when a broker is configured),
+and whose progress anyone allowed may poll."""
+from __future__ import annotations
+
+import logging
+import shutil
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from archive.errors import LuuTruError, NotFound
+from archive.settings import Settings
+from ingest import pipeline, state
+from ingest.job import IngestJob
+from ingest.steps import STEP_NAMES
+
+log = logging.getLogger(__name__)
+UPLOAD_NAME = "upload.zip"
+
+
+class JobRunner:
+    """Runs jobs in-process, a few at a time, so requests return at once."""
+
+    def __init__(self, workers: int):
+        self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="luutru-ingest")
+
+    def start(self, job_id: str) -> None:
+        self._pool.submit(_run, job_id)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=False)
+
+
+def _run(job_id: str) -> None:
+    try:
+        pipeline.resume(job_id, wait=False)
+    except LuuTruError as exc:          # recorded in the job's step state; nothing more to do here
+        log.info("job %s stopped: %s", job_id, exc)
+    except Exception:
+        log.exception("job %s failed unexpectedly", job_id)
+
+
+def upload_path(settings: Settings) -> Path:
+    """Where an upload is written while it arrives (moved into its job when complete)."""
+    folder = settings.data_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{uuid.uuid4().hex}.part"
+
+
+def create_job(upload: Path, *, organ_id: str | None, actor: str) -> IngestJob:
+    """A job for a received upload, its steps pending (as ``pipeline.submit`` creates one)."""
+    job = IngestJob.new()
+    job.workdir.mkdir(parents=True)
+    source = job.workdir / UPLOAD_NAME
+    shutil.move(upload, source)
+    job.save("job", {"source": str(source), "organ_id": organ_id, "actor": actor})
+    state.create(job.id, STEP_NAMES)
+    return job
+
+
+def owner(job_id: str) -> dict:
+    """The agency and user who submitted the job; NotFound for an unknown job."""
+    if len(job_id) > 64 or not job_id.isalnum() or not IngestJob.load(job_id).result_path("job").exists():
+        raise NotFound(f"no job {job_id!r}", message_vi="Không tìm thấy phiên nộp hồ sơ.")
+    return IngestJob.load(job_id).result("job")
+
+
+def progress(job_id: str) -> dict:
+    steps = state.states(job_id)
+    states = {s.state for s in steps}
+    overall = ("failed" if "failed" in states else "done" if states == {"done"}
+               else "running" if states & {"running", "done"} else "pending")
+    code = None
+    job = IngestJob.load(job_id)
+    if job.result_path("validate").exists() and job.result("validate").get("dossier"):
+        code = job.dossier().code
+    return {"job_id": job_id, "state": overall, "dossier_code": code,
+            "done_steps": sum(s.state == "done" for s in steps), "total_steps": len(steps),
+            "steps": [{"step": s.step, "state": s.state, "reason": s.reason, "attempts": s.attempts} for s in steps]}

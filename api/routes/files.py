@@ -1,0 +1,32 @@
+"""Downloading a file (original or PDF/A preservation copy): streamed from the store, with
+range requests, and every download written to the audit trail."""
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path
+from fastapi.responses import StreamingResponse
+
+from api import holdings
+from api.deps import CallerDep, DbDep
+from api.download import stream_object
+from archive import audit
+from archive.storage import open_store
+
+router = APIRouter(prefix="/files", tags=["files"])
+
+
+@router.get("/{file_id}/content", response_class=StreamingResponse, summary="Tải tệp (hỗ trợ Range)",
+            responses={200: {"content": {"application/octet-stream": {}}}, 206: {"description": "Một khoảng byte"},
+                       416: {"description": "Khoảng byte ngoài tệp"}})
+def download(file_id: Annotated[int, Path(ge=1, le=2**62)], caller: CallerDep, db: DbDep,
+             range: Annotated[str | None, Header(max_length=200)] = None,
+             if_range: Annotated[str | None, Header(max_length=200)] = None) -> StreamingResponse:
+    file, record, key = holdings.file_for_download(db, caller.principal, file_id)
+    response = stream_object(open_store(), key, size=file.size, sha256=file.sha256,
+                             media_type=file.mime or "application/octet-stream",
+                             filename=PurePosixPath(file.path).name, range_header=range, if_range=if_range)
+    audit.record("download", actor=caller.name, agency=caller.user.organ_id, object=f"{record.code}/{file.path}",
+                 detail={"file_id": file.id, "role": file.role, "range": response.headers.get("content-range")})
+    return response

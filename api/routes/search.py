@@ -1,0 +1,46 @@
+"""Search with filters, facets and snippets; the principal comes from the logged-in user, so
+the search layer filters what they may find before anything is counted or shown."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import ValidationError
+
+from api.deps import CallerDep, SettingsDep
+from archive.errors import InvalidSearchQuery
+from search.base import SearchResults, open_index
+from search.query import SearchQuery
+
+router = APIRouter(tags=["search"])
+
+
+def search_query(
+    q: Annotated[str, Query(max_length=500, description='Từ khóa; "cụm từ"; số ký hiệu như 04/2021/QĐ-UBND')] = "",
+    agency: Annotated[str | None, Query(max_length=13)] = None,
+    type: Annotated[str | None, Query(max_length=100, description="Tên loại văn bản")] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None,
+    rights: Annotated[str | None, Query(max_length=30)] = None,
+    retention: Annotated[str | None, Query(max_length=30)] = None,
+    direction: Literal["incoming", "outgoing", "internal"] | None = None,
+    kind: Literal["document", "dossier"] | None = None,
+    sort: Literal["relevance", "date"] = "relevance",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> SearchQuery:
+    try:
+        return SearchQuery(text=q, agency=agency, type_name=type, year=year, date_from=date_from, date_to=date_to,
+                           rights=rights, retention=retention, direction=direction, kind=kind, sort=sort,
+                           page=page, per_page=per_page)
+    except ValidationError as exc:
+        raise InvalidSearchQuery("; ".join(e["msg"] for e in exc.errors())) from None
+
+
+@router.get("/search", response_model=SearchResults, summary="Tìm kiếm hồ sơ, văn bản")
+def search(query: Annotated[SearchQuery, Depends(search_query)], caller: CallerDep,
+           settings: SettingsDep) -> SearchResults:
+    with open_index(settings) as index:
+        return index.search(query, caller.principal)
