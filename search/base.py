@@ -85,8 +85,9 @@ def make_hit(record: Record, principal: Principal, query: SearchQuery, score: fl
                content_visible=readable)
 
 
-def open_index(settings: Settings) -> SearchIndex:
-    """The backend the settings name: embedded (default, under data_dir) or Elasticsearch."""
+def open_index(settings: Settings, *, recreate: bool = False) -> SearchIndex:
+    """The backend the settings name: embedded (default, under data_dir) or Elasticsearch.
+    ``recreate`` lets a full reindex replace an embedded index of an older layout."""
     backend = settings.search_backend.strip().lower()
     if backend == "elasticsearch":
         if not settings.elasticsearch_url:
@@ -96,5 +97,5 @@ def open_index(settings: Settings) -> SearchIndex:
                                   compatible_with=settings.elasticsearch_compatible_with)
     if backend == "embedded":
         from search.embedded import EmbeddedIndex
-        return EmbeddedIndex(settings.data_dir / "search")
+        return EmbeddedIndex(settings.data_dir / "search", recreate=recreate)
     raise SearchUnavailable(f"unknown search backend {settings.search_backend!r} (embedded | elasticsearch)")

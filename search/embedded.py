@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+import shutil
 from pathlib import Path
 
 import tantivy
@@ -28,7 +29,12 @@ CONTENT = METADATA + (("text_exact", "text_folded", 1.0),)
 EXACT_BOOST = 1.5          # on top of the folded match: bạn above bán for the query bạn
 OWN_KEY_BOOST, DOSSIER_KEY_BOOST = 20.0, 5.0
 WRITER_HEAP = 128 * 1024**2
+LAYOUT = "1"               # bump when _schema() or _document() change: old indexes must be rebuilt
 _FACET_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="luutru-facets")
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text().strip() if path.is_file() else None
 
 
 def _schema() -> tantivy.Schema:
@@ -70,13 +76,22 @@ def _document(r: Record) -> tantivy.Document:
 
 
 class EmbeddedIndex(SearchIndex):
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, recreate: bool = False):
+        """``recreate`` throws away an index of another layout (``luutru reindex --all``
+        rebuilds it): the index is derived data, the catalog and packages are the truth."""
+        marker = path / "LUUTRU_INDEX_LAYOUT"
+        if path.exists() and any(path.iterdir()) and _read(marker) != LAYOUT:
+            if not recreate:
+                raise SearchUnavailable(f"the search index at {path} has layout {_read(marker)!r}, this version "
+                                        f"uses {LAYOUT!r}: run `luutru reindex --all`")
+            shutil.rmtree(path)
         path.mkdir(parents=True, exist_ok=True)
         self.schema = _schema()
         try:
             self._index = tantivy.Index(self.schema, path=str(path), reuse=True)
         except ValueError as exc:
             raise SearchUnavailable(f"cannot open the search index at {path}: {exc}") from exc
+        marker.write_text(LAYOUT)
 
     # --- writing: a writer per call, so other processes can write in between
     def _write(self, change) -> None:

@@ -137,7 +137,7 @@ def reindex(
 
     settings = get_settings()
     init_catalog()
-    with session_scope() as session, open_index(settings) as index:
+    with session_scope() as session, open_index(settings, recreate=all_) as index:
         report = rebuild(index, catalog_sources(session, open_store(), dossier), full=all_)
     typer.echo(f"Đã lập chỉ mục {report.dossiers} hồ sơ ({report.records} bản ghi); "
                f"gỡ khỏi chỉ mục {report.removed} hồ sơ không còn tra cứu được (đã hủy, chưa lưu trữ xong).")

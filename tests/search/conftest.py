@@ -27,14 +27,19 @@ def _open_backend(name, tmp_path_factory):
                               compatible_with=Settings().elasticsearch_compatible_with)
 
 
+def _dispose(index):
+    if hasattr(index, "client"):       # Elasticsearch: drop the test's own index
+        index.client.indices.delete(index=index.index_name, ignore_unavailable=True)
+    index.close()
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def archive_index(request, tmp_path_factory):
     """The test archive indexed once per module and backend; tests must not change it."""
     index = _open_backend(request.param, tmp_path_factory)
     index.index(all_records())
     yield index
-    index.clear()
-    index.close()
+    _dispose(index)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -43,5 +48,4 @@ def fresh_index(request, tmp_path_factory):
     index = _open_backend(request.param, tmp_path_factory)
     index.index(all_records())
     yield index
-    index.clear()
-    index.close()
+    _dispose(index)

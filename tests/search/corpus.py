@@ -21,12 +21,16 @@ def _doc(ordinal, direction, type_name, number, notation, issued, subject, **kw)
                     PageAmount=2, **kw)
 
 
+def _dossier(organ, year, notation, title, maintenance, rights, creator, period, documents) -> Dossier:
+    return Dossier(FileCode=DossierCode(OrganId=organ, FileCatalog=year, FileNotation=notation), Title=title,
+                   Maintenance=maintenance, Rights=rights, Creator=creator, Language="vie",
+                   StartDate=period[0], EndDate=period[1], Documents=documents)
+
+
 def dossiers() -> list[tuple[Dossier, dict[int, str]]]:
-    open_a = Dossier(
-        FileCode=DossierCode(OrganId=A, FileCatalog=2021, FileNotation="01.VP"),
-        Title="Hồ sơ ban hành quy định về văn bản điện tử", Maintenance="Vĩnh viễn", Rights=OPEN,
-        Creator="Nguyễn Văn An", Language="vie", StartDate=date(2021, 1, 5), EndDate=date(2021, 3, 20),
-        Documents=[
+    open_a = _dossier(
+        A, 2021, "01.VP", "Hồ sơ ban hành quy định về văn bản điện tử", "Vĩnh viễn", OPEN, "Nguyễn Văn An",
+        (date(2021, 1, 5), date(2021, 3, 20)), [
             _doc(1, "outgoing", "Quyết định", "04", "2021/QĐ-UBND", date(2021, 3, 15),
                  "Ban hành quy định trao đổi, lưu trữ, xử lý văn bản điện tử",
                  OrganName="Ủy ban nhân dân tỉnh Khánh Hòa",
@@ -39,19 +43,15 @@ def dossiers() -> list[tuple[Dossier, dict[int, str]]]:
            "Hồ sơ lưu trữ điện tử được bảo quản an toàn.",
         2: "Cảm ơn bạn đã gửi kiến nghị về việc tra cứu hồ sơ.",
     }
-    restricted_a = Dossier(
-        FileCode=DossierCode(OrganId=A, FileCatalog=2020, FileNotation="07.KT"),
-        Title="Hồ sơ kế hoạch kinh phí năm 2020", Maintenance="10 năm", Rights=RESTRICTED,
-        Creator="Trần Thị Bình", Language="vie", StartDate=date(2020, 2, 1), EndDate=date(2020, 11, 30),
-        Documents=[
+    restricted_a = _dossier(
+        A, 2020, "07.KT", "Hồ sơ kế hoạch kinh phí năm 2020", "10 năm", RESTRICTED, "Trần Thị Bình",
+        (date(2020, 2, 1), date(2020, 11, 30)), [
             _doc(1, "internal", "Kế hoạch", "15", "KH-UBND", date(2020, 6, 10), "Kế hoạch kinh phí năm 2020"),
         ])
     restricted_a_texts = {1: "Kinh phí duy tu đê điều và phòng chống lụt bão của tỉnh."}
-    open_b = Dossier(
-        FileCode=DossierCode(OrganId=B, FileCatalog=2019, FileNotation="03.TC"),
-        Title="Hồ sơ bán đấu giá tài sản công", Maintenance="20 năm", Rights=OPEN,
-        Creator="Lê Văn Cường", Language="vie", StartDate=date(2019, 4, 1), EndDate=date(2019, 9, 30),
-        Documents=[
+    open_b = _dossier(
+        B, 2019, "03.TC", "Hồ sơ bán đấu giá tài sản công", "20 năm", OPEN, "Lê Văn Cường",
+        (date(2019, 4, 1), date(2019, 9, 30)), [
             _doc(1, "incoming", "Thông báo", "45", "TB-STC", date(2019, 5, 2),
                  "Thông báo bán đấu giá tài sản", OrganName="Sở Tài chính", ArrivalNumber=88,
                  ArrivalDate=date(2019, 5, 3)),
@@ -59,11 +59,9 @@ def dossiers() -> list[tuple[Dossier, dict[int, str]]]:
                  "Báo cáo kết quả bán đấu giá", OrganName="Sở Tài chính"),
         ])
     open_b_texts = {1: "Thông báo bán tài sản công theo hình thức đấu giá.", 2: "Kết quả bán đấu giá tài sản."}
-    restricted_b = Dossier(
-        FileCode=DossierCode(OrganId=B, FileCatalog=2022, FileNotation="02.TH"),
-        Title="Hồ sơ thanh tra nội bộ", Maintenance="10 năm", Rights=RESTRICTED,
-        Creator="Phạm Thị Dung", Language="vie", StartDate=date(2022, 1, 10), EndDate=date(2022, 8, 1),
-        Documents=[
+    restricted_b = _dossier(
+        B, 2022, "02.TH", "Hồ sơ thanh tra nội bộ", "10 năm", RESTRICTED, "Phạm Thị Dung",
+        (date(2022, 1, 10), date(2022, 8, 1)), [
             _doc(1, "internal", "Báo cáo", "09", "BC-TTr", date(2022, 7, 20), "Báo cáo thanh tra nội bộ"),
         ])
     restricted_b_texts = {1: "Kết quả thanh tra công trình đê điều phòng chống lụt bão."}

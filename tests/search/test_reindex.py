@@ -1,6 +1,9 @@
 """Rebuilding the index: what the sources list is what the index holds afterwards."""
 from __future__ import annotations
 
+import pytest
+
+from archive.errors import SearchUnavailable
 from search.access import Principal
 from search.embedded import EmbeddedIndex
 from search.query import SearchQuery
@@ -38,3 +41,13 @@ def test_new_version_with_fewer_documents_leaves_no_stale_document(tmp_path):
     reindex(index, [(shorter, texts)])
     found = index.search(SearchQuery(text=OPEN_B, per_page=100), ADMIN)
     assert {h.record.id for h in found.hits} == {OPEN_B, f"{OPEN_B}.001"}
+
+
+def test_index_of_another_layout_is_refused_until_a_full_reindex(tmp_path):
+    EmbeddedIndex(tmp_path).index([])
+    (tmp_path / "LUUTRU_INDEX_LAYOUT").write_text("0")
+    with pytest.raises(SearchUnavailable, match="reindex --all"):
+        EmbeddedIndex(tmp_path)
+    index = EmbeddedIndex(tmp_path, recreate=True)
+    reindex(index, dossiers(), full=True)
+    assert codes(index) == {d.code for d, _ in dossiers()}
