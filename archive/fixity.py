@@ -18,7 +18,7 @@ import ssl
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Iterator
 
 from sqlalchemy import select
@@ -26,7 +26,7 @@ from sqlalchemy import select
 from archive.catalog.db import session_scope
 from archive.catalog.models import DossierRecord, FixityAlarm, PackageVersion, PreservationEvent, StoredObjectRecord
 from archive.errors import LuuTruError, ObjectMissing, StorageError
-from archive.storage import ObjectStore, open_store
+from archive.storage import ObjectStore, Retention, open_store
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,7 @@ class _Target:
     key: str
     sha256: str
     size: int
+    retention_expiry: date | None  # None: permanent
 
 
 @dataclass
@@ -80,7 +81,7 @@ class FixityReport:
 def _targets(session, selection: str, now: datetime, interval_days: int) -> Iterator[_Target]:
     """Objects to check, oldest-checked first."""
     q = (select(StoredObjectRecord.id, DossierRecord.id, DossierRecord.code, StoredObjectRecord.key,
-                StoredObjectRecord.sha256, StoredObjectRecord.size)
+                StoredObjectRecord.sha256, StoredObjectRecord.size, DossierRecord.retention_expiry)
          .join(PackageVersion, StoredObjectRecord.package_version_id == PackageVersion.id)
          .join(DossierRecord, PackageVersion.dossier_id == DossierRecord.id)
          .where(DossierRecord.status.not_in(INACTIVE))
@@ -120,9 +121,11 @@ def check_object(store: ObjectStore, target: _Target) -> ObjectCheck:
     return check
 
 
-def _repair(store: ObjectStore, replica: ObjectStore, check: ObjectCheck) -> str:
-    with replica.open(check.key) as source:
-        store.repair(check.key, source, check.expected)
+def _repair(store: ObjectStore, replica: ObjectStore, target: _Target) -> str:
+    from archive.settings import get_settings
+    retention = Retention.for_dossier(target.retention_expiry, get_settings().permanent_lock_years)
+    with replica.open(target.key) as source:
+        store.repair(target.key, source, target.sha256, retention if store.supports_object_lock else None)
     return f"copied from {replica.url} and verified"
 
 
@@ -147,7 +150,7 @@ def _record(session, target: _Target, check: ObjectCheck, replica: ObjectStore |
     if replica is None:
         return
     try:
-        detail = _repair(store, replica, check)
+        detail = _repair(store, replica, target)
     except (LuuTruError, OSError) as exc:
         log.error("fixity repair failed for %s: %s", check.key, exc)
         _event(session, "repair", target, datetime.now(timezone.utc), "failure", f"from {replica.url}: {exc}")

@@ -93,8 +93,10 @@ class ObjectStore(ABC):
         """Write a new object; ObjectExists if the key is taken, ChecksumMismatch if the bytes differ."""
 
     @abstractmethod
-    def repair(self, key: str, source: Source, sha256_expected: str) -> StoredObject:
-        """Replace a damaged or lost object with verified bytes (the only overwrite path)."""
+    def repair(self, key: str, source: Source, sha256_expected: str,
+               retention: Retention | None = None) -> StoredObject:
+        """Replace a damaged or lost object with verified bytes (the only overwrite path);
+        ``retention`` locks the new copy (default: the lock the damaged copy had)."""
 
     @abstractmethod
     def open(self, key: str, version_id: str | None = None) -> contextlib.AbstractContextManager[BinaryIO]:

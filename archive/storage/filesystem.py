@@ -94,7 +94,8 @@ class FilesystemStore(ObjectStore):
         _fsync_dir(path.parent)
         return StoredObject(key, size, sha)
 
-    def repair(self, key: str, source: Source, sha256_expected: str) -> StoredObject:
+    def repair(self, key: str, source: Source, sha256_expected: str,
+               retention: Retention | None = None) -> StoredObject:
         path = self._path(key)
         tmp, sha, size = self._write_verified_temp(path, source, sha256_expected)
         os.replace(tmp, path)

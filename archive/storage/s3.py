@@ -115,10 +115,13 @@ class S3Store(ObjectStore):
         self._lock(obj, retention)
         return obj
 
-    def repair(self, key: str, source: Source, sha256_expected: str) -> StoredObject:
-        previous = self.retention(key) if self.exists(key) else None
+    def repair(self, key: str, source: Source, sha256_expected: str,
+               retention: Retention | None = None) -> StoredObject:
+        # S3 keeps the damaged version (it may be locked); the verified copy becomes the latest.
+        if retention is None and self.exists(key):
+            retention = self.retention(key)
         obj = self._upload(key, source, sha256_expected)
-        self._lock(obj, previous)
+        self._lock(obj, retention)
         return obj
 
     # -- reading ----------------------------------------------------------------------------

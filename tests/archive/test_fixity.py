@@ -70,6 +70,8 @@ def test_damaged_and_missing_objects_are_repaired_from_the_replica(catalog, stor
     for key, data in archived.contents.items():
         with store.open(key) as stream:
             assert stream.read() == data
+        if store.supports_object_lock:  # the repaired copy is locked like any permanent dossier's
+            assert store.retention(key).mode == "GOVERNANCE"
     assert [e.outcome for e in events(catalog, "repair")] == ["success", "success"]
     assert all(a.repaired_at for a in alarms(catalog))
     assert run_fixity("all", catalog_url=catalog, store=store).ok
