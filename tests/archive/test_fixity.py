@@ -123,3 +123,18 @@ def test_fixity_command_exits_non_zero_on_an_alarm(tmp_path):
     assert failed.returncode == 5
     assert "fixity_failed" in failed.stderr and "bị mất" in failed.stderr
     assert "Đã kiểm tra 2 đối tượng" in failed.stdout
+
+
+def test_fixity_alarm_and_repair_are_recorded_on_either_catalog_database(catalog_url, tmp_path):
+    from archive.catalog import init_catalog
+    from archive.storage import open_store
+    init_catalog(catalog_url)
+    store, replica = open_store(f"file://{tmp_path / 'store'}"), open_store(f"file://{tmp_path / 'replica'}")
+    archived = archive_dossier(catalog_url, store)
+    key, data = next(iter(archived.contents.items()))
+    replica.put_file(key, io.BytesIO(data))
+    damage(store, key, data)
+    report = run_fixity("due", catalog_url=catalog_url, store=store, replica=replica)
+    assert [(c.key, c.outcome, c.repaired) for c in report.alarms] == [(key, "mismatch", True)]
+    assert [a.kind for a in alarms(catalog_url)] == ["mismatch"]
+    assert len(events(catalog_url, "fixity check")) == 2 and len(events(catalog_url, "repair")) == 1
