@@ -1,0 +1,107 @@
+"""One archive per test package: two real dossiers ingested once (an open one of agency B,
+a restricted one of agency A), a user of every role in both agencies, the app in-process."""
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from archive.settings import get_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples" / "valid"
+AGENCY_A, AGENCY_B = "000.00.00.H41", "000.00.31.H41"
+OPEN_SAMPLE = "stttt-2021-21cntt-van-ban-khan-attt"          # Công khai, agency B
+RESTRICTED_SAMPLE = "ubnd-2021-20vp-hop-trien-khai-qlvb"     # Hạn chế, agency A
+PASSWORD = "mat-khau-thu-nghiem"
+BASE_URL = "https://testserver"                              # session cookies are Secure
+
+# name → (role, agency)
+USERS = {
+    "researcher": ("researcher", None),
+    "researcher_granted": ("researcher", None),
+    "archivist_a": ("archivist", AGENCY_A),
+    "archivist_b": ("archivist", AGENCY_B),
+    "council_a": ("council", AGENCY_A),
+    "council_b": ("council", AGENCY_B),
+    "head_a": ("agency_head", AGENCY_A),
+    "head_b": ("agency_head", AGENCY_B),
+    "auditor": ("auditor", None),
+    "admin": ("admin", None),
+}
+
+
+@dataclass
+class Archive:
+    home: Path
+    app: FastAPI
+    client: TestClient
+    tokens: dict[str, str]           # user name → API token
+    open_code: str
+    restricted_code: str
+    restricted_job: str              # the job that ingested the restricted dossier (agency A)
+
+    def as_user(self, name: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[name]}"}
+
+    def file(self, dossier_code: str, role: str, ordinal: int = 1) -> dict:
+        """A file of the dossier (as its agency's archivist lists it): original or preservation."""
+        owner = "archivist_a" if dossier_code == self.restricted_code else "archivist_b"
+        docs = self.client.get(f"/api/v1/dossiers/{dossier_code}/documents", headers=self.as_user(owner)).json()
+        return next(f for f in docs[ordinal - 1]["files"] if f["role"] == role)
+
+    def zip_of(self, sample: str) -> bytes:
+        """The sample dossier as a ZIP upload."""
+        buffer = io.BytesIO()
+        folder = SAMPLES / sample
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    zf.write(path, path.relative_to(folder).as_posix())
+        return buffer.getvalue()
+
+
+@pytest.fixture(scope="package")
+def archive(tmp_path_factory) -> Archive:
+    from api import accounts
+    from api.app import create_app
+    from ingest import pipeline
+
+    home = tmp_path_factory.mktemp("api-archive")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LUUTRU_DATA_DIR", str(home / "var"))
+        mp.setenv("LUUTRU_TRUST_ROOTS_DIR", str(ROOT / "samples" / "trust"))
+        mp.setenv("LUUTRU_MAX_SUBMISSION_BYTES", str(2 * 1024 * 1024))
+        for name in ("LUUTRU_DATABASE_URL", "LUUTRU_STORAGE_URL", "LUUTRU_BROKER_URL", "LUUTRU_SEARCH_BACKEND",
+                     "LUUTRU_SESSION_SECRET", "LUUTRU_COOKIE_SECURE"):
+            mp.delenv(name, raising=False)
+        get_settings.cache_clear()
+        jobs = {}
+        for sample, agency in ((OPEN_SAMPLE, AGENCY_B), (RESTRICTED_SAMPLE, AGENCY_A)):
+            copy = home / "samples" / sample
+            shutil.copytree(SAMPLES / sample, copy)
+            jobs[sample] = pipeline.submit(copy, organ_id=agency, actor=f"archivist of {agency}")
+        tokens = {}
+        for name, (role, agency) in USERS.items():
+            user = accounts.create_user(name, role, agency, PASSWORD, actor="test")
+            tokens[name] = accounts.issue_token(user.id, "test", actor="test")
+        restricted = jobs[RESTRICTED_SAMPLE].dossier().code
+        accounts.grant("researcher_granted", restricted, actor="test")
+        app = create_app()
+        with TestClient(app, base_url=BASE_URL) as client:
+            yield Archive(home, app, client, tokens, jobs[OPEN_SAMPLE].dossier().code, restricted,
+                          jobs[RESTRICTED_SAMPLE].id)
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def client(archive) -> TestClient:
+    """A client with no session of its own (cookies cleared between tests)."""
+    archive.client.cookies.clear()
+    return archive.client

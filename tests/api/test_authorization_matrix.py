@@ -1,0 +1,138 @@
+"""Every endpoint × every role × both agencies (and no login at all), with the exact status.
+
+Rights rules: a researcher reads open dossiers and the restricted ones granted to them; an
+agency's staff also read their own agency's restricted dossiers; auditors and
+administrators see every dossier's metadata but not restricted content. A record one may
+not even find is answered 404, so its existence is not disclosed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+
+from tests.api.conftest import OPEN_SAMPLE, USERS
+
+ALL = frozenset(USERS)
+STAFF_A = frozenset({"archivist_a", "council_a", "head_a"})
+READS_RESTRICTED = STAFF_A | {"researcher_granted"}
+FINDS_RESTRICTED = READS_RESTRICTED | {"auditor", "admin"}
+ARCHIVISTS = frozenset({"archivist_a", "archivist_b"})
+ADMINS = frozenset({"admin"})
+JOB_READERS_A = frozenset({"archivist_a", "auditor", "admin"})
+DUMMY_CODE = "000.00.99.H41.2099.01.XX"
+
+
+@dataclass
+class Case:
+    name: str
+    method: str
+    path: str                                   # {open}, {restricted}, {job}, {open_file}, {restricted_file}
+    ok: int
+    allowed: frozenset[str]
+    denied: int = 403
+    also: dict[int, frozenset[str]] = field(default_factory=dict)   # other statuses for some users
+    request: Callable[[object, str], dict] = lambda archive, user: {}
+
+    def expected(self, user: str | None) -> int:
+        if user is None:
+            return 401
+        if user in self.allowed:
+            return self.ok
+        return next((status for status, users in self.also.items() if user in users), self.denied)
+
+
+def _upload(sample: str | None):
+    def request(archive, user):
+        content = archive.zip_of(sample) if sample else _junk_zip()
+        return {"files": {"file": ("hoso.zip", content, "application/zip")}}
+    return request
+
+
+def _junk_zip() -> bytes:
+    import io
+    import zipfile
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("readme.txt", "không phải hồ sơ")
+    return buffer.getvalue()
+
+
+def _grant_dummy(archive, user):
+    from api import accounts
+    accounts.grant("researcher", DUMMY_CODE, actor="test")
+    return {}
+
+
+CASES = [
+    Case("me", "GET", "/auth/me", 200, ALL),
+    Case("new token", "POST", "/auth/tokens", 201, ALL, request=lambda a, u: {"json": {"name": "ci"}}),
+    Case("logout", "POST", "/auth/logout", 204, ALL),
+    Case("list users", "GET", "/users", 200, ADMINS),
+    Case("add user", "POST", "/users", 201, ADMINS, request=lambda a, u: {"json": {
+        "username": f"new-by-{u}-{id(a)}", "role": "researcher", "password": "mat-khau-moi-123"}}),
+    Case("grant", "POST", "/grants", 201, ADMINS,
+         request=lambda a, u: {"json": {"username": "researcher", "dossier_code": DUMMY_CODE}}),
+    Case("revoke", "DELETE", f"/grants/researcher/{DUMMY_CODE}", 204, ADMINS, request=_grant_dummy),
+    Case("submit", "POST", "/submissions", 202, ARCHIVISTS, request=_upload(None)),
+    Case("job status", "GET", "/jobs/{job}", 200, JOB_READERS_A, denied=404),
+    Case("validate", "POST", "/validate", 200, ARCHIVISTS, request=_upload(OPEN_SAMPLE)),
+    Case("list dossiers", "GET", "/dossiers", 200, ALL),
+    Case("open dossier", "GET", "/dossiers/{open}", 200, ALL),
+    Case("restricted dossier", "GET", "/dossiers/{restricted}", 200, FINDS_RESTRICTED, denied=404),
+    Case("open documents", "GET", "/dossiers/{open}/documents", 200, ALL),
+    Case("restricted documents", "GET", "/dossiers/{restricted}/documents", 200, FINDS_RESTRICTED, denied=404),
+    Case("open document", "GET", "/dossiers/{open}/documents/1", 200, ALL),
+    Case("restricted document", "GET", "/dossiers/{restricted}/documents/1", 200, FINDS_RESTRICTED, denied=404),
+    Case("open files", "GET", "/dossiers/{open}/files", 200, ALL),
+    Case("restricted files", "GET", "/dossiers/{restricted}/files", 200, FINDS_RESTRICTED, denied=404),
+    Case("open versions", "GET", "/dossiers/{open}/versions", 200, ALL),
+    Case("restricted versions", "GET", "/dossiers/{restricted}/versions", 200, FINDS_RESTRICTED, denied=404),
+    Case("open events", "GET", "/dossiers/{open}/events", 200, ALL),
+    Case("restricted events", "GET", "/dossiers/{restricted}/events", 200, FINDS_RESTRICTED, denied=404),
+    Case("download open copy", "GET", "/files/{open_file}/content", 200, ALL),
+    Case("download restricted copy", "GET", "/files/{restricted_file}/content", 200, READS_RESTRICTED,
+         denied=404, also={403: frozenset({"auditor", "admin"})}),
+    Case("search", "GET", "/search?q=van+ban", 200, ALL),
+]
+WHO = [None, *USERS]
+
+
+def _path(archive, template: str) -> str:
+    return "/api/v1" + template.format(
+        open=archive.open_code, restricted=archive.restricted_code, job=archive.restricted_job,
+        open_file=archive.file(archive.open_code, "preservation")["id"],
+        restricted_file=archive.file(archive.restricted_code, "preservation")["id"])
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+@pytest.mark.parametrize("user", WHO, ids=lambda u: u or "anonymous")
+def test_endpoint_answers_each_role_and_agency_with_the_exact_status(archive, client, case, user):
+    headers = archive.as_user(user) if user else {}
+    response = client.request(case.method, _path(archive, case.path), headers=headers,
+                              **case.request(archive, user or "anonymous"))
+    assert response.status_code == case.expected(user), response.text
+
+
+def test_matrix_covers_every_endpoint_of_the_api(archive):
+    routes = {(method.upper(), path) for path, operations in archive.app.openapi()["paths"].items()
+              for method in operations if path != "/api/v1/auth/login"}
+    covered = {(c.method, "/api/v1" + c.path.split("?")[0]) for c in CASES}
+    placeholders = {"/api/v1/jobs/{job}": "/api/v1/jobs/{job_id}",
+                    "/api/v1/files/{open_file}/content": "/api/v1/files/{file_id}/content",
+                    "/api/v1/files/{restricted_file}/content": "/api/v1/files/{file_id}/content",
+                    f"/api/v1/grants/researcher/{DUMMY_CODE}": "/api/v1/grants/{username}/{dossier_code}",
+                    "/api/v1/dossiers/{open}/documents/1": "/api/v1/dossiers/{code}/documents/{ordinal}",
+                    "/api/v1/dossiers/{restricted}/documents/1": "/api/v1/dossiers/{code}/documents/{ordinal}"}
+    normalised = {(m, placeholders.get(p, p.replace("{open}", "{code}").replace("{restricted}", "{code}")))
+                  for m, p in covered}
+    assert routes - normalised == set()
+    assert len(WHO) == 11 and {USERS[u][1] for u in USERS} == {None, "000.00.00.H41", "000.00.31.H41"}
+
+
+def test_login_is_open_to_anonymous_callers_and_refuses_wrong_passwords(client):
+    response = client.post("/api/v1/auth/login", json={"username": "auditor", "password": "sai-mat-khau"})
+    assert response.status_code == 401 and response.json()["code"] == "invalid_credentials"
+    response = client.post("/api/v1/auth/login", json={"username": "khong-co", "password": "sai-mat-khau"})
+    assert response.status_code == 401 and response.json()["code"] == "invalid_credentials"
