@@ -1,12 +1,12 @@
 """Object storage for archived packages: ``open_store(url)`` picks the backend."""
 from __future__ import annotations
 
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from archive.errors import StorageError
 from archive.storage.base import ObjectStore, Retention, StoredObject
 
-__all__ = ["ObjectStore", "Retention", "StoredObject", "open_store"]
+__all__ = ["ObjectStore", "Retention", "StoredObject", "open_store", "public_url"]
 
 
 def open_store(url: str | None = None) -> ObjectStore:
@@ -22,3 +22,10 @@ def open_store(url: str | None = None) -> ObjectStore:
         from archive.storage.s3 import S3Store
         return S3Store(url)
     raise StorageError(f"unsupported storage URL scheme {scheme!r} (use file:// or s3://)")
+
+
+def public_url(url: str) -> str:
+    """A store URL without its credentials, fit for the catalog and the package's events."""
+    parts = urlsplit(url)
+    host = parts.hostname + (f":{parts.port}" if parts.port else "") if parts.hostname else parts.netloc
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))

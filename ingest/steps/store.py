@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from archive.errors import ChecksumMismatch, ObjectExists
 from archive.retention import retention_expiry
-from archive.storage import Retention, StoredObject, open_store
+from archive.storage import Retention, StoredObject, open_store, public_url
 from ingest.job import IngestJob, event
 from ingest.steps.package import package_dir
 
@@ -31,16 +31,8 @@ def run(job: IngestJob) -> None:
                 raise ChecksumMismatch(f"{key} already stored with other bytes", key=key)
             obj = StoredObject(key, size, digest)
         stored.append({"key": obj.key, "size": obj.size, "sha256": sha256, "version_id": obj.version_id})
-    job.save("store", {"store_url": _public(store.url), "prefix": prefix, "objects": stored,
+    job.save("store", {"store_url": public_url(store.url), "prefix": prefix, "objects": stored,
                        "retention_expiry": expiry.isoformat() if expiry else None,
                        "object_lock": lock.mode if lock else None,
                        "events": [event("replication", tool="luutru storage",
-                                        detail=f"{len(stored)} đối tượng ghi vào kho {_public(store.url)}")]})
-
-
-def _public(url: str) -> str:
-    """A store URL without its credentials, fit for the catalog and the package's events."""
-    from urllib.parse import urlsplit, urlunsplit
-    parts = urlsplit(url)
-    host = parts.hostname + (f":{parts.port}" if parts.port else "") if parts.hostname else parts.netloc
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+                                        detail=f"{len(stored)} đối tượng ghi vào kho {public_url(store.url)}")]})
