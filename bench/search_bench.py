@@ -161,15 +161,16 @@ def percentile(values: list[float], p: float) -> float:
 def run(engine: str, documents: int, repeats: int, batch: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="luutru-search-bench-") as tmp:
         index = open_engine(engine, Path(tmp))
-        generated, indexed, indexing_seconds, pending, first_code = 0, 0, 0.0, [], None
+        generated, indexed, indexing_seconds, indexing_cpu, pending, first_code = 0, 0, 0.0, 0.0, [], None
         for dossier, texts in synthetic_dossiers(documents):
             first_code = first_code or dossier.code
             pending.extend(records_for_dossier(dossier, texts))
             generated += len(dossier.Documents)
             if len(pending) >= batch or generated >= documents:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 index.index(pending)
                 indexing_seconds += time.perf_counter() - t0
+                indexing_cpu += time.process_time() - c0
                 indexed += len(pending)
                 pending = []
         latencies: list[float] = []
@@ -186,7 +187,8 @@ def run(engine: str, documents: int, repeats: int, batch: int) -> dict:
         index.close()
         return {"engine": engine, "documents": generated, "records": indexed,
                 "index_seconds": round(indexing_seconds, 1), "docs_per_second": round(generated / indexing_seconds),
-                "records_per_second": round(indexed / indexing_seconds), "queries": len(latencies),
+                "records_per_second": round(indexed / indexing_seconds),
+                "docs_per_cpu_second": round(generated / indexing_cpu), "queries": len(latencies),
                 "p50_ms": round(percentile(latencies, 50), 1), "p95_ms": round(percentile(latencies, 95), 1),
                 "max_ms": round(max(latencies), 1), "cpu_p50_ms": round(percentile(cpu, 50), 1),
                 "cpu_p95_ms": round(percentile(cpu, 95), 1), "load_avg": round(os.getloadavg()[0], 1)}

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 import shutil
+import threading
 from pathlib import Path
 
 import tantivy
@@ -29,7 +30,8 @@ CONTENT = METADATA + (("text_exact", "text_folded", 1.0),)
 EXACT_BOOST = 1.5          # on top of the folded match: bạn above bán for the query bạn
 OWN_KEY_BOOST, DOSSIER_KEY_BOOST = 20.0, 5.0
 WRITER_HEAP = 128 * 1024**2
-LAYOUT = "1"               # bump when _schema() or _document() change: old indexes must be rebuilt
+LAYOUT = "2"               # bump when _schema() or _document() change: old indexes must be rebuilt
+_WRITE_LOCK = threading.Lock()
 _FACET_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="luutru-facets")
 
 
@@ -49,8 +51,8 @@ def _schema() -> tantivy.Schema:
     for field in ("own_key", "dossier_key"):
         sb.add_text_field(field, tokenizer_name="raw")
     for exact_field, folded_field, _ in CONTENT:
-        sb.add_text_field(exact_field)
-        sb.add_text_field(folded_field)
+        sb.add_text_field(exact_field, index_option="freq")   # exact words only boost: no positions
+        sb.add_text_field(folded_field)                       # phrases run here
     sb.add_text_field("title_folded")
     sb.add_bytes_field("source", stored=True, indexed=False)
     return sb.build()
@@ -95,19 +97,20 @@ class EmbeddedIndex(SearchIndex):
 
     # --- writing: a writer per call, so other processes can write in between
     def _write(self, change) -> None:
-        try:
-            writer = self._index.writer(heap_size=WRITER_HEAP, num_threads=1)
-        except ValueError as exc:   # another process holds the index's writer lock
-            raise SearchUnavailable(f"the search index is being written by another process: {exc}") from exc
-        try:
-            change(writer)
-            writer.commit()
-        except BaseException:
-            writer.rollback()
-            raise
-        finally:
-            writer.wait_merging_threads()
-        self._index.reload()
+        with _WRITE_LOCK:           # one writer per index: threads of this process take turns
+            try:
+                writer = self._index.writer(heap_size=WRITER_HEAP, num_threads=1)
+            except ValueError as exc:   # another process holds the index's writer lock
+                raise SearchUnavailable(f"the search index is being written by another process: {exc}") from exc
+            try:
+                change(writer)
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                writer.wait_merging_threads()
+            self._index.reload()
 
     def index(self, records: Iterable[Record]) -> int:
         count = 0
