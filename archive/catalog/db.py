@@ -73,5 +73,5 @@ def init_catalog(url: str | None = None) -> Engine:
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")  # independent branches (e.g. accounts, lifecycle) all apply
     return engine
