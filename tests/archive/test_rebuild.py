@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -19,7 +20,7 @@ from archive.catalog.models import (Agency, DocumentRecord, DossierRecord, FileR
                                     PreservationEvent, StoredObjectRecord)
 from archive.rebuild import find_packages, rebuild_catalog
 from archive.settings import get_settings
-from archive.storage import ObjectStore, open_store
+from archive.storage import ObjectStore, open_store, public_url
 from ingest import pipeline
 from search.access import Principal
 from search.base import open_index
@@ -31,11 +32,11 @@ QUERY = SearchQuery(text="van ban dien tu")
 runner = CliRunner()
 
 
-def catalog_snapshot() -> dict[str, list]:
+def catalog_snapshot(url: str | None = None) -> dict[str, list]:
     """The meaningful columns of every rebuildable table, keyed by natural identifiers
     (codes, package ids, keys), never by autoincrement ids or timestamps."""
     previous = aliased(PackageVersion)
-    with session_scope() as s:
+    with session_scope(url) as s:
         def rows(query):
             return sorted(tuple(r) for r in s.execute(query))
         return {
@@ -127,20 +128,35 @@ def test_rebuild_run_again_adds_nothing(archived_twice):
 def test_catalog_rebuilds_into_an_empty_postgresql_database(archived_twice, postgres_url):
     report = rebuild_catalog(open_store(), catalog_url=postgres_url)
     assert (report.recorded, report.problems, report.unlinked) == (2, {}, [])
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("LUUTRU_DATABASE_URL", postgres_url)
-        get_settings.cache_clear()
-        assert catalog_snapshot() == archived_twice.snapshot
-    get_settings.cache_clear()
+    assert catalog_snapshot(postgres_url) == archived_twice.snapshot
+
+
+@pytest.mark.services
+def test_catalog_rebuilds_from_packages_in_an_s3_store(archived_twice, seaweedfs, tmp_path):
+    s3 = open_store(seaweedfs.s3_url("luutru-tests", uuid.uuid4().hex))
+    _copy_packages(find_packages(open_store()), s3)
+    url = f"sqlite:///{tmp_path / 'catalog.db'}"
+    report = rebuild_catalog(s3, catalog_url=url)
+    assert (report.found, report.recorded, report.problems) == (2, 2, {})
+    rebuilt, expected = catalog_snapshot(url), archived_twice.snapshot
+    assert {v[4] for v in rebuilt["versions"]} == {public_url(s3.url)}  # no credentials kept
+    assert [v[:4] + v[5:] for v in rebuilt["versions"]] == [v[:4] + v[5:] for v in expected["versions"]]
+    assert {k: v for k, v in rebuilt.items() if k != "versions"} == {
+        k: v for k, v in expected.items() if k != "versions"}
+    dispose_engine(url)
+
+
+def _copy_packages(prefixes: list[str], to: ObjectStore) -> ObjectStore:
+    """``to`` with a copy of the given packages of the archive's store."""
+    store = open_store()
+    for key in (k for prefix in prefixes for k in store.list(f"{prefix}/")):
+        with store.open(key) as data:
+            to.put_file(key, data)
+    return to
 
 
 def _store_with(prefixes: list[str], tmp_path) -> ObjectStore:
-    """A new store holding a copy of the given packages of the archive's store."""
-    store, copy = open_store(), open_store(f"file://{tmp_path / 'store'}")
-    for key in (k for prefix in prefixes for k in store.list(f"{prefix}/")):
-        with store.open(key) as data:
-            copy.put_file(key, data)
-    return copy
+    return _copy_packages(prefixes, open_store(f"file://{tmp_path / 'store'}"))
 
 
 def test_a_version_whose_predecessor_is_lost_is_still_recorded(archived_twice, tmp_path):
