@@ -13,7 +13,8 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from api import problems
 from api.jobs import JobRunner
-from api.routes import api_router
+from api.routes import api_router, pages
+from api.web import LoginRequired, error_page, login_redirect
 from archive.catalog.db import init_catalog
 from archive.settings import Settings, get_settings
 
@@ -50,7 +51,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None, lifespan=lifespan)
     app.add_middleware(SessionMiddleware, secret_key=session_secret(settings), session_cookie=SESSION_COOKIE,
                        max_age=settings.session_max_age_seconds, same_site="lax", https_only=settings.cookie_secure)
-    problems.install(app)
+    problems.install(app, html_error=error_page)
+    app.add_exception_handler(LoginRequired, lambda request, exc: login_redirect(request))
     app.include_router(api_router, prefix="/api/v1")
+    app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

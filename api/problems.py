@@ -3,14 +3,17 @@ and the Vietnamese message of archive.errors, the same causes the CLI reports.""
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from archive.errors import InvalidDossier, InvalidRequest, LuuTruError, NotFound
+
+API_PREFIX = "/api/"
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
@@ -37,19 +40,25 @@ def from_error(request: Request, exc: LuuTruError) -> JSONResponse:
     return problem(exc.http_status, exc.code, exc.message_vi, exc.detail, request.url.path, headers, **extra)
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, html_error: Callable[[Request, LuuTruError], Response] | None = None) -> None:
+    """Problem details for the API; ``html_error`` renders the same errors for web pages."""
+    def respond(request: Request, exc: LuuTruError) -> Response:
+        if html_error is not None and not request.url.path.startswith(API_PREFIX):
+            return html_error(request, exc)
+        return from_error(request, exc)
+
     @app.exception_handler(LuuTruError)
     async def _luutru(request: Request, exc: LuuTruError):
         if exc.http_status >= 500:
             log.error("%s %s: %s", request.method, request.url.path, exc)
-        return from_error(request, exc)
+        return respond(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
                   for e in exc.errors()]
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
-        return from_error(request, InvalidRequest(detail, errors=errors))
+        return respond(request, InvalidRequest(detail, errors=errors))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):

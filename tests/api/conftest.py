@@ -57,14 +57,17 @@ class Archive:
         return next(f for f in docs[ordinal - 1]["files"] if f["role"] == role)
 
     def zip_of(self, sample: str) -> bytes:
-        """The sample dossier as a ZIP upload."""
-        buffer = io.BytesIO()
-        folder = SAMPLES / sample
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    zf.write(path, path.relative_to(folder).as_posix())
-        return buffer.getvalue()
+        """A valid sample dossier as a ZIP upload."""
+        return zip_folder(SAMPLES / sample)
+
+
+def zip_folder(folder: Path) -> bytes:
+    """The folder's files as a ZIP, paths relative to it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            zf.write(path, path.relative_to(folder).as_posix())
+    return buffer.getvalue()
 
 
 @pytest.fixture(scope="package")

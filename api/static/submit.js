@@ -1,0 +1,108 @@
+// Submission page: check the ZIP with the validator, submit it, then follow the job's steps.
+(function () {
+  "use strict";
+  const form = document.getElementById("submit-form");
+  const statusLine = document.getElementById("status");
+  const problems = document.getElementById("problems");
+  const progress = document.getElementById("progress");
+  const labels = JSON.parse(document.getElementById("labels").textContent);
+  const STEPS = {
+    receive: "Tiếp nhận", validate: "Kiểm tra siêu dữ liệu", identify: "Nhận dạng định dạng",
+    normalise: "Tạo bản PDF/A", validate_pdfa: "Kiểm tra PDF/A", checksum: "Tính mã SHA-256",
+    package: "Đóng gói lưu trữ", store: "Ghi vào kho", verify: "Đọc lại, đối chiếu mã", index: "Lập chỉ mục tìm kiếm"
+  };
+  const STATES = { pending: "chờ", running: "đang chạy", done: "xong", failed: "lỗi" };
+
+  function fieldLabel(path) {
+    const parts = (path || "").split("/").filter(Boolean).map(p => p.split("[")[0].replace(/^@/, ""));
+    return parts.length ? (labels[parts[parts.length - 1]] || parts[parts.length - 1]) : "";
+  }
+
+  async function post(url, file) {
+    const body = new FormData();
+    body.append("file", file);
+    const response = await fetch(url, {
+      method: "POST", body, credentials: "same-origin",
+      headers: { "X-CSRF-Token": form.dataset.csrf, "Accept": "application/json" }
+    });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.message_vi || ("Lỗi " + response.status));
+    return data;
+  }
+
+  function showProblems(report) {
+    const tbody = problems.querySelector("tbody");
+    tbody.replaceChildren();
+    for (const p of report.errors.concat(report.warnings || [])) {
+      const row = tbody.insertRow();
+      row.className = p.severity;
+      row.insertCell().textContent = fieldLabel(p.path);
+      row.insertCell().textContent = p.path || "/";
+      row.insertCell().textContent = p.message_vi;
+    }
+    problems.hidden = false;
+  }
+
+  function showJob(job) {
+    progress.hidden = false;
+    const bar = progress.querySelector("progress");
+    bar.max = job.total_steps;
+    bar.value = job.done_steps;
+    const list = progress.querySelector("ol");
+    list.replaceChildren(...job.steps.map(s => {
+      const item = document.createElement("li");
+      item.className = s.state;
+      item.textContent = (STEPS[s.step] || s.step) + ": " + (STATES[s.state] || s.state) + (s.reason ? " — " + s.reason : "");
+      return item;
+    }));
+  }
+
+  async function follow(url) {
+    for (;;) {
+      const response = await fetch(url, { credentials: "same-origin" });
+      const job = await response.json();
+      showJob(job);
+      if (job.state === "done") {
+        statusLine.replaceChildren("Đã lưu trữ xong hồ sơ ");
+        const link = document.createElement("a");
+        link.href = "/dossiers/" + encodeURIComponent(job.dossier_code);
+        link.textContent = job.dossier_code;
+        statusLine.append(link);
+        statusLine.className = "ok";
+        return;
+      }
+      if (job.state === "failed") {
+        statusLine.textContent = "Xử lý hồ sơ bị lỗi, xem bước bị lỗi bên dưới.";
+        statusLine.className = "error";
+        return;
+      }
+      await new Promise(resolve => setTimeout(resolve, 1000));
+    }
+  }
+
+  form.addEventListener("submit", async event => {
+    event.preventDefault();
+    const file = form.elements.file.files[0];
+    if (!file) return;
+    problems.hidden = true;
+    progress.hidden = true;
+    statusLine.className = "";
+    try {
+      statusLine.textContent = "Đang kiểm tra hồ sơ…";
+      const report = await post("/api/v1/validate", file);
+      if (!report.valid) {
+        statusLine.textContent = "Hồ sơ có " + report.errors.length + " lỗi, chưa nộp.";
+        statusLine.className = "error";
+        showProblems(report);
+        return;
+      }
+      statusLine.textContent = "Hồ sơ hợp lệ (" + report.dossier_code + "). Đang nộp…";
+      const accepted = await post("/api/v1/submissions", file);
+      statusLine.textContent = "Đã nhận hồ sơ, đang xử lý…";
+      await follow(accepted.status_url);
+    } catch (error) {
+      statusLine.textContent = error.message;
+      statusLine.className = "error";
+    }
+  });
+})();

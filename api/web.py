@@ -1,0 +1,104 @@
+"""What the Vietnamese web pages need beyond the API: templates with dd/mm/yyyy dates, the
+Appendix VI field labels, and login redirects for pages opened without a session."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from archive.errors import LuuTruError
+from archive.settings import get_settings
+from schemas.fields import DOCUMENT, DOSSIER, FILE_CODE, RECIPIENT, SIGNER
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+LABELS = {f.name: f.label_vi for group in (DOSSIER, DOCUMENT) for f in group}
+GROUP_LABELS = {f"{g}/{f.name}": f.label_vi for g, fields in (("FileCode", FILE_CODE), ("SignerInfo", SIGNER),
+                                                             ("To", RECIPIENT)) for f in fields}
+ROLE_LABELS = {"researcher": "Độc giả", "archivist": "Văn thư, lưu trữ", "council": "Hội đồng xác định giá trị",
+               "auditor": "Sở Nội vụ (thẩm định)", "agency_head": "Thủ trưởng cơ quan", "admin": "Quản trị"}
+FILE_ROLE_LABELS = {"original": "Bản gốc", "preservation": "Bản bảo quản PDF/A", "metadata": "Siêu dữ liệu"}
+DIRECTION_LABELS = {"incoming": "Văn bản đến", "outgoing": "Văn bản đi", "internal": "Văn bản nội bộ"}
+STATUS_LABELS = {"receiving": "Đang tiếp nhận", "ingesting": "Đang xử lý", "archived": "Đã lưu trữ",
+                 "failed": "Lỗi", "transferred": "Đã nộp lưu", "destroyed": "Đã hủy"}
+FACET_LABELS = {"agency": "Cơ quan", "type": "Loại văn bản", "year": "Năm", "retention": "Thời hạn bảo quản",
+                "rights": "Chế độ sử dụng", "direction": "Chiều văn bản", "kind": "Loại bản ghi"}
+
+
+class LoginRequired(Exception):
+    """A page was opened without a session: the browser goes to the login page and back."""
+
+
+def vn_date(value: Any) -> str:
+    """dd/mm/yyyy (with HH:MM local time for a moment in time)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        local = value.astimezone(ZoneInfo(get_settings().timezone)) if value.tzinfo else value
+        return local.strftime("%d/%m/%Y %H:%M")
+    return value.strftime("%d/%m/%Y")
+
+
+def file_size(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(size)
+
+
+def _display(name: str, value: Any) -> str:
+    if name == "SignerInfo" and isinstance(value, dict):
+        return " ".join(v for v in (value.get("Position"), value.get("FullName")) if v)
+    if name == "To" and isinstance(value, list):
+        return "; ".join(r.get("OrganName") or r.get("OrganId", "") for r in value)
+    if isinstance(value, str) and len(value) == 10 and value[4:5] == "-":
+        return vn_date(value)
+    return str(value)
+
+
+def metadata_rows(fields: dict[str, Any], specs) -> list[tuple[str, str]]:
+    """(Vietnamese label, shown value) of each Appendix VI field present, in the decree's order."""
+    return [(spec.label_vi, _display(spec.name, fields[spec.name])) for spec in specs
+            if spec.name != "FileCode" and fields.get(spec.name) not in (None, "", [])]
+
+
+def field_label(path: str) -> str:
+    """The label of a validator problem's field path, e.g. Documents/Document[2]/IssuedDate."""
+    parts = [p.split("[")[0].lstrip("@") for p in (path or "").split("/") if p]
+    if len(parts) >= 2 and f"{parts[-2]}/{parts[-1]}" in GROUP_LABELS:
+        return GROUP_LABELS[f"{parts[-2]}/{parts[-1]}"]
+    return LABELS.get(parts[-1], parts[-1]) if parts else ""
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path of this site (never //host or a scheme) is followed after login."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/search"
+    return target
+
+
+def login_redirect(request: Request) -> RedirectResponse:
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(here)}", status_code=303)
+
+
+def error_page(request: Request, exc: LuuTruError) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, "error.html", {"error": exc, "caller": None},
+                                      status_code=exc.http_status)
+
+
+TEMPLATES.env.filters.update(vn_date=vn_date, file_size=file_size)
+TEMPLATES.env.globals.update(ROLE_LABELS=ROLE_LABELS, FILE_ROLE_LABELS=FILE_ROLE_LABELS, STATUS_LABELS=STATUS_LABELS,
+                             DIRECTION_LABELS=DIRECTION_LABELS, FACET_LABELS=FACET_LABELS, Markup=Markup)

@@ -1,0 +1,100 @@
+"""The Vietnamese web pages: login with CSRF, search with facets and snippets, the dossier
+page with its metadata, PDF viewer, checksums and history, and the submission page."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.api.conftest import PASSWORD
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _login(client, username: str, next_page: str = "/search"):
+    page = client.get(f"/login?next={next_page}")
+    token = CSRF.search(page.text).group(1)
+    return client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token,
+                                       "next": next_page}, follow_redirects=False)
+
+
+def test_pages_without_a_session_send_the_browser_to_login_and_back(client):
+    response = client.get("/search?q=van+ban", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/login?next=/search%3Fq%3Dvan%2Bban"
+
+
+def test_login_form_without_the_csrf_token_is_refused(client):
+    client.get("/login")
+    response = client.post("/login", data={"username": "researcher", "password": PASSWORD})
+    assert response.status_code == 403 and "Phiên làm việc không hợp lệ" in response.text
+
+
+def test_wrong_password_shows_the_form_again_in_vietnamese(client):
+    page = client.get("/login")
+    token = CSRF.search(page.text).group(1)
+    response = client.post("/login", data={"username": "researcher", "password": "sai", "csrf_token": token})
+    assert response.status_code == 401 and "Tên đăng nhập hoặc mật khẩu không đúng." in response.text
+
+
+def test_login_goes_back_to_the_page_asked_for_but_never_off_site(client):
+    assert _login(client, "researcher", "/dossiers").headers["location"] == "/dossiers"
+    client.cookies.clear()
+    assert _login(client, "researcher", "//evil.example").headers["location"] == "/search"
+
+
+def test_search_without_diacritics_shows_snippets_and_facets(archive, client):
+    _login(client, "researcher")
+    page = client.get("/search", params={"q": "an toan thong tin"})
+    assert page.status_code == 200
+    assert f'href="/dossiers/{archive.open_code}"' in page.text
+    assert "<mark>" in page.text and "Chế độ sử dụng" in page.text and "kết quả" in page.text
+    assert archive.restricted_code not in page.text
+
+
+def test_facet_link_filters_the_results(archive, client):
+    _login(client, "archivist_a")
+    page = client.get("/search", params={"q": "", "rights": "Hạn chế"})
+    assert archive.restricted_code in page.text and archive.open_code not in page.text
+
+
+def test_dossier_page_shows_metadata_documents_pdf_checksums_and_history(archive, client):
+    _login(client, "researcher")
+    page = client.get(f"/dossiers/{archive.open_code}")
+    assert page.status_code == 200
+    text = page.text
+    assert "Tiêu đề hồ sơ" in text and "Thời hạn bảo quản" in text and "Trích yếu nội dung" in text
+    assert re.search(r"\b\d{2}/\d{2}/2021\b", text)                   # dates dd/mm/yyyy
+    copy = archive.file(archive.open_code, "preservation")
+    assert f'<object data="/api/v1/files/{copy["id"]}/content" type="application/pdf"' in text
+    assert copy["sha256"] in text
+    assert "Lịch sử bảo quản" in text and "fixity check" in text
+
+
+def test_restricted_dossier_page_is_not_found_for_a_researcher(archive, client):
+    _login(client, "researcher")
+    page = client.get(f"/dossiers/{archive.restricted_code}")
+    assert page.status_code == 404 and "Không tìm thấy hồ sơ" in page.text
+
+
+def test_auditor_sees_restricted_metadata_but_no_viewer_or_download_links(archive, client):
+    _login(client, "auditor")
+    page = client.get(f"/dossiers/{archive.restricted_code}")
+    assert page.status_code == 200 and "hạn chế sử dụng" in page.text
+    assert "<object" not in page.text and "/api/v1/files/" not in page.text
+
+
+@pytest.mark.parametrize("user, status", [("archivist_a", 200), ("researcher", 403), ("auditor", 403)])
+def test_submission_page_is_for_archivists(client, user, status):
+    _login(client, user)
+    page = client.get("/submit")
+    assert page.status_code == status
+    if status == 200:
+        assert 'data-csrf="' in page.text and "/static/submit.js" in page.text
+
+
+def test_logout_form_ends_the_session(client):
+    _login(client, "council_a")
+    page = client.get("/search")
+    token = CSRF.search(page.text).group(1)
+    assert client.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    assert client.get("/search", follow_redirects=False).status_code == 303
