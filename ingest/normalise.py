@@ -89,7 +89,7 @@ def normalise(
         libreoffice.to_pdfa(path, output, suffix=OFFICE_MIME[mime])
         result = _finish(NormalisationResult(path, ident, "pdfa"), output, libreoffice.NAME, libreoffice.version())
     elif mime in IMAGE_MIME:
-        result = _ocr(path, output, ident)
+        result = _ocr(NormalisationResult(path, ident, "pdfa"), output)
     else:
         return _kept(path, ident)
     if validate:
@@ -107,13 +107,13 @@ def _kept(path: Path, ident: FormatIdentification) -> NormalisationResult:
 
 def _pdf(path: Path, output: Path, ident: FormatIdentification) -> NormalisationResult:
     has_text = _inspect_pdf(path)
-    if not has_text:
-        return _ocr(path, output, ident)
     result = NormalisationResult(path, ident, "pdfa")
     if signatures.is_signed(path):
         # Rewriting would break the signature: the original stays the authentic record.
         result.action, result.original_is_authentic = "pdfa_rendition", True
         result.signatures = signatures.validate(path)
+    if not has_text:  # a scan: OCR it so that it becomes searchable
+        return _ocr(result, output)
     # The original's text (for the index and the check) is read while Ghostscript runs.
     with ThreadPoolExecutor(max_workers=1) as pool:
         reading = pool.submit(poppler.text, path)
@@ -130,9 +130,9 @@ def _pdf(path: Path, output: Path, ident: FormatIdentification) -> Normalisation
     return _finish(result, output, ghostscript.NAME, ghostscript.version(), source_text)
 
 
-def _ocr(path: Path, output: Path, ident: FormatIdentification) -> NormalisationResult:
-    _, text = ocr.to_searchable_pdfa(path, output)
-    return _finish(NormalisationResult(path, ident, "pdfa"), output, ocr.NAME, ocr.version(), text)
+def _ocr(result: NormalisationResult, output: Path) -> NormalisationResult:
+    _, text = ocr.to_searchable_pdfa(result.source, output)
+    return _finish(result, output, ocr.NAME, ocr.version(), text)
 
 
 def _finish(
@@ -168,9 +168,23 @@ def _inspect_pdf(path: Path) -> bool:
 
 
 def _page_has_text(page: pikepdf.Page) -> bool:
-    # Fonts in the page's resources mean it draws text; a scan has only images.
-    resources = page.obj.get("/Resources")
-    return isinstance(resources, pikepdf.Dictionary) and bool(resources.get("/Font"))
+    return _draws_text(page.obj, depth=3)
+
+
+def _draws_text(holder: pikepdf.Object, depth: int) -> bool:
+    """Fonts in the resources (or in those of its form XObjects) mean text; a scan has only images."""
+    resources = holder.get("/Resources")
+    if not isinstance(resources, pikepdf.Dictionary):
+        return False
+    if resources.get("/Font"):
+        return True
+    xobjects = resources.get("/XObject")
+    if depth == 0 or not isinstance(xobjects, pikepdf.Dictionary):
+        return False
+    return any(
+        xobject.get("/Subtype") == "/Form" and _draws_text(xobject, depth - 1)
+        for xobject in xobjects.values() if isinstance(xobject, pikepdf.Stream)
+    )
 
 
 def _letters(text: str) -> Counter:

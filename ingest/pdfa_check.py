@@ -2,17 +2,18 @@
 
 The fallback is **not veraPDF**. It runs pikepdf's allowlist PDF/A validator
 (``pikepdf.pdfa``: it approves a file only when every construct it meets is known to
-conform) plus LuuTru checks for what pikepdf leaves "unsupported" or cannot see because qpdf
-repairs it while reading: file header, trailer /ID, data after %%EOF, xref and stream
-framing, encryption, forbidden actions (JavaScript, Launch, …), additional actions,
-form and permission dictionaries, external stream data and LZW. Fonts that are not
-embedded count as failures. Its result
-names the validator ``luutru-pdfa-fallback`` and lists only the clauses whose checks
-agree with the veraPDF test corpus on every file (tests/ingest/test_pdfa_check.py,
-bench/pdfa_agreement.py); findings in other clauses are still reported as failures.
+conform) plus LuuTru checks for what pikepdf leaves "unsupported" or cannot see because
+qpdf repairs it while reading: file header, trailer /ID, data after %%EOF, xref and
+stream framing, encryption, forbidden actions (JavaScript, Launch, …), additional
+actions, form and permission dictionaries, external stream data and LZW. Fonts that are
+not embedded count as failures. Its result names the validator ``luutru-pdfa-fallback``
+and lists only the clauses whose checks agree with the veraPDF test corpus on every file
+(tests/ingest/test_pdfa_check.py, bench/pdfa_agreement.py); findings in other clauses
+are still reported as failures, and what pikepdf could not judge is listed as unchecked.
 """
 from __future__ import annotations
 
+import mmap
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,8 +106,8 @@ def check(path: Path, level: str | None = None) -> PdfaValidation:
     rules: dict[tuple[str, int], FailedRule] = {}
     unchecked: list[str] = []
 
-    def fail(clause: str, test: int, message: str, where: str) -> None:
-        rule = rules.setdefault((clause, test), FailedRule(SPECIFICATION[part], clause, test, message, 0))
+    def fail(clause: str, test: int, message: str, where: str, specification: str = SPECIFICATION[part]) -> None:
+        rule = rules.setdefault((clause, test), FailedRule(specification, clause, test, message, 0))
         rule.failed_checks += 1
         rule.contexts.append(where)
 
@@ -115,8 +116,10 @@ def check(path: Path, level: str | None = None) -> PdfaValidation:
         # pikepdf leaves a non-embedded font "unsupported" (it might be used only for
         # invisible text); an archive copy needs its fonts, so it counts as a failure here.
         if finding.kind == "violation" or (match and match.group(2) == "6.2.11.4.1"):
-            clause, test = (match.group(2), int(match.group(3))) if match else ("pikepdf", 0)
-            fail(clause, test, finding.message, finding.where)
+            if match:
+                fail(match.group(2), int(match.group(3)), finding.message, finding.where)
+            else:  # a pikepdf policy or schema rule (e.g. pikepdf:schema-OutputIntents)
+                fail(finding.rule, 0, finding.message, finding.where, specification="pikepdf.pdfa")
         else:
             unchecked.append(str(finding))
     for clause, test, message, where in _archive_checks(path):
@@ -132,19 +135,23 @@ def check(path: Path, level: str | None = None) -> PdfaValidation:
 
 def _archive_checks(path: Path) -> Iterator[tuple[str, int, str, str]]:
     """What an archive must refuse even where pikepdf only says 'not supported'."""
-    data = path.read_bytes()
-    yield from _file_structure(data)
-    try:
-        pdf = pikepdf.open(path)
-    except pikepdf.PasswordError:
-        yield "6.1.3", 2, "the file is encrypted", "trailer /Encrypt"
+    if path.stat().st_size == 0:
+        yield "6.1.2", 1, "the file is empty", "file"
         return
-    except pikepdf.PdfError as exc:
-        yield "6.1.2", 1, f"not a readable PDF: {exc}", "file"
-        return
-    with pdf:
-        yield from _document_level(pdf)
-        yield from _stream_framing(pdf, data)
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        # Mapped, not read: the byte-level rules scan the whole file, however large.
+        yield from _file_structure(data)
+        try:
+            pdf = pikepdf.open(path)
+        except pikepdf.PasswordError:
+            yield "6.1.3", 2, "the file is encrypted", "trailer /Encrypt"
+            return
+        except pikepdf.PdfError as exc:
+            yield "6.1.2", 1, f"not a readable PDF: {exc}", "file"
+            return
+        with pdf:
+            yield from _document_level(pdf)
+            yield from _stream_framing(pdf, data)
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
                 yield from _object_level(obj, f"obj {obj.objgen[0]} {obj.objgen[1]}")
@@ -156,13 +163,13 @@ _XREF_SUBSECTION = re.compile(rb"xref(\r\n|\r|\n)\d+ \d+")
 _EOF_TAIL = re.compile(rb"%%EOF(\r\n|\r|\n)?\Z")
 
 
-def _file_structure(data: bytes) -> Iterator[tuple[str, int, str, str]]:
+def _file_structure(data: mmap.mmap) -> Iterator[tuple[str, int, str, str]]:
     """Byte-level rules qpdf silently repairs, so they must be read from the file itself."""
     if not re.match(rb"%PDF-1\.[0-7](\r\n|\r|\n)", data):
         yield "6.1.2", 1, "the header is not %PDF-1.n at byte 0 followed by one EOL", "header"
     elif not _HEADER.match(data):
         yield "6.1.2", 2, "the header line is not followed by a binary comment of four bytes > 127", "header"
-    if not _EOF_TAIL.search(data[-1024:]):
+    if not _EOF_TAIL.search(data[-1024:]):  # slicing a map copies only the slice
         yield "6.1.3", 3, "data follows the last %%EOF marker", "end of file"
     for match in _XREF.finditer(data):
         if not _XREF_SUBSECTION.match(data, match.start()):
@@ -174,7 +181,7 @@ _STREAM_KEYWORD = re.compile(rb"(?<!end)stream(\r\n|\n|\r|\s)?")
 _STREAM_END = re.compile(rb"(\r\n|\r|\n)endstream")
 
 
-def _stream_framing(pdf: pikepdf.Pdf, data: bytes) -> Iterator[tuple[str, int, str, str]]:
+def _stream_framing(pdf: pikepdf.Pdf, data: mmap.mmap) -> Iterator[tuple[str, int, str, str]]:
     """6.1.7 tests 1-2: the Length of every stream and the EOLs around its data.
 
     qpdf reads through both problems, so object headers are located in the raw bytes and

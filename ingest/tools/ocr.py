@@ -75,6 +75,8 @@ def ocr_command(source: Path, output: Path, sidecar: Path, *, languages: str, le
         "--sidecar", str(sidecar),
         # Default mode refuses pages that already carry text: only image-only input comes here.
         "--rotate-pages", "--deskew",
+        # The output is a new rendition; a signed original is kept untouched next to it.
+        "--invalidate-digital-signatures",
         "--jobs", "1",
         "--quiet",
         str(source), str(output),

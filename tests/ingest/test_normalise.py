@@ -150,3 +150,21 @@ def test_text_check_notices_lost_diacritics():
     assert text_survives(VIETNAMESE, "\n".join(VIETNAMESE.split()))
     stripped = "Quyt nh v vic ban hnh Quy ch cng tc v n th , l u tr"
     assert not text_survives(VIETNAMESE, stripped)
+
+
+def test_signed_scan_gets_an_ocr_rendition_and_keeps_its_signed_original(tmp_path, self_signed):
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    scan = tmp_path / "scan.pdf"
+    scan_image()[0].save(scan, resolution=300)
+    signed = tmp_path / "scan-signed.pdf"
+    with open(scan, "rb") as source, open(signed, "wb") as target:
+        # Pillow writes generation 65536 for the free object 0, which strict mode refuses.
+        writer = IncrementalPdfFileWriter(source, strict=False)
+        signers.sign_pdf(writer, signers.PdfSignatureMetadata(field_name="ChuKy1"), signer=self_signed[0], output=target)
+    before = _sha256(signed)
+    result = normalise(signed, tmp_path / "work")
+    assert (result.action, result.original_is_authentic) == ("pdfa_rendition", True)
+    assert result.tool.startswith("OCRmyPDF") and "Hạnh phúc" in result.text
+    assert _sha256(signed) == before and result.signatures[0].intact
