@@ -50,8 +50,12 @@ def record_archived_package(session: Session, package: PackageDescription, *, ob
     dossier = package.dossier
     if package.organ_id:
         ensure_agency(session, package.organ_id, package.agency_name)
-    record = upsert_dossier(session, dossier, status="archived",
-                            retention_expiry=retention_expiry(dossier.Maintenance, dossier.EndDate))
+    # An event date an archivist recorded for an earlier version still counts for this one.
+    trigger = session.execute(select(DossierRecord.event_trigger_date).where(DossierRecord.code == dossier.code)
+                              ).scalar_one_or_none()
+    record = upsert_dossier(session, dossier, status="archived", event_trigger_date=trigger,
+                            retention_expiry=retention_expiry(dossier.Maintenance, dossier.EndDate,
+                                                              trigger_date=trigger))
     version = add_package_version(session, record, package_id=package.package_id, object_prefix=object_prefix,
                                   store_url=store_url, manifest_sha256=manifest_sha256, objects=objects)
     _record_files(session, package, record, version)

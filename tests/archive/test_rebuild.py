@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 import uuid
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -174,4 +175,18 @@ def test_an_unreadable_package_is_reported_and_the_others_recorded(archived_twic
     report = rebuild_catalog(store, catalog_url=url)
     assert report.recorded == 2 and list(report.problems) == ["urn_uuid_broken"]
     assert "METS.xml is not well-formed" in report.problems["urn_uuid_broken"]
+    dispose_engine(url)
+
+
+def test_an_event_date_recorded_for_a_dossier_survives_its_next_version(archived_twice, tmp_path):
+    first, second = (v[3] for v in archived_twice.snapshot["versions"])  # object prefixes
+    url = f"sqlite:///{tmp_path / 'catalog.db'}"
+    rebuild_catalog(_store_with([first], tmp_path / "one"), catalog_url=url)
+    with session_scope(url) as s:
+        s.scalars(select(DossierRecord)).one().event_trigger_date = date(2024, 5, 1)
+    report = rebuild_catalog(_store_with([first, second], tmp_path / "both"), catalog_url=url)
+    assert (report.recorded, report.already) == (1, 1)
+    with session_scope(url) as s:
+        record = s.scalars(select(DossierRecord)).one()
+        assert (record.current_version, record.event_trigger_date) == (2, date(2024, 5, 1))
     dispose_engine(url)
