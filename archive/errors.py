@@ -240,3 +240,38 @@ class AccountExists(LuuTruError):
     message_vi = "Tên đăng nhập đã tồn tại."
     exit_code = 1
     http_status = 409
+
+
+class DossierNotTransferable(LuuTruError):
+    """A dossier selected for transfer is not a permanent, archived dossier of the agency
+    (or is already in a transfer that is not finished)."""
+    code = "dossier_not_transferable"
+    message_vi = "Hồ sơ không đủ điều kiện nộp lưu vào Lưu trữ lịch sử."
+    exit_code = 1
+    http_status = 422
+
+
+class TransferRefused(LuuTruError):
+    """The receiving archive refused a transfer: a package is damaged, not E-ARK conformant,
+    or its metadata is invalid; nothing of the transfer was kept."""
+    code = "transfer_refused"
+    message_vi = "Lưu trữ lịch sử từ chối tiếp nhận: gói tin nộp lưu không hợp lệ; không dữ liệu nào được giữ lại."
+    exit_code = 1
+    http_status = 422
+
+
+class AcknowledgementRejected(LuuTruError):
+    """A transfer acknowledgement is not signed by the historical archive or does not match the
+    prepared transfer exactly; nothing was changed."""
+    code = "acknowledgement_rejected"
+    message_vi = "Văn bản xác nhận tiếp nhận không hợp lệ hoặc không khớp với hồ sơ nộp lưu; không có thay đổi nào."
+    exit_code = 1
+    http_status = 422
+
+
+class SigningKeyMissing(LuuTruError):
+    """The key or certificate the transfer needs is not configured or cannot be read."""
+    code = "signing_key_missing"
+    message_vi = "Chưa cấu hình khóa hoặc chứng thư số dùng cho việc nộp lưu."
+    exit_code = 4
+    http_status = 500

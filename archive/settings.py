@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(True, description="Send session cookies over HTTPS only (false for plain-HTTP tests).")
     submission_workers: int = Field(1, description="In-process ingest threads of `luutru serve` (no broker).")
 
+    # Transfer to the historical archive (archive/transfer): the receiving archive signs its
+    # acknowledgement with its key; the sending agency verifies it with that archive's certificate.
+    archive_name: str = Field("LuuTru", description="Name of this archive as its acknowledgements state it.")
+    transfer_signing_key: Path | None = Field(None, description="PEM private key signing transfer acknowledgements.")
+    transfer_signing_certificate: Path | None = Field(None, description="PEM X.509 certificate of that key.")
+    transfer_receiver_certificate: Path | None = Field(
+        None, description="PEM X.509 certificate of the historical archive whose acknowledgements are accepted.")
+
     @property
     def catalog_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'catalog.db').resolve()}"

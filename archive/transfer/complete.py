@@ -1,0 +1,135 @@
+"""Complete a transfer at the sending agency once the historical archive acknowledges it.
+
+The acknowledgement must carry the historical archive's valid signature and match the
+prepared transfer exactly (reference, transfer.json checksum, every package and its
+checksum, nothing more, nothing less); anything else is refused and nothing changes.
+Then, in one transaction, the transfer becomes ``acknowledged`` and its dossiers
+``transferred``: each keeps a stub (its catalog row with metadata, documents, file
+checksums and package versions, linked to the transfer reference). Only after that are the
+agency's copies removed: every object version in the store (the governance lock on
+permanent dossiers is bypassed here and nowhere else), index entries and ingest work
+files, and the transfer becomes ``transferred``. Removal is re-run safely by importing the
+same acknowledgement again, should it stop half-way.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from archive import audit
+from archive.catalog.db import init_catalog, session_scope
+from archive.catalog.models import DossierRecord, PipelineStep
+from archive.errors import AcknowledgementRejected, ObjectMissing, StorageError
+from archive.settings import Settings, get_settings
+from archive.storage import ObjectStore, open_store
+from archive.transfer import acknowledgement
+from archive.transfer.acknowledgement import Acknowledgement
+from archive.transfer.models import Transfer
+from archive.catalog.types import utcnow
+
+
+@dataclass
+class CompletedTransfer:
+    reference: str
+    receiver: str
+    dossiers: list[str]
+    objects_removed: int
+
+
+def _mismatches(ack: Acknowledgement, transfer: Transfer | None) -> list[str]:
+    if transfer is None:
+        return [f"no prepared transfer {ack.reference} at this agency"]
+    problems = []
+    if transfer.state == "transferred":
+        problems.append(f"transfer {ack.reference} is complete already")
+    if ack.transfer_manifest_sha256 != transfer.manifest_sha256:
+        problems.append("the acknowledged transfer.json is not the one prepared")
+    if ack.sending_organ_id != transfer.organ_id:
+        problems.append(f"acknowledges agency {ack.sending_organ_id}, the transfer is {transfer.organ_id}'s")
+    prepared = {(d.package_id, d.dossier_code, d.mets_sha256) for d in transfer.dossiers}
+    acknowledged = {(p.package_id, p.dossier_code, p.mets_sha256) for p in ack.packages}
+    problems += [f"package {p} of dossier {c} is not acknowledged (or with another checksum)"
+                 for p, c, _ in sorted(prepared - acknowledged)]
+    problems += [f"package {p} of dossier {c} was not prepared in this transfer (or has another checksum)"
+                 for p, c, _ in sorted(acknowledged - prepared)]
+    if len(ack.packages) != len(acknowledged):
+        problems.append("a package is acknowledged twice")
+    return problems
+
+
+def _accept(ack: Acknowledgement, signer: str, actor: str) -> list[tuple[str, list[str]]]:
+    """Record the acknowledgement and mark the dossiers transferred; (code, object prefixes) of each."""
+    with session_scope() as session:
+        transfer = session.scalar(select(Transfer).where(Transfer.reference == ack.reference,
+                                                         Transfer.direction == "outgoing"))
+        if problems := _mismatches(ack, transfer):
+            raise AcknowledgementRejected("; ".join(problems), problems=problems)
+        if transfer.state == "prepared":
+            audit.record("transfer", actor=actor, agency=transfer.organ_id, object=ack.reference, session=session,
+                         detail={"step": "acknowledged", "receiver": signer,
+                                 "dossiers": [d.dossier_code for d in transfer.dossiers]})
+            transfer.state, transfer.acknowledged_at, transfer.receiver = "acknowledged", utcnow(), signer
+            transfer.acknowledgement = ack.model_dump(mode="json")
+        removals = []
+        for item in transfer.dossiers:
+            record = session.get(DossierRecord, item.dossier_id)
+            record.status = "transferred"
+            removals.append((record.code, [v.object_prefix for v in record.versions]))
+        return removals
+
+
+def _remove_objects(store: ObjectStore, prefixes: list[str]) -> int:
+    """Every object (every version) under the prefixes; StorageError if any remains."""
+    removed = 0
+    for prefix in prefixes:
+        for key in sorted(store.list(f"{prefix}/")):
+            try:
+                store.delete(key, all_versions=True, bypass_governance=True)
+                removed += 1
+            except ObjectMissing:
+                pass  # removed by an earlier, interrupted run
+        if left := list(store.list(f"{prefix}/")):
+            raise StorageError(f"{len(left)} object(s) remain under {prefix} after removal", prefix=prefix)
+    return removed
+
+
+def _remove_work_files(code: str, settings: Settings) -> None:
+    with session_scope() as session:
+        jobs = session.scalars(select(PipelineStep.job_id).join(DossierRecord).where(DossierRecord.code == code)
+                               .distinct()).all()
+    for job_id in jobs:
+        shutil.rmtree(settings.data_dir / "jobs" / job_id, ignore_errors=True)
+
+
+def _remove_copies(removals: list[tuple[str, list[str]]], settings: Settings) -> int:
+    from search.base import open_index
+    store = open_store()
+    removed = sum(_remove_objects(store, prefixes) for _, prefixes in removals)
+    with open_index(settings) as index:
+        for code, _ in removals:
+            index.delete_dossier(code)
+    for code, _ in removals:
+        _remove_work_files(code, settings)
+    return removed
+
+
+def acknowledge_transfer(ack_path: Path, *, actor: str = "system", settings: Settings | None = None
+                         ) -> CompletedTransfer:
+    """Import the historical archive's signed acknowledgement and complete the transfer."""
+    settings = settings or get_settings()
+    init_catalog()
+    ack, signer = acknowledgement.read_verified(Path(ack_path), settings.transfer_receiver_certificate)
+    removals = _accept(ack, signer, actor)
+    removed = _remove_copies(removals, settings)
+    with session_scope() as session:
+        audit.record("transfer", actor=actor, object=ack.reference, session=session,
+                     detail={"step": "copies removed", "objects": removed, "dossiers": [c for c, _ in removals]})
+        transfer = session.scalar(select(Transfer).where(Transfer.reference == ack.reference))
+        transfer.state = "transferred"
+        for code, _ in removals:
+            audit.record("transfer", actor=actor, agency=transfer.organ_id, object=code, session=session,
+                         detail={"step": "transferred", "reference": ack.reference, "receiver": signer})
+    return CompletedTransfer(ack.reference, signer, [c for c, _ in removals], removed)

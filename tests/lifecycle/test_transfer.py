@@ -1,0 +1,199 @@
+"""Transfer to the historical archive, end to end on two archive instances (two data
+folders, embedded defaults): the sending agency prepares, the historical archive checks,
+archives and acknowledges, and only that acknowledgement changes anything at the sender."""
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import bagit
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from archive import audit
+from archive.catalog.db import session_scope
+from archive.catalog.models import DossierRecord, FileRecord
+from archive.errors import AcknowledgementRejected, DossierNotTransferable, ObjectLocked, TransferRefused
+from archive.package.eark import validate_package
+from archive.package.read import read_package, verify_package
+from archive.settings import get_settings
+from archive.storage import Retention, open_store
+from archive.transfer import acknowledge_transfer, prepare_transfer, receive_transfer, transfer_of
+from archive.transfer.acknowledgement import Acknowledgement, AcknowledgedPackage, write
+from archive.transfer.manifest import TransferManifest
+from archive.transfer.models import Transfer
+from archive.transfer.signing import generate_identity, signing_key
+from ingest import pipeline
+from ingest.tools import poppler
+from search.access import Principal
+from search.base import open_index
+from search.query import SearchQuery
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples" / "valid"
+PERMANENT = "000.00.00.H41.2021.01.VP"     # ubnd-2021-01vp: Vĩnh viễn
+FIXED_TERM = "000.00.00.H41.2021.15.VP"    # ubnd-2021-15vp: 10 năm
+ARCHIVE_NAME = "Trung tâm Lưu trữ lịch sử tỉnh Khánh Hòa"
+CLEARED = ("LUUTRU_DATABASE_URL", "LUUTRU_STORAGE_URL", "LUUTRU_BROKER_URL", "LUUTRU_SEARCH_BACKEND")
+
+
+@dataclass
+class Instance:
+    """One archive instance: its environment (data folder, keys, certificates)."""
+    env: dict[str, str]
+
+    @property
+    def home(self) -> Path:
+        return Path(self.env["LUUTRU_DATA_DIR"])
+
+    @contextlib.contextmanager
+    def active(self):
+        with pytest.MonkeyPatch.context() as mp:
+            for name in CLEARED:
+                mp.delenv(name, raising=False)
+            for name, value in self.env.items():
+                mp.setenv(name, value)
+            get_settings.cache_clear()
+            try:
+                yield get_settings()
+            finally:
+                get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory) -> Path:
+    """A sender's data folder with the permanent and the fixed-term sample archived (ingested
+    once per module; each test works on its own copy)."""
+    home = tmp_path_factory.mktemp("template") / "archive"
+    with Instance({"LUUTRU_DATA_DIR": str(home), "LUUTRU_TRUST_ROOTS_DIR": str(ROOT / "samples" / "trust")}).active():
+        for sample in ("ubnd-2021-01vp-ban-hanh-quy-dinh-vbdt", "ubnd-2021-15vp-tinh-hinh-vbdt-quy-ii"):
+            pipeline.submit(SAMPLES / sample)
+    return home
+
+
+@pytest.fixture
+def keys(tmp_path) -> dict[str, Path]:
+    out = {name: tmp_path / "keys" / f"{name}.pem" for name in ("key", "cert", "forger_key", "forger_cert")}
+    out["key"].parent.mkdir()
+    generate_identity(ARCHIVE_NAME, out["key"], out["cert"])
+    generate_identity(ARCHIVE_NAME, out["forger_key"], out["forger_cert"])  # same name, another key
+    return out
+
+
+@pytest.fixture
+def sender(ingested, tmp_path, keys) -> Instance:
+    home = tmp_path / "sender"
+    shutil.copytree(ingested, home)
+    return Instance({"LUUTRU_DATA_DIR": str(home), "LUUTRU_TRANSFER_RECEIVER_CERTIFICATE": str(keys["cert"])})
+
+
+@pytest.fixture
+def receiver(tmp_path, keys) -> Instance:
+    return Instance({"LUUTRU_DATA_DIR": str(tmp_path / "receiver"), "LUUTRU_ORGAN_ID": "000.00.00.H99",
+                     "LUUTRU_ARCHIVE_NAME": ARCHIVE_NAME, "LUUTRU_TRANSFER_SIGNING_KEY": str(keys["key"]),
+                     "LUUTRU_TRANSFER_SIGNING_CERTIFICATE": str(keys["cert"])})
+
+
+def _state(code: str) -> dict:
+    """What an instance holds of a dossier: catalog status, stored objects, search hits."""
+    settings = get_settings()
+    store = open_store()
+    with session_scope() as s:
+        record = s.scalar(select(DossierRecord).where(DossierRecord.code == code))
+        if record is None:
+            prefixes = []
+        else:
+            prefixes = [v.object_prefix for v in record.versions]
+        status = record.status if record else None
+        files = s.scalar(select(func.count()).select_from(FileRecord).join(FileRecord.document)
+                         .where(FileRecord.document.has(dossier_id=record.id))) if record else 0
+    objects = {k: store.hash(k)[0] for p in prefixes for k in store.list(f"{p}/")}
+    with open_index(settings) as index:
+        hits = index.search(SearchQuery(kind="dossier", per_page=100), Principal("reader", "researcher", None))
+    return {"status": status, "objects": objects, "files": files,
+            "searchable": code in {h.record.dossier_code for h in hits.hits}}
+
+
+def _receiver_is_empty() -> bool:
+    with session_scope() as s:
+        dossiers = s.scalar(select(func.count()).select_from(DossierRecord))
+        transfers = s.scalar(select(func.count()).select_from(Transfer))
+    return dossiers == 0 and transfers == 0 and not list(open_store().list())
+
+
+def _cli(*args: str):
+    from api.cli.app import app
+    import api.cli.transfer  # noqa: F401  registers the commands
+    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_permanent_dossier_is_transferred_and_the_sender_changes_only_after_the_acknowledgement(
+        sender, receiver, tmp_path):
+    out = tmp_path / "transfers"
+    with sender.active():
+        before = _state(PERMANENT)
+        assert before["status"] == "archived" and before["objects"] and before["searchable"]
+        _cli("transfer", "prepare", PERMANENT, "--out", str(out), "--actor", "vanthu")
+        [folder] = [p for p in out.iterdir()]
+        manifest = TransferManifest.read(folder / "data")
+        with session_scope() as s:
+            assert s.scalar(select(Transfer.state).where(Transfer.reference == manifest.reference)) == "prepared"
+        assert _state(PERMANENT) == before
+        sender_originals = {f.sha256 for f in read_package(next(iter(
+            {k.split("/")[0] for k in before["objects"]})), open_store()).files if f.representation == "rep0"}
+
+    # the transfer folder: a valid bag, one conformant SIP, the lists and the handover record
+    bagit.Bag(str(folder)).validate()
+    [entry] = manifest.packages
+    sip = folder / "data" / entry.folder
+    description = read_package(sip)
+    assert description.package_type == "SIP" and description.dossier.code == PERMANENT
+    assert validate_package(sip).conformant and verify_package(sip).ok
+    assert {f.sha256 for f in description.files if f.representation == "rep0"} == sender_originals
+    assert any(f.representation == "rep1" for f in description.files)  # PDF/A copies travel too
+    sheet = load_workbook(folder / "data" / "muc-luc-ho-so-nop-luu.xlsx").active
+    assert PERMANENT in [c.value for row in sheet.iter_rows() for c in row]
+    assert PERMANENT in poppler.text(folder / "data" / "muc-luc-ho-so-nop-luu.pdf")
+    handover = poppler.text(folder / "data" / "bien-ban-giao-nhan.pdf")
+    assert "BIÊN BẢN GIAO NHẬN" in handover and entry.mets_sha256 in handover.replace("\n", "")
+    assert (folder / "manifest-sha256.txt").read_text().count(f"data/{entry.folder}/") == entry.files
+
+    with receiver.active():
+        _cli("transfer", "receive", str(folder), "--out", str(tmp_path / "ack"))
+        [ack] = (tmp_path / "ack").glob("*.json")
+        assert (tmp_path / "ack" / (ack.name + ".sig")).is_file()
+        received = _state(PERMANENT)
+        assert received["status"] == "archived" and received["searchable"]
+        with session_scope() as s:
+            record = s.scalar(select(DossierRecord).where(DossierRecord.code == PERMANENT))
+            prefix = record.versions[-1].object_prefix
+        aip = read_package(prefix, open_store())
+        assert aip.package_type == "AIP" and verify_package(prefix, open_store()).ok
+        assert {f.sha256 for f in aip.files if f.representation == "rep0"} == sender_originals
+        assert any(e.type == "ingestion" and manifest.reference in (e.detail or "") for e in aip.events)
+    ack_data = json.loads(ack.read_text())
+    assert ack_data["reference"] == manifest.reference and ack_data["receiving_archive"] == ARCHIVE_NAME
+    assert [(p["package_id"], p["mets_sha256"]) for p in ack_data["packages"]] == [(entry.package_id,
+                                                                                    entry.mets_sha256)]
+
+    with sender.active():
+        assert _state(PERMANENT) == before             # received, not yet acknowledged: nothing changed
+        jobs = list((sender.home / "jobs").iterdir())
+        _cli("transfer", "acknowledge", str(ack), "--actor", "vanthu")
+        after = _state(PERMANENT)
+        assert after == {"status": "transferred", "objects": {}, "files": before["files"], "searchable": False}
+        assert len([j for j in jobs if j.exists()]) == len(jobs) - 1   # its ingest work files are gone
+        with session_scope() as s:
+            transfer, line = transfer_of(s, PERMANENT)
+            record = s.scalar(select(DossierRecord).where(DossierRecord.code == PERMANENT))
+            assert transfer.state == "transferred" and transfer.reference == manifest.reference
+            assert line.mets_sha256 == entry.mets_sha256 and record.metadata_json["Title"]
+        assert audit.verify().ok
