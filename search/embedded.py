@@ -93,7 +93,8 @@ class EmbeddedIndex(SearchIndex):
             self._index = tantivy.Index(self.schema, path=str(path), reuse=True)
         except ValueError as exc:
             raise SearchUnavailable(f"cannot open the search index at {path}: {exc}") from exc
-        marker.write_text(LAYOUT)
+        if _read(marker) != LAYOUT:
+            marker.write_text(LAYOUT)
 
     # --- writing: a writer per call, so other processes can write in between
     def _write(self, change) -> None:

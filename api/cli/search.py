@@ -33,6 +33,11 @@ class Sort(str, Enum):
     date = "date"
 
 
+class Kind(str, Enum):
+    document = "document"
+    dossier = "dossier"
+
+
 class Direction(str, Enum):
     incoming = "incoming"
     outgoing = "outgoing"
@@ -98,6 +103,7 @@ def search(
     rights: str = typer.Option(None, "--rights", help="Chế độ sử dụng: Công khai | Hạn chế."),
     retention: str = typer.Option(None, "--retention", help="Thời hạn bảo quản, ví dụ: Vĩnh viễn, 10 năm."),
     direction: Direction = typer.Option(None, "--direction", help="incoming | outgoing | internal"),
+    kind: Kind = typer.Option(None, "--kind", help="document (văn bản) | dossier (hồ sơ)"),
     sort: Sort = typer.Option(Sort.relevance, "--sort", help="relevance | date"),
     page: int = typer.Option(1, "--page", min=1),
     per_page: int = typer.Option(10, "--per-page", min=1, max=100),
@@ -111,7 +117,7 @@ def search(
         query = SearchQuery(text=text, agency=agency, type_name=type_name, year=year,
                             date_from=_date("--from", date_from), date_to=_date("--to", date_to),
                             rights=rights, retention=retention, direction=direction.value if direction else None,
-                            sort=sort.value, page=page, per_page=per_page)
+                            kind=kind.value if kind else None, sort=sort.value, page=page, per_page=per_page)
     except ValidationError as exc:
         raise InvalidSearchQuery("; ".join(e["msg"] for e in exc.errors())) from exc
     except ValueError as exc:

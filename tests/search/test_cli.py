@@ -32,6 +32,12 @@ def test_search_prints_hits_with_snippets_and_facet_counts(data_dir):
     assert "Loại văn bản: Thông báo (1)" in result.output
 
 
+def test_kind_filter_lists_dossiers_only(data_dir):
+    result = runner.invoke(app, ["search", "--kind", "dossier", "--sort", "date"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "2 kết quả" in result.output and "Loại bản ghi: dossier (2)" in result.output
+
+
 def test_search_as_researcher_by_default_hides_restricted_records(data_dir):
     hidden = runner.invoke(app, ["search", "thanh tra"], env={"COLUMNS": "120"})
     shown = runner.invoke(app, ["search", "thanh tra", "--as-role", "archivist", "--as-agency", "000.00.00.K26"],
