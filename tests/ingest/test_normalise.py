@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
 import unicodedata
 import wave
 from pathlib import Path
@@ -73,7 +74,29 @@ def _rtf(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("make, name", [(_docx, "to-trinh.docx"), (_xlsx, "thong-ke.xlsx"), (_rtf, "cong-van.rtf")])
+def _saved_by_libreoffice(make, name: str, target: str):
+    """Older and open formats (DOC, ODT, XLS) written by LibreOffice itself from a DOCX/XLSX."""
+    def build(path: Path) -> Path:
+        source = make(path.with_name(name))
+        subprocess.run(
+            ["soffice", "--headless", f"-env:UserInstallation={(path.parent / 'lo-save').as_uri()}",
+             "--convert-to", target, "--outdir", str(path.parent), str(source)],
+            check=True, capture_output=True, timeout=300,
+        )
+        source.unlink()
+        return path
+    return build
+
+
+OFFICE_INPUTS = [
+    (_docx, "to-trinh.docx"), (_xlsx, "thong-ke.xlsx"), (_rtf, "cong-van.rtf"),
+    (_saved_by_libreoffice(_docx, "bao-cao.docx", "doc"), "bao-cao.doc"),
+    (_saved_by_libreoffice(_docx, "ke-hoach.docx", "odt"), "ke-hoach.odt"),
+    (_saved_by_libreoffice(_xlsx, "so-lieu.xlsx", "xls"), "so-lieu.xls"),
+]
+
+
+@pytest.mark.parametrize("make, name", OFFICE_INPUTS, ids=[name for _, name in OFFICE_INPUTS])
 def test_office_document_becomes_pdfa_with_vietnamese_text_intact(tmp_path, make, name):
     source = make(tmp_path / name)
     result = normalise(source, tmp_path / "work")

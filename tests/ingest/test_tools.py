@@ -52,9 +52,13 @@ def test_each_libreoffice_call_gets_its_own_profile(tmp_path):
 
 
 @pytest.mark.slow
-def test_ghostscript_output_carries_an_srgb_output_intent(tmp_path, text_pdf):
-    output = ghostscript.to_pdfa(text_pdf, tmp_path / "out.pdf", level="2b")
+@pytest.mark.parametrize("level", ["1b", "2b", "3b"])
+def test_ghostscript_output_declares_the_level_and_carries_an_srgb_output_intent(tmp_path, text_pdf, level):
+    output = ghostscript.to_pdfa(text_pdf, tmp_path / "out.pdf", level=level)
     with pikepdf.open(output) as pdf:
+        meta = pdf.open_metadata()
+        assert (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) == (level[0], "B")
         [intent] = pdf.Root.OutputIntents
         assert intent.S == "/GTS_PDFA1" and intent.DestOutputProfile.N == 3
-        assert b"sRGB" in intent.DestOutputProfile.read_bytes()[:200] or "sRGB" in str(intent.OutputConditionIdentifier)
+        profile = intent.DestOutputProfile.read_bytes()
+        assert profile[36:40] == b"acsp" and profile[16:20] == b"RGB "  # an ICC RGB profile

@@ -46,3 +46,35 @@ def test_output_that_is_not_a_report_is_a_tool_failure():
         parse_report(b"Exception in thread main java.lang.OutOfMemoryError", flavour="2b")
     with pytest.raises(ToolFailed):
         parse_report(b"<report><jobs><job/></jobs></report>", flavour="2b")
+
+
+@pytest.fixture
+def recorded_verapdf(tmp_path, monkeypatch):
+    """veraPDF cannot run here: a stand-in executable replays a recorded report, with
+    veraPDF's exit status 1 for a non-compliant file, and is configured like the real one."""
+    from archive.settings import get_settings
+    from ingest.tools import _process
+
+    program = tmp_path / "verapdf"
+    report = RECORDED / "verapdf-docs-pdfa1b-launch-action.xml"
+    program.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = --version ]; then echo "veraPDF 1.28.2"; exit 0; fi\n'
+        f'cat "{report}"; exit 1\n'
+    )
+    program.chmod(0o755)
+    monkeypatch.setenv("LUUTRU_VERAPDF_PATH", str(program))
+    get_settings.cache_clear()
+    _process.version.cache_clear()
+    yield program
+    get_settings.cache_clear()
+    _process.version.cache_clear()
+
+
+def test_configured_verapdf_is_used_and_its_non_compliance_is_a_result(recorded_verapdf, text_pdf):
+    from ingest.normalise import validate_pdfa
+
+    result = validate_pdfa(text_pdf)
+    assert result.validator == "veraPDF" and result.validator_version == "1.28.2"
+    assert not result.compliant and [rule.rule_id for rule in result.failed_rules] == ["6.6.1-1"]
+    assert result.clauses_checked is None  # veraPDF checks the whole profile
