@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 from schemas.models import Document, Dossier
 from search.text import key, nfc
@@ -69,6 +69,16 @@ class Record(BaseModel):
     document_list: str | None = None     # dossier record: its documents' numbers and subjects
     text: str = ""                       # full text of the preservation copy
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _nfc(cls, value):
+        """One Unicode form for every text, so facets, keys and every backend agree."""
+        if isinstance(value, str):
+            return nfc(value)
+        if isinstance(value, list):
+            return [nfc(v) if isinstance(v, str) else v for v in value]
+        return value
+
     @property
     def sort_date(self) -> date | None:
         """The date a record is sorted and filtered by."""
@@ -111,7 +121,7 @@ def _document_record(dossier: Dossier, doc: Document, text: str, common: dict) -
         description=doc.Description, signer=_signer(doc), priority=doc.Priority, due_date=doc.DueDate,
         recipients=[r.OrganName or r.OrganId for r in doc.To if r.OrganName or r.OrganId],
         issued_amount=doc.IssuedAmount, arrival_date=doc.ArrivalDate, arrival_number=doc.ArrivalNumber,
-        to_places=doc.ToPlaces, trace_header_list=doc.TraceHeaderList, text=nfc(text), **common,
+        to_places=doc.ToPlaces, trace_header_list=doc.TraceHeaderList, text=text, **common,
     )
 
 

@@ -227,3 +227,11 @@ def test_reindexing_a_record_replaces_it(fresh_index):
     from tests.search.conftest import all_records
     fresh_index.index(all_records())
     assert find(fresh_index).total == 10
+
+
+def test_nfd_metadata_lands_in_the_same_facet_as_nfc(fresh_index):
+    from search.records import Record
+    nfd = unicodedata.normalize("NFD", "Quyết định")
+    fresh_index.index([Record(id="Y.001", kind="document", dossier_code="Y", organ_id=A, rights="Công khai",
+                              type_name=nfd, title="Quyết định khen thưởng")])
+    assert facet(find(fresh_index, type_name="Quyết định"), "type") == {"Quyết định": 2}
