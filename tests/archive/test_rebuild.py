@@ -19,6 +19,7 @@ from api.cli.app import app
 from archive.catalog.db import dispose_engine, session_scope
 from archive.catalog.models import (Agency, DocumentRecord, DossierRecord, FileRecord, PackageVersion,
                                     PreservationEvent, StoredObjectRecord)
+from archive.errors import UnreadablePackage
 from archive.rebuild import find_packages, rebuild_catalog
 from archive.settings import get_settings
 from archive.storage import ObjectStore, open_store, public_url
@@ -168,14 +169,35 @@ def test_a_version_whose_predecessor_is_lost_is_still_recorded(archived_twice, t
     dispose_engine(url)
 
 
-def test_an_unreadable_package_is_reported_and_the_others_recorded(archived_twice, tmp_path):
+@pytest.fixture
+def store_with_a_broken_package(archived_twice, tmp_path) -> ObjectStore:
+    """The archive's two packages and a third whose METS.xml is not XML."""
     store = _store_with(find_packages(open_store()), tmp_path)
     store.put_file("urn_uuid_broken/METS.xml", io.BytesIO(b"<not-mets"))
+    return store
+
+
+def test_an_unreadable_package_is_reported_and_the_others_recorded(store_with_a_broken_package, tmp_path):
+    store = store_with_a_broken_package
     url = f"sqlite:///{tmp_path / 'catalog.db'}"
     report = rebuild_catalog(store, catalog_url=url)
     assert report.recorded == 2 and list(report.problems) == ["urn_uuid_broken"]
     assert "METS.xml is not well-formed" in report.problems["urn_uuid_broken"]
     dispose_engine(url)
+
+
+def test_rebuild_command_names_the_unreadable_package_and_fails(store_with_a_broken_package, tmp_path,
+                                                                monkeypatch):
+    monkeypatch.setenv("LUUTRU_STORAGE_URL", store_with_a_broken_package.url)
+    monkeypatch.setenv("LUUTRU_DATABASE_URL", url := f"sqlite:///{tmp_path / 'catalog.db'}")
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["rebuild-catalog", "--no-reindex"])
+    finally:
+        get_settings.cache_clear()
+        dispose_engine(url)
+    assert isinstance(result.exception, UnreadablePackage)
+    assert "ghi vào danh mục 2 gói" in result.output and "LỖI urn_uuid_broken" in result.output
 
 
 def test_an_event_date_recorded_for_a_dossier_survives_its_next_version(archived_twice, tmp_path):
