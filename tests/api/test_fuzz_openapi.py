@@ -1,0 +1,33 @@
+"""Schema-based fuzzing (schemathesis) of the served OpenAPI document, in-process over ASGI:
+whatever a client sends that the schema allows (positive) or nearly allows (negative), the
+API never answers with a server error. Examples per operation are bounded to keep it short."""
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+
+EXAMPLES = 8
+RUNS = [("archivist_a", GenerationMode.POSITIVE), ("archivist_a", GenerationMode.NEGATIVE),
+        ("admin", GenerationMode.POSITIVE)]
+
+
+@pytest.mark.parametrize("user, mode", RUNS, ids=lambda v: getattr(v, "value", v))
+def test_no_request_near_the_schema_causes_a_server_error(archive, client, user, mode):
+    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", archive.app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 19
+
+    for operation in operations:
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        def call(case):
+            case.call_and_validate(headers=archive.as_user(user), checks=[not_a_server_error])
+
+        try:
+            call()
+        except Unsatisfiable:
+            assert mode is GenerationMode.NEGATIVE   # nothing in the operation can be made invalid
