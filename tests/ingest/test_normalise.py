@@ -145,6 +145,21 @@ def test_broken_pdf_is_refused_with_the_reason(tmp_path, text_pdf):
     assert "hong.pdf" in error.value.detail
 
 
+def test_broken_scan_image_is_refused_with_the_reason(tmp_path):
+    broken = tmp_path / "trang-1.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + b"cut off mid-transfer")
+    with pytest.raises(BrokenFile) as error:
+        normalise(broken, tmp_path / "work")
+    assert "trang-1.png" in error.value.detail
+
+
+def test_empty_pdf_is_refused_as_broken(tmp_path):
+    empty = tmp_path / "rong.pdf"
+    empty.touch()
+    with pytest.raises(BrokenFile):
+        normalise(empty, tmp_path / "work")
+
+
 def test_unconvertible_format_is_kept_as_original_and_says_why(tmp_path):
     audio = tmp_path / "ghi-am.wav"
     with wave.open(str(audio), "wb") as sound:
