@@ -242,6 +242,50 @@ class AccountExists(LuuTruError):
     http_status = 409
 
 
+class LegalHoldActive(LuuTruError):
+    """The dossier is under a legal hold: it cannot be listed, approved or destroyed until the hold is lifted."""
+    code = "legal_hold_active"
+    message_vi = "Hồ sơ đang bị phong tỏa (legal hold), không được đưa vào danh mục hủy, phê duyệt hay hủy."
+    exit_code = 1
+    http_status = 409
+
+
+class RetentionNotExpired(LuuTruError):
+    """Only dossiers whose retention has expired may be put on a destruction list or destroyed."""
+    code = "retention_not_expired"
+    message_vi = "Hồ sơ chưa hết thời hạn bảo quản."
+    exit_code = 1
+    http_status = 409
+
+
+class SameActorRefused(Forbidden):
+    """The agency head who approves a destruction list must not be the archivist who prepared it."""
+    code = "preparer_cannot_approve"
+    message_vi = "Người lập danh mục hủy không được đồng thời là người phê duyệt."
+
+
+class WrongWorkflowStage(LuuTruError):
+    """The destruction list is not at the stage this action needs (e.g. approving before the auditor's review)."""
+    code = "wrong_workflow_stage"
+    message_vi = "Danh mục hủy chưa ở bước cho phép thao tác này."
+    exit_code = 1
+    http_status = 409
+
+
+class DestructionIncomplete(LuuTruError):
+    """After destruction something of the dossier was still found (an object, an index entry, a folder)."""
+    code = "destruction_incomplete"
+    message_vi = "Sau khi hủy vẫn còn dữ liệu của hồ sơ; việc hủy chưa hoàn tất."
+    exit_code = 5
+
+
+class NotificationFailed(LuuTruError):
+    """The e-mail notice could not be sent (SMTP server unreachable or refusing)."""
+    code = "notification_failed"
+    message_vi = "Không gửi được thư thông báo."
+    exit_code = 3
+
+
 class DossierNotTransferable(LuuTruError):
     """A dossier selected for transfer is not a permanent, archived dossier of the agency
     (or is already in a transfer that is not finished)."""

@@ -32,3 +32,18 @@ def retention_expiry(maintenance: str, end_date: date | None, *, trigger_date: d
     if end_date is None:
         raise ValueError("a fixed-term retention needs the dossier's EndDate")
     return date(end_date.year + period.years, 12, 31)
+
+
+def is_permanent(maintenance: str, codelists: CodeLists | None = None) -> bool:
+    period = (codelists or load_codelists()).retention_period(maintenance)
+    return bool(period and period.permanent)
+
+
+def transfer_due_date(end_date: date, deadline_years: int) -> date:
+    """A permanent dossier must reach the historical archive by the end of EndYear + the deadline."""
+    return date(end_date.year + deadline_years, 12, 31)
+
+
+def is_expired(expiry: date | None, today: date) -> bool:
+    """Expired once the last day of keeping has passed; permanent (None) never expires."""
+    return expiry is not None and today > expiry

@@ -44,7 +44,13 @@ class Settings(BaseSettings):
     fixity_interval_days: int = Field(365, description="An object is due for a fixity check this long after its last one.")
     fixity_workers: int | None = Field(None, description="Parallel fixity hashers; default one per CPU core.")
     permanent_lock_years: int = Field(100, description="Governance-mode Object Lock horizon for permanent dossiers.")
-    smtp_url: str | None = None
+    smtp_url: str | None = Field(None, description="smtp://[user:password@]host:port (smtps:// for TLS); unset: in-app notices only.")
+    smtp_sender: str = Field("luutru@localhost", description="From address of the archive's e-mail notices.")
+
+    # Lifecycle policy (lifecycle.md); every period is a policy value the province may change.
+    transfer_deadline_years: int = Field(10, description="Permanent dossiers are due for transfer by the end of EndYear + this.")
+    transfer_notice_days: int = Field(30, description="Agencies are notified this many days before a transfer falls due.")
+    destruction_record_years: int = Field(20, description="Destruction certificates are locked and kept at least this long.")
 
     # Web and API (api/): sessions are signed cookies; the key is generated into data_dir when unset.
     session_secret: str | None = Field(None, description="Key signing session cookies; default: data_dir/session.key.")

@@ -20,7 +20,8 @@ app.conf.update(
     worker_prefetch_multiplier=1,
     task_serializer="json",
     broker_connection_retry_on_startup=True,
-    beat_schedule={"fixity-daily": {"task": "luutru.fixity", "schedule": crontab(hour=1, minute=0)}},
+    beat_schedule={"fixity-daily": {"task": "luutru.fixity", "schedule": crontab(hour=1, minute=0)},
+                   "retention-daily": {"task": "luutru.retention", "schedule": crontab(hour=6, minute=30)}},
     timezone=settings.timezone,
 )
 
@@ -42,6 +43,14 @@ def fixity() -> dict:
     from archive.fixity import run_fixity
     report = run_fixity("due")
     return {"checked": len(report.checked), "alarms": len(report.alarms)}
+
+
+@app.task(name="luutru.retention")
+def retention() -> dict:
+    """Daily: dossiers due for transfer or expired, notified to their agencies."""
+    from archive.retention_run import run_retention
+    run = run_retention()
+    return {"due": len(run.due), "new_notices": run.new_notices, "emails": len(run.emails_sent)}
 
 
 def enqueue(job_id: str, steps: list[str], *, wait: bool = True, timeout: float | None = None) -> None:

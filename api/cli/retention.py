@@ -1,0 +1,47 @@
+"""``luutru retention``: the daily due/expired run, event trigger dates, agency e-mail contacts."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+import typer
+
+from api.cli.app import app
+from api.cli.destruction import ACTOR, AGENCY, ROLE, TODAY, day, principal
+
+retention_app = typer.Typer(help="Thời hạn bảo quản và thông báo đến hạn.", no_args_is_help=True)
+app.add_typer(retention_app, name="retention")
+
+
+@retention_app.command("run")
+def run_command(today: Optional[datetime] = TODAY) -> None:
+    """Liệt kê hồ sơ sắp/quá hạn nộp lưu và hồ sơ hết hạn bảo quản; thông báo cho cơ quan."""
+    from archive.catalog import init_catalog
+    from archive.retention_run import KIND_VI, run_retention
+    init_catalog()
+    run = run_retention(day(today))
+    for item in run.due:
+        hold = " [phong tỏa]" if item.legal_hold else ""
+        typer.echo(f"{item.organ_id}\t{item.code}\t{KIND_VI[item.kind]}\t{item.due_date:%d/%m/%Y}{hold}")
+    typer.echo(f"{len(run.due)} hồ sơ; {run.new_notices} thông báo mới; đã gửi thư tới: "
+               f"{', '.join(run.emails_sent) or 'không ai'}.")
+
+
+@retention_app.command("trigger")
+def trigger_command(dossier: str, date_: datetime = typer.Option(..., "--date", help="Ngày xảy ra sự kiện."),
+                    actor: str = ACTOR, role: str = ROLE, agency: Optional[str] = AGENCY) -> None:
+    """Ghi ngày sự kiện mà thời hạn bảo quản theo sự kiện được tính từ đó."""
+    from archive.retention_run import record_trigger
+    expiry = record_trigger(principal(actor, role, agency), dossier, date_.date())
+    typer.echo(f"Đã ghi ngày sự kiện {date_:%d/%m/%Y} cho hồ sơ {dossier}; hết hạn bảo quản: "
+               f"{expiry:%d/%m/%Y}." if expiry else "không hết hạn.")
+
+
+@retention_app.command("contact")
+def contact_command(agency: str, email: str) -> None:
+    """Địa chỉ thư nhận thông báo của một cơ quan."""
+    from archive.catalog import init_catalog
+    from archive.retention_run import set_contact
+    init_catalog()
+    set_contact(agency, email)
+    typer.echo(f"Thông báo của cơ quan {agency} sẽ gửi tới {email}.")

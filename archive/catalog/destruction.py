@@ -1,0 +1,107 @@
+"""Tables of the destruction workflow (tiêu hủy tài liệu hết giá trị) and of legal holds.
+
+A list moves through ``STAGES``; every decision on it is a row here (and an audit entry),
+so the catalog shows who proposed, reviewed, audited, approved and executed what.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from archive.catalog.models import Base, _in
+from archive.catalog.types import utcnow
+
+# council_review → audit_review (every item reviewed) → head_approval (auditor agreed) →
+# approved (decision signed) → executed; rejected by the auditor ends the list.
+STAGES = ("council_review", "audit_review", "head_approval", "approved", "executed", "rejected")
+ITEM_OUTCOMES = ("pending", "destroy", "keep", "destroyed")
+REVIEW_DECISIONS = ("agree", "keep")
+
+
+class LegalHold(Base):
+    """Phong tỏa: a hold on a dossier, placed and lifted by authorised users with a reason."""
+    __tablename__ = "legal_holds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_code: Mapped[str] = mapped_column(String(64), index=True)
+    placed_by: Mapped[str] = mapped_column(String(100))
+    placed_reason: Mapped[str] = mapped_column(Text)
+    placed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lifted_by: Mapped[str | None] = mapped_column(String(100))
+    lifted_reason: Mapped[str | None] = mapped_column(Text)
+    lifted_at: Mapped[datetime | None]
+
+
+class DestructionList(Base):
+    """Danh mục tài liệu hết giá trị: one agency's proposal to destroy expired dossiers."""
+    __tablename__ = "destruction_lists"
+    __table_args__ = (CheckConstraint(_in("stage", STAGES), name="stage"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organ_id: Mapped[str] = mapped_column(String(13), index=True)
+    stage: Mapped[str] = mapped_column(String(20), default="council_review")
+    prepared_by: Mapped[str] = mapped_column(String(100))
+    prepared_at: Mapped[datetime] = mapped_column(default=utcnow)
+    audited_by: Mapped[str | None] = mapped_column(String(100))
+    audit_note: Mapped[str | None] = mapped_column(Text)
+    audited_at: Mapped[datetime | None]
+    approved_by: Mapped[str | None] = mapped_column(String(100))
+    decision_ref: Mapped[str | None] = mapped_column(String(100))  # số quyết định hủy
+    approved_at: Mapped[datetime | None]
+    executed_by: Mapped[str | None] = mapped_column(String(100))
+    executed_at: Mapped[datetime | None]
+
+    items: Mapped[list[DestructionItem]] = relationship(back_populates="destruction_list", cascade="all, delete-orphan",
+                                                        order_by="DestructionItem.id")
+    certificate: Mapped[DestructionCertificate | None] = relationship(back_populates="destruction_list")
+
+
+class DestructionItem(Base):
+    """One dossier on a list, with the archivist's reason and the outcome of the reviews."""
+    __tablename__ = "destruction_items"
+    __table_args__ = (UniqueConstraint("list_id", "dossier_code", name="uq_destruction_items_list_dossier"),
+                      CheckConstraint(_in("outcome", ITEM_OUTCOMES), name="outcome"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("destruction_lists.id", ondelete="CASCADE"), index=True)
+    dossier_code: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    maintenance: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(10), default="pending")
+    new_maintenance: Mapped[str | None] = mapped_column(String(30))  # kept: the council's new retention
+
+    destruction_list: Mapped[DestructionList] = relationship(back_populates="items")
+    reviews: Mapped[list[DestructionReview]] = relationship(back_populates="item", cascade="all, delete-orphan",
+                                                            order_by="DestructionReview.id")
+
+
+class DestructionReview(Base):
+    """One council member's decision on one item: agree to destroy, or keep with a new retention."""
+    __tablename__ = "destruction_reviews"
+    __table_args__ = (UniqueConstraint("item_id", "reviewer", name="uq_destruction_reviews_item_reviewer"),
+                      CheckConstraint(_in("decision", REVIEW_DECISIONS), name="decision"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("destruction_items.id", ondelete="CASCADE"), index=True)
+    reviewer: Mapped[str] = mapped_column(String(100))
+    decision: Mapped[str] = mapped_column(String(10))
+    new_maintenance: Mapped[str | None] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    item: Mapped[DestructionItem] = relationship(back_populates="reviews")
+
+
+class DestructionCertificate(Base):
+    """Biên bản hủy: where the certificate's PDF and XML are stored (write-once, locked)."""
+    __tablename__ = "destruction_certificates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("destruction_lists.id"), unique=True)
+    store_url: Mapped[str] = mapped_column(String(512))
+    pdf_key: Mapped[str] = mapped_column(String(1024))
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    xml_key: Mapped[str] = mapped_column(String(1024))
+    xml_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    keep_until: Mapped[datetime]
+
+    destruction_list: Mapped[DestructionList] = relationship(back_populates="certificate")

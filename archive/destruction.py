@@ -1,0 +1,236 @@
+"""Destruction of expired records (tiêu hủy tài liệu hết giá trị), step by step:
+
+1. ``draft_list``: the agency's archivist lists expired dossiers, a reason for each.
+2. ``review_item``: appraisal council members decide item by item: agree, or keep with a
+   new retention period.
+3. ``audit_list``: the auditor (Sở Nội vụ) agrees or rejects the reviewed list.
+4. ``approve_list``: the agency head signs the destruction decision; never the preparer.
+5. ``execute_list``: every copy of each agreed dossier is erased and checked gone, and the
+   certificate (biên bản hủy) is archived.
+
+A dossier under a legal hold is refused at every step. Each decision is a catalog row and
+an audit entry.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive import audit
+from archive.authority import local_today, require
+from archive.catalog.db import session_scope
+from archive.catalog.destruction import DestructionCertificate, DestructionItem, DestructionList, DestructionReview
+from archive.catalog.types import utcnow
+from archive.destruction_certificate import archive_certificate
+from archive.erasure import ErasedDossier, erase, refuse_if_locked, residue, snapshot, stores
+from archive.errors import (DestructionIncomplete, InvalidRequest, NotFound, RetentionNotExpired, SameActorRefused,
+                            WrongWorkflowStage)
+from archive.legal_hold import find_dossier, refuse_if_held
+from archive.retention import is_expired, retention_expiry
+from archive.settings import Settings, get_settings
+from schemas.codelists import load_codelists
+from search.access import Principal
+
+OPEN_STAGES = ("council_review", "audit_review", "head_approval", "approved")
+
+
+def _load(session: Session, list_id: int) -> DestructionList:
+    dlist = session.get(DestructionList, list_id)
+    if dlist is None:
+        raise NotFound(f"destruction list {list_id} not found", message_vi=f"Không tìm thấy danh mục hủy số {list_id}.")
+    return dlist
+
+
+def _stage(dlist: DestructionList, *stages: str) -> None:
+    if dlist.stage not in stages:
+        raise WrongWorkflowStage(f"destruction list {dlist.id} is at stage {dlist.stage}; needs {' or '.join(stages)}",
+                                 list=dlist.id, stage=dlist.stage)
+
+
+def _check_destroyable(session: Session, code: str, today: date, action: str):
+    record = find_dossier(session, code)
+    refuse_if_held(record, action)
+    if record.status != "archived":
+        raise InvalidRequest(f"dossier {code} is {record.status}, not archived", dossier=code,
+                             message_vi=f"Hồ sơ {code} không ở trạng thái đang lưu trữ.")
+    if not is_expired(record.retention_expiry, today):
+        raise RetentionNotExpired(f"dossier {code} is kept until {record.retention_expiry or 'forever'}",
+                                  dossier=code, expiry=str(record.retention_expiry))
+    return record
+
+
+def draft_list(actor: Principal, items: Iterable[tuple[str, str]], *, today: date | None = None) -> int:
+    """Propose expired dossiers of the archivist's own agency, each with a reason; returns the list id."""
+    require(actor, ("archivist",), action="prepare a destruction list")
+    today = today or local_today()
+    items = list(items)
+    if not items:
+        raise InvalidRequest("a destruction list needs at least one dossier",
+                             message_vi="Danh mục hủy phải có ít nhất một hồ sơ.")
+    with session_scope() as session:
+        dlist = DestructionList(organ_id=actor.organ_id, prepared_by=actor.user, stage="council_review")
+        for code, reason in items:
+            if not reason or not reason.strip():
+                raise InvalidRequest(f"dossier {code} has no reason for destruction", dossier=code,
+                                     message_vi=f"Hồ sơ {code} thiếu lý do hủy.")
+            record = _check_destroyable(session, code, today, "be listed for destruction")
+            require(actor, ("archivist",), agency=record.organ_id, action="list another agency's dossier")
+            busy = session.execute(select(DestructionItem.list_id).join(DestructionList).where(
+                DestructionItem.dossier_code == code, DestructionList.stage.in_(OPEN_STAGES))).first()
+            if busy:
+                raise InvalidRequest(f"dossier {code} is already on open destruction list {busy[0]}", dossier=code,
+                                     message_vi=f"Hồ sơ {code} đã có trong danh mục hủy số {busy[0]}.")
+            dlist.items.append(DestructionItem(dossier_code=code, title=record.title,
+                                               maintenance=record.maintenance, reason=reason.strip()))
+        session.add(dlist)
+        session.flush()
+        audit.record("destruction_draft", actor=actor.user, agency=actor.organ_id, object=f"destruction-list/{dlist.id}",
+                     detail={"dossiers": {i.dossier_code: i.reason for i in dlist.items}}, session=session)
+        return dlist.id
+
+
+def review_item(actor: Principal, list_id: int, dossier_code: str, decision: str, *,
+                new_maintenance: str | None = None, note: str | None = None, today: date | None = None) -> None:
+    """One council member's decision on one item: ``agree`` to destroy, or ``keep`` with a new retention.
+    The list goes to the auditor once every item has at least one review."""
+    if decision not in ("agree", "keep"):
+        raise InvalidRequest(f"decision must be agree or keep, not {decision!r}",
+                             message_vi="Ý kiến phải là đồng ý hủy (agree) hoặc giữ lại (keep).")
+    with session_scope() as session:
+        dlist = _load(session, list_id)
+        require(actor, ("council",), agency=dlist.organ_id, action="review a destruction list")
+        _stage(dlist, "council_review", "audit_review")
+        item = next((i for i in dlist.items if i.dossier_code == dossier_code), None)
+        if item is None:
+            raise NotFound(f"dossier {dossier_code} is not on destruction list {list_id}",
+                           message_vi=f"Hồ sơ {dossier_code} không có trong danh mục hủy số {list_id}.")
+        record = find_dossier(session, dossier_code)
+        refuse_if_held(record, "be reviewed for destruction")
+        if decision == "keep":
+            expiry = _kept_expiry(record, new_maintenance, today or local_today())
+        review = next((r for r in item.reviews if r.reviewer == actor.user), None) or DestructionReview(
+            reviewer=actor.user)
+        review.decision, review.new_maintenance, review.note, review.reviewed_at = (
+            decision, new_maintenance if decision == "keep" else None, note, utcnow())
+        if review not in item.reviews:
+            item.reviews.append(review)
+        item.outcome = "keep" if any(r.decision == "keep" for r in item.reviews) else "destroy"
+        kept = [r.new_maintenance for r in item.reviews if r.decision == "keep"]
+        item.new_maintenance = max(kept, key=lambda m: _kept_expiry(record, m, date.min) or date.max) if kept else None
+        if all(i.reviews for i in dlist.items):
+            dlist.stage = "audit_review"
+        audit.record("destruction_review", actor=actor.user, agency=dlist.organ_id, object=dossier_code,
+                     detail={"list": list_id, "decision": decision, "new_maintenance": new_maintenance,
+                             "note": note, **({"new_expiry": expiry} if decision == "keep" else {})},
+                     session=session)
+
+
+def _kept_expiry(record, new_maintenance: str | None, today: date) -> date | None:
+    """The expiry a kept dossier gets; it must be later than today (or permanent)."""
+    if not new_maintenance or load_codelists().retention_period(new_maintenance) is None:
+        raise InvalidRequest(f"keeping needs a known new retention period, not {new_maintenance!r}",
+                             message_vi="Giữ lại hồ sơ phải kèm thời hạn bảo quản mới hợp lệ.")
+    expiry = retention_expiry(new_maintenance, record.end_date, trigger_date=record.event_trigger_date)
+    if is_expired(expiry, today):
+        raise InvalidRequest(f"retention {new_maintenance!r} would have ended on {expiry}",
+                             message_vi="Thời hạn bảo quản mới phải kéo dài quá ngày hôm nay.")
+    return expiry
+
+
+def audit_list(actor: Principal, list_id: int, *, agree: bool, note: str | None = None) -> None:
+    """The auditor's review (thẩm định) of a council-reviewed list."""
+    with session_scope() as session:
+        dlist = _load(session, list_id)
+        require(actor, ("auditor",), action="review a destruction list as auditor")
+        _stage(dlist, "audit_review")
+        for item in dlist.items:
+            if item.outcome == "destroy":
+                refuse_if_held(find_dossier(session, item.dossier_code), "be agreed for destruction")
+        dlist.stage = "head_approval" if agree else "rejected"
+        dlist.audited_by, dlist.audit_note, dlist.audited_at = actor.user, note, utcnow()
+        audit.record("approve" if agree else "reject", actor=actor.user, agency=dlist.organ_id,
+                     object=f"destruction-list/{list_id}", detail={"step": "audit", "note": note}, session=session)
+
+
+def approve_list(actor: Principal, list_id: int, *, decision_ref: str, today: date | None = None) -> None:
+    """The agency head's destruction decision (quyết định hủy). Kept items get their new retention."""
+    if not decision_ref or not decision_ref.strip():
+        raise InvalidRequest("the destruction decision needs its reference number",
+                             message_vi="Phải ghi số quyết định hủy.")
+    today = today or local_today()
+    with session_scope() as session:
+        dlist = _load(session, list_id)
+        require(actor, ("agency_head",), agency=dlist.organ_id, action="approve a destruction list")
+        if actor.user == dlist.prepared_by:
+            raise SameActorRefused(f"{actor.user} prepared destruction list {list_id} and cannot approve it",
+                                   list=list_id, actor=actor.user)
+        _stage(dlist, "head_approval")
+        for item in dlist.items:
+            record = find_dossier(session, item.dossier_code)
+            if item.outcome == "keep":
+                record.retention_expiry = _kept_expiry(record, item.new_maintenance, today)
+                audit.record("metadata_change", actor=actor.user, agency=dlist.organ_id, object=record.code,
+                             detail={"retention_expiry": record.retention_expiry, "kept_by_list": list_id,
+                                     "new_maintenance": item.new_maintenance}, session=session)
+            else:
+                _check_destroyable(session, item.dossier_code, today, "be approved for destruction")
+        dlist.stage, dlist.approved_by, dlist.decision_ref, dlist.approved_at = (
+            "approved", actor.user, decision_ref.strip(), utcnow())
+        audit.record("approve", actor=actor.user, agency=dlist.organ_id, object=f"destruction-list/{list_id}",
+                     detail={"step": "decision", "decision_ref": dlist.decision_ref,
+                             "destroy": [i.dossier_code for i in dlist.items if i.outcome == "destroy"],
+                             "keep": [i.dossier_code for i in dlist.items if i.outcome == "keep"]},
+                     session=session)
+
+
+def execute_list(actor: Principal, list_id: int, *, today: date | None = None,
+                 settings: Settings | None = None) -> DestructionCertificate:
+    """Erase every agreed dossier, verify nothing remains, archive the certificate."""
+    settings = settings or get_settings()
+    today = today or local_today(settings)
+    store_list = stores(settings)
+    with session_scope() as session:
+        dlist = _load(session, list_id)
+        require(actor, ("archivist", "agency_head"), agency=dlist.organ_id, action="execute a destruction decision")
+        _stage(dlist, "approved")
+        targets = [(item, _check_destroyable(session, item.dossier_code, today, "be destroyed"))
+                   for item in dlist.items if item.outcome == "destroy"]
+        erased: list[ErasedDossier] = [snapshot(session, record) for _, record in targets]
+        for dossier in erased:  # every refusal comes before the first deletion
+            refuse_if_locked(store_list, dossier)
+    with session_scope() as session:
+        dlist = _load(session, list_id)
+        for (item, _), dossier in zip(targets, erased):
+            erase(session, find_dossier(session, dossier.code), dossier, settings, store_list)
+            session.get(DestructionItem, item.id).outcome = "destroyed"
+        left = [x for d in erased for x in residue(d, settings, store_list)]
+        if left:  # the erasures stay recorded; the list stays approved for someone to investigate
+            audit.record("destroy", actor=actor.user, agency=dlist.organ_id, object=f"destruction-list/{list_id}",
+                         outcome="failure", detail={"left": left}, session=session)
+        else:
+            certificate = _close(session, actor, dlist, erased, store_list[0], settings)
+    if left:
+        raise DestructionIncomplete(f"{len(left)} copies left: {'; '.join(left[:5])}", left=left)
+    return certificate
+
+
+def _close(session: Session, actor: Principal, dlist: DestructionList, erased: list[ErasedDossier],
+           store, settings: Settings) -> DestructionCertificate:
+    executed_at = datetime.now(ZoneInfo(settings.timezone))
+    dlist.stage, dlist.executed_by, dlist.executed_at = "executed", actor.user, executed_at
+    certificate = archive_certificate(dlist, erased, executed_at, store, settings)
+    session.add(certificate)
+    for dossier in erased:
+        audit.record("destroy", actor=actor.user, agency=dlist.organ_id, object=dossier.code,
+                     detail={"list": dlist.id, "decision_ref": dlist.decision_ref, "removed": dossier.removed,
+                             "objects": len(dossier.objects)}, session=session)
+    audit.record("destroy", actor=actor.user, agency=dlist.organ_id, object=f"destruction-list/{dlist.id}",
+                 detail={"certificate_pdf": certificate.pdf_key, "pdf_sha256": certificate.pdf_sha256,
+                         "certificate_xml": certificate.xml_key, "xml_sha256": certificate.xml_sha256,
+                         "keep_until": certificate.keep_until}, session=session)
+    session.flush()
+    return certificate

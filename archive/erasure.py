@@ -1,0 +1,139 @@
+"""Erasing every copy of a dossier, then proving nothing is left.
+
+Copies live in: the primary store and the replica (every object version, S3 delete markers
+included), the search index, the ingest work folders under ``data_dir/jobs`` (the received
+submission, PDF/A copies, extracted and OCR text) and the catalog. Locks are checked on
+every object before anything is deleted, so a store that would refuse leaves the dossier
+whole rather than half-destroyed.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from archive.catalog.models import DossierRecord, PipelineStep
+from archive.errors import ObjectLocked, ObjectMissing
+from archive.settings import Settings
+from archive.storage import ObjectStore, open_store, public_url
+from search.access import Principal
+from search.base import open_index
+from search.query import SearchQuery
+
+
+@dataclass(frozen=True)
+class ErasedObject:
+    key: str
+    sha256: str
+    size: int
+
+
+@dataclass
+class ErasedDossier:
+    """What the certificate says about a destroyed dossier, taken before it is erased."""
+    code: str
+    organ_id: str
+    title: str
+    maintenance: str
+    end_date: date | None
+    retention_expiry: date | None
+    packages: list[tuple[str, str | None]]  # (package id, METS.xml sha256)
+    objects: list[ErasedObject]
+    prefixes: list[str]
+    job_ids: list[str]
+    removed: dict[str, int] = field(default_factory=dict)  # where → how many copies erased
+
+
+def snapshot(session: Session, record: DossierRecord) -> ErasedDossier:
+    jobs = session.execute(select(PipelineStep.job_id).where(PipelineStep.dossier_id == record.id)).scalars()
+    return ErasedDossier(
+        code=record.code, organ_id=record.organ_id, title=record.title, maintenance=record.maintenance, end_date=record.end_date,
+        retention_expiry=record.retention_expiry,
+        packages=[(v.package_id, v.manifest_sha256) for v in record.versions],
+        objects=sorted({ErasedObject(o.key, o.sha256, o.size) for v in record.versions for o in v.objects},
+                       key=lambda o: o.key),
+        prefixes=sorted({v.object_prefix for v in record.versions}), job_ids=sorted(set(jobs)))
+
+
+def stores(settings: Settings) -> list[ObjectStore]:
+    """Every store a copy may be in: the primary and, where configured, the replica."""
+    out = [open_store(settings.store_url)]
+    if settings.replica_storage_url:
+        out.append(open_store(settings.replica_storage_url))
+    return out
+
+
+def _keys(store: ObjectStore, dossier: ErasedDossier) -> set[str]:
+    listed = {k for prefix in dossier.prefixes for k in store.list(f"{prefix}/")}
+    return listed | {o.key for o in dossier.objects}
+
+
+def refuse_if_locked(store_list: list[ObjectStore], dossier: ErasedDossier) -> None:
+    """ObjectLocked (before anything is deleted) if a store still protects any object."""
+    now = datetime.now(timezone.utc)
+    for store in store_list:
+        if not store.supports_object_lock:
+            continue
+        for key in sorted(_keys(store, dossier)):
+            lock = store.retention(key)
+            if lock is not None and lock.until > now:
+                raise ObjectLocked(f"{key} in {public_url(store.url)} is locked ({lock.mode}) until "
+                                   f"{lock.until.isoformat()}", key=key, dossier=dossier.code)
+
+
+def erase(session: Session, record: DossierRecord, dossier: ErasedDossier, settings: Settings,
+          store_list: list[ObjectStore]) -> None:
+    """Delete every copy; the catalog keeps only a tombstone (code, title, status destroyed),
+    committed with the caller's transaction."""
+    for store in store_list:
+        erased = 0
+        for key in sorted(_keys(store, dossier)):
+            try:
+                store.delete(key, all_versions=True)
+                erased += 1
+            except ObjectMissing:  # already gone (a re-run after an interruption)
+                pass
+        dossier.removed[public_url(store.url)] = erased
+    with open_index(settings) as index:
+        dossier.removed["search index"] = index.delete_dossier(dossier.code)
+    jobs_dir = settings.data_dir / "jobs"
+    for job_id in dossier.job_ids:
+        shutil.rmtree(jobs_dir / job_id, ignore_errors=True)
+    dossier.removed["work folders"] = len(dossier.job_ids)
+    session.execute(delete(PipelineStep).where(PipelineStep.dossier_id == record.id))
+    record.versions.clear()
+    record.documents.clear()
+    record.status = "destroyed"
+    record.metadata_json = {"code": record.code, "Title": record.title, "destroyed": True}
+    session.flush()
+
+
+def _versions_left(store: ObjectStore, prefix: str) -> list[str]:
+    """S3: every version and delete marker under the prefix; other stores: the keys."""
+    client = getattr(store, "client", None)
+    if client is None:
+        return list(store.list(f"{prefix}/"))
+    names = client.list_objects(store.bucket, prefix=f"{store.prefix}{prefix}/", recursive=True,
+                                include_version=True)
+    return [f"{o.object_name} (version {o.version_id})" for o in names]
+
+
+def residue(dossier: ErasedDossier, settings: Settings, store_list: list[ObjectStore]) -> list[str]:
+    """Everything of the dossier still found in the stores, the index and on disk."""
+    left = []
+    for store in store_list:
+        for prefix in dossier.prefixes:
+            left += [f"{public_url(store.url)}: {k}" for k in _versions_left(store, prefix)]
+        left += [f"{public_url(store.url)}: {o.key}" for o in dossier.objects if store.exists(o.key)]
+    with open_index(settings) as index:
+        # an administrator finds every record by its metadata, and every record carries the dossier title
+        query = SearchQuery(text=dossier.title, agency=dossier.organ_id, per_page=100)
+        hits = index.search(query, Principal("erasure", "admin")).hits
+        left += [f"search index: {h.record.id}" for h in hits if h.record.dossier_code == dossier.code]
+    jobs_dir: Path = settings.data_dir / "jobs"
+    left += [f"disk: {jobs_dir / j}" for j in dossier.job_ids if (jobs_dir / j).exists()]
+    return sorted(set(left))

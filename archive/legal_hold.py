@@ -1,0 +1,71 @@
+"""Legal holds (phong tỏa, disposal hold): while one is in force the dossier cannot be put on
+a destruction list, approved for destruction or destroyed.
+
+Placed and lifted only by the agency head of the dossier's agency, an auditor or an
+administrator, always with a reason; both are kept in ``legal_holds`` and the audit trail.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive import audit
+from archive.authority import require
+from archive.catalog.db import session_scope
+from archive.catalog.destruction import LegalHold
+from archive.catalog.models import DossierRecord
+from archive.catalog.types import utcnow
+from archive.errors import InvalidRequest, LegalHoldActive, NotFound
+from search.access import Principal
+
+HOLDERS = ("agency_head", "auditor", "admin")
+
+
+def find_dossier(session: Session, code: str) -> DossierRecord:
+    record = session.execute(select(DossierRecord).where(DossierRecord.code == code)).scalar_one_or_none()
+    if record is None:
+        raise NotFound(f"dossier {code} not found", message_vi=f"Không tìm thấy hồ sơ {code}.", dossier=code)
+    return record
+
+
+def refuse_if_held(record: DossierRecord, action: str) -> None:
+    if record.legal_hold:
+        raise LegalHoldActive(f"dossier {record.code} is under a legal hold; cannot {action}", dossier=record.code)
+
+
+def _reason(reason: str) -> str:
+    if not reason or not reason.strip():
+        raise InvalidRequest("a legal hold needs a reason", message_vi="Phải nêu lý do phong tỏa hoặc gỡ phong tỏa.")
+    return reason.strip()
+
+
+def place_hold(actor: Principal, dossier_code: str, reason: str) -> int:
+    reason = _reason(reason)
+    with session_scope() as session:
+        record = find_dossier(session, dossier_code)
+        require(actor, HOLDERS, agency=record.organ_id, action="place a legal hold")
+        if record.legal_hold:
+            raise LegalHoldActive(f"dossier {dossier_code} is already under a legal hold", dossier=dossier_code)
+        hold = LegalHold(dossier_code=dossier_code, placed_by=actor.user, placed_reason=reason)
+        session.add(hold)
+        record.legal_hold = True
+        session.flush()
+        audit.record("legal_hold", actor=actor.user, agency=record.organ_id, object=dossier_code,
+                     detail={"hold": "placed", "reason": reason, "hold_id": hold.id}, session=session)
+        return hold.id
+
+
+def lift_hold(actor: Principal, dossier_code: str, reason: str) -> None:
+    reason = _reason(reason)
+    with session_scope() as session:
+        record = find_dossier(session, dossier_code)
+        require(actor, HOLDERS, agency=record.organ_id, action="lift a legal hold")
+        hold = session.execute(select(LegalHold).where(LegalHold.dossier_code == dossier_code,
+                                                       LegalHold.lifted_at.is_(None))).scalar_one_or_none()
+        if hold is None:
+            raise NotFound(f"dossier {dossier_code} has no legal hold in force",
+                           message_vi="Hồ sơ không bị phong tỏa.", dossier=dossier_code)
+        hold.lifted_by, hold.lifted_reason, hold.lifted_at = actor.user, reason, utcnow()
+        record.legal_hold = False
+        audit.record("legal_hold", actor=actor.user, agency=record.organ_id, object=dossier_code,
+                     detail={"hold": "lifted", "reason": reason, "hold_id": hold.id}, session=session)

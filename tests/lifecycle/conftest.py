@@ -1,0 +1,110 @@
+"""Lifecycle tests: an archive on its embedded defaults, dossiers ingested through the real
+pipeline or written straight into the catalog, the workflow's actors, an SMTP sink."""
+from __future__ import annotations
+
+import email
+import email.policy
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from archive.catalog import init_catalog, session_scope
+from archive.catalog.models import DocumentRecord, DossierRecord, FileRecord, PackageVersion, StoredObjectRecord
+from archive.catalog.packages import upsert_dossier
+from archive.destruction import approve_list, audit_list, draft_list, review_item
+from archive.retention import retention_expiry
+from schemas.models import Document, Dossier, DossierCode
+from search.access import Principal
+from tests.pipeline.conftest import archive_home, born_digital_sample  # noqa: F401 (fixtures)
+
+ORGAN = "000.00.00.H41"
+OTHER_ORGAN = "000.00.00.H42"
+ARCHIVIST = Principal("lan.vt", "archivist", ORGAN)
+COUNCIL = Principal("hung.hd", "council", ORGAN)
+COUNCIL_2 = Principal("thu.hd", "council", ORGAN)
+AUDITOR = Principal("mai.snv", "auditor", "000.00.00.H01")
+HEAD = Principal("binh.ld", "agency_head", ORGAN)
+REASON = "Hết thời hạn bảo quản, không còn giá trị tra cứu"
+
+
+def with_retention(sample: Path, maintenance: str) -> Path:
+    """The sample dossier with another retention period in its manifest."""
+    manifest = sample / "hoso.xml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        "<Maintenance>Vĩnh viễn</Maintenance>", f"<Maintenance>{maintenance}</Maintenance>"), encoding="utf-8")
+    return sample
+
+
+@pytest.fixture
+def ten_year_sample(born_digital_sample) -> Path:  # noqa: F811
+    return with_retention(born_digital_sample, "10 năm")
+
+
+def catalogue(code_notation: str, maintenance: str, end: date, *, organ: str = ORGAN,
+              title: str = "Hồ sơ thử nghiệm") -> str:
+    """A dossier written straight into the catalog as archived (no package): enough for
+    retention listing, workflow refusals and reports."""
+    dossier = Dossier(FileCode=DossierCode(OrganId=organ, FileCatalog=end.year, FileNotation=code_notation),
+                      Title=title, Maintenance=maintenance, Rights="Công khai", Language="vie",
+                      StartDate=date(end.year, 1, 1), EndDate=end,
+                      Documents=[Document(direction="internal", DocOrdinal=1, TypeName="Tờ trình", Subject="Văn bản",
+                                          IssuedDate=end)])
+    init_catalog()
+    with session_scope() as session:
+        upsert_dossier(session, dossier, status="archived",
+                       retention_expiry=retention_expiry(maintenance, end))
+    return dossier.code
+
+
+def walk_to_approval(code: str, today: date) -> int:
+    """Draft, council review, audit and the head's approval of a one-dossier list."""
+    list_id = draft_list(ARCHIVIST, [(code, REASON)], today=today)
+    review_item(COUNCIL, list_id, code, "agree", today=today)
+    audit_list(AUDITOR, list_id, agree=True, note="Đồng ý hủy")
+    approve_list(HEAD, list_id, decision_ref="15/QĐ-UBND", today=today)
+    return list_id
+
+
+def catalog_rows(code: str) -> dict:
+    """The dossier's status and metadata, with how many catalog rows still describe it."""
+    with session_scope() as s:
+        record = s.execute(select(DossierRecord).where(DossierRecord.code == code)).scalar_one()
+
+        def count(model, *where):
+            return s.execute(select(func.count()).select_from(model).where(*where)).scalar()
+        return {"status": record.status, "metadata": record.metadata_json,
+                "documents": count(DocumentRecord, DocumentRecord.dossier_id == record.id),
+                "versions": count(PackageVersion, PackageVersion.dossier_id == record.id),
+                "objects": count(StoredObjectRecord), "files": count(FileRecord)}
+
+
+@dataclass
+class SmtpSink:
+    url: str
+    messages: list
+
+    def bodies(self) -> list[str]:
+        return [m.get_body(("plain",)).get_content() for m in self.messages]
+
+
+@pytest.fixture
+def smtp_sink():
+    """A real SMTP server on loopback (aiosmtpd) keeping every message it receives."""
+    from aiosmtpd.controller import Controller
+
+    received = []
+
+    class Keep:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+            return "250 OK"
+
+    controller = Controller(Keep(), hostname="127.0.0.1", port=0)
+    controller.start()
+    try:
+        yield SmtpSink(f"smtp://127.0.0.1:{controller.server.sockets[0].getsockname()[1]}", received)
+    finally:
+        controller.stop()
