@@ -37,6 +37,8 @@ case "$mode" in
   test)
     shift || true
     # Tests start and stop their own servers (PostgreSQL, Redis, SeaweedFS); see tests/services.py.
+    # They must run here: a missing server fails the suite instead of skipping its tests.
+    export LUUTRU_REQUIRE_SERVICES=1
     exec python -m pytest "$@" ;;
   *)
     echo "usage: $0 demo|test" >&2; exit 2 ;;
