@@ -22,13 +22,13 @@ from sqlalchemy import select
 from archive import audit
 from archive.catalog.db import init_catalog, session_scope
 from archive.catalog.models import DossierRecord, PipelineStep
+from archive.catalog.types import utcnow
 from archive.errors import AcknowledgementRejected, ObjectMissing, StorageError
 from archive.settings import Settings, get_settings
 from archive.storage import ObjectStore, open_store
 from archive.transfer import acknowledgement
 from archive.transfer.acknowledgement import Acknowledgement
 from archive.transfer.models import Transfer
-from archive.catalog.types import utcnow
 
 
 @dataclass
@@ -75,7 +75,9 @@ def _accept(ack: Acknowledgement, signer: str, actor: str) -> list[tuple[str, li
             transfer.acknowledgement = ack.model_dump(mode="json")
         removals = []
         for item in transfer.dossiers:
-            record = session.get(DossierRecord, item.dossier_id)
+            record = session.get(DossierRecord, item.dossier_id) if item.dossier_id else None
+            if record is None:
+                raise AcknowledgementRejected(f"dossier {item.dossier_code} is no longer in the catalog")
             record.status = "transferred"
             removals.append((record.code, [v.object_prefix for v in record.versions]))
         return removals

@@ -34,7 +34,7 @@ from archive.checksums import sha256_file
 from archive.errors import ChecksumMismatch, InvalidPackageContent, LuuTruError, TransferRefused
 from archive.package.build import build_package
 from archive.package.content import BuiltPackage, PackageEvent
-from archive.package.eark import validate_package, validate_xml_against_shipped_xsds
+from archive.package.eark import SELF_CONTRADICTORY_RULES, validate_package, validate_xml_against_shipped_xsds
 from archive.package.layout import now
 from archive.package.read import read_package, verify_package
 from archive.settings import Settings, get_settings
@@ -56,25 +56,21 @@ class ReceivedTransfer:
     dossiers: list[str]
 
 
-def _refuse(reason: str, **context) -> TransferRefused:
-    return TransferRefused(reason, **context)
-
-
 def _read_bag(path: Path) -> TransferManifest:
     try:
         bag = bagit.Bag(str(path))
     except bagit.BagError as exc:
-        raise _refuse(f"{path} is not a transfer folder (BagIt bag): {exc}", reason="not_a_transfer") from exc
+        raise TransferRefused(f"{path} is not a transfer folder (BagIt bag): {exc}", reason="not_a_transfer") from exc
     try:
         bag.validate(processes=1)
     except bagit.BagValidationError as exc:
         details = "; ".join(str(d) for d in exc.details[:5]) or str(exc)
-        raise _refuse(f"the transfer's files do not match its checksums: {details}", reason="checksum_mismatch",
+        raise TransferRefused(f"the transfer's files do not match its checksums: {details}", reason="checksum_mismatch",
                       problems=[str(d) for d in exc.details]) from exc
     try:
         return TransferManifest.read(path / "data")
     except (OSError, ValidationError) as exc:
-        raise _refuse(f"{MANIFEST_NAME} is missing or malformed: {exc}", reason="manifest_invalid") from exc
+        raise TransferRefused(f"{MANIFEST_NAME} is missing or malformed: {exc}", reason="manifest_invalid") from exc
 
 
 def _package_problems(entry: PackageEntry, folder: Path, settings: Settings) -> list[str]:
@@ -82,7 +78,7 @@ def _package_problems(entry: PackageEntry, folder: Path, settings: Settings) -> 
     if not (folder / "METS.xml").is_file():
         return ["package folder or its METS.xml is missing"]
     eark = validate_package(folder)
-    problems = [f"E-ARK {f.rule_id}: {f.message}" for f in eark.errors if not eark.conformant]
+    problems = [f"E-ARK {f.rule_id}: {f.message}" for f in eark.errors if f.rule_id not in SELF_CONTRADICTORY_RULES]
     problems += [f"XSD {p.file}: {p.message}" for p in validate_xml_against_shipped_xsds(folder)]
     problems += [f"{p.kind} {p.path}" for p in verify_package(folder).problems]
     if sha256_file(folder / "METS.xml")[0] != entry.mets_sha256:
@@ -125,7 +121,7 @@ def check_transfer(path: Path, settings: Settings) -> tuple[TransferManifest, li
         problems.setdefault(code, []).append("this archive holds the dossier already")
     if problems:
         summary = "; ".join(f"{where}: {', '.join(why[:3])}" for where, why in problems.items())
-        raise _refuse(f"transfer {manifest.reference} refused: {summary}", reason="invalid_package",
+        raise TransferRefused(f"transfer {manifest.reference} refused: {summary}", reason="invalid_package",
                       problems=problems)
     return manifest, [(e, data / e.folder) for e in manifest.packages]
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +21,10 @@ from typer.testing import CliRunner
 
 from archive import audit
 from archive.catalog.db import session_scope
-from archive.catalog.models import DossierRecord, FileRecord
-from archive.errors import AcknowledgementRejected, DossierNotTransferable, ObjectLocked, TransferRefused
-from archive.package.eark import validate_package
+from archive.catalog.models import AuditEntry, DossierRecord, FileRecord
+from archive.errors import (AcknowledgementRejected, DossierNotTransferable, ObjectLocked, SigningKeyMissing,
+                            TransferRefused)
+from archive.package.eark import validate_package, validate_xml_against_shipped_xsds
 from archive.package.read import read_package, verify_package
 from archive.settings import get_settings
 from archive.storage import Retention, open_store
@@ -147,8 +151,10 @@ def test_permanent_dossier_is_transferred_and_the_sender_changes_only_after_the_
         with session_scope() as s:
             assert s.scalar(select(Transfer.state).where(Transfer.reference == manifest.reference)) == "prepared"
         assert _state(PERMANENT) == before
-        sender_originals = {f.sha256 for f in read_package(next(iter(
-            {k.split("/")[0] for k in before["objects"]})), open_store()).files if f.representation == "rep0"}
+        with session_scope() as s:
+            aip_prefix = s.scalar(select(DossierRecord).where(DossierRecord.code == PERMANENT)).versions[-1].object_prefix
+        sender_originals = {f.sha256 for f in read_package(aip_prefix, open_store()).files
+                            if f.representation == "rep0"}
 
     # the transfer folder: a valid bag, one conformant SIP, the lists and the handover record
     bagit.Bag(str(folder)).validate()
@@ -157,6 +163,7 @@ def test_permanent_dossier_is_transferred_and_the_sender_changes_only_after_the_
     description = read_package(sip)
     assert description.package_type == "SIP" and description.dossier.code == PERMANENT
     assert validate_package(sip).conformant and verify_package(sip).ok
+    assert validate_xml_against_shipped_xsds(sip) == []
     assert {f.sha256 for f in description.files if f.representation == "rep0"} == sender_originals
     assert any(f.representation == "rep1" for f in description.files)  # PDF/A copies travel too
     sheet = load_workbook(folder / "data" / "muc-luc-ho-so-nop-luu.xlsx").active
@@ -197,3 +204,146 @@ def test_permanent_dossier_is_transferred_and_the_sender_changes_only_after_the_
             assert transfer.state == "transferred" and transfer.reference == manifest.reference
             assert line.mets_sha256 == entry.mets_sha256 and record.metadata_json["Title"]
         assert audit.verify().ok
+        with session_scope() as s:
+            steps = [(e.object, e.detail["step"]) for e in s.scalars(
+                select(AuditEntry).where(AuditEntry.action == "transfer").order_by(AuditEntry.seq))]
+        assert steps == [(manifest.reference, "prepared"), (manifest.reference, "acknowledged"),
+                         (manifest.reference, "copies removed"), (PERMANENT, "transferred")]
+
+
+def _prepare(sender: Instance, out: Path, *codes: str):
+    with sender.active():
+        return prepare_transfer(list(codes or [PERMANENT]), out, actor="vanthu")
+
+
+def _flip_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def test_corrupted_transfer_package_is_refused_and_the_receiver_keeps_nothing(sender, receiver, tmp_path):
+    prepared = _prepare(sender, tmp_path / "out")
+    sip = prepared.folder / "data" / prepared.manifest.packages[0].folder
+    damaged = sorted((sip / "representations" / "rep0" / "data").rglob("*.pdf"))[0]
+    _flip_byte(damaged)
+    with receiver.active():
+        with pytest.raises(TransferRefused) as refused:
+            receive_transfer(prepared.folder, out_dir=tmp_path / "ack")
+        assert refused.value.context["reason"] == "checksum_mismatch"
+        assert damaged.relative_to(prepared.folder).as_posix() in refused.value.detail
+        assert _receiver_is_empty()
+    assert not (tmp_path / "ack").exists()
+    without_key = Instance({k: v for k, v in receiver.env.items() if k != "LUUTRU_TRANSFER_SIGNING_KEY"})
+    with without_key.active(), pytest.raises(SigningKeyMissing):
+        receive_transfer(prepared.folder)
+
+
+def test_invalid_package_in_a_consistent_transfer_is_refused_with_its_reasons(sender, receiver, tmp_path):
+    """The bag's checksums are remade after an original is removed from the SIP: only the
+    package checks can see that the package no longer holds what its METS says."""
+    prepared = _prepare(sender, tmp_path / "out")
+    sip = prepared.folder / "data" / prepared.manifest.packages[0].folder
+    removed = sorted((sip / "representations" / "rep0" / "data").rglob("*.pdf"))[0]
+    removed.unlink()
+    bagit.Bag(str(prepared.folder)).save(manifests=True)
+    with receiver.active():
+        with pytest.raises(TransferRefused) as refused:
+            receive_transfer(prepared.folder, out_dir=tmp_path / "ack")
+        assert refused.value.context["reason"] == "invalid_package"
+        problems = refused.value.context["problems"][PERMANENT]
+        assert f"missing {removed.relative_to(sip).as_posix()}" in problems
+        assert _receiver_is_empty()
+
+
+def _acknowledgement(prepared, **changes) -> Acknowledgement:
+    from archive.checksums import sha256_file
+    from archive.package.layout import now
+    m = prepared.manifest
+    fields = {"reference": m.reference, "transfer_manifest_sha256": sha256_file(prepared.folder / "data" /
+                                                                                 "transfer.json")[0],
+              "sending_organ_id": m.organ_id, "receiving_archive": ARCHIVE_NAME, "received_at": now(),
+              "packages": [AcknowledgedPackage(package_id=p.package_id, dossier_code=p.dossier_code,
+                                               mets_sha256=p.mets_sha256, archived_as=f"urn:uuid:{uuid.uuid4()}")
+                           for p in m.packages]}
+    return Acknowledgement(**{**fields, **changes})
+
+
+def test_forged_or_mismatched_acknowledgement_is_refused_and_nothing_changes_at_the_sender(sender, keys, tmp_path):
+    prepared = _prepare(sender, tmp_path / "out")
+    entry = prepared.manifest.packages[0]
+    genuine, forger = signing_key(keys["key"]), signing_key(keys["forger_key"])
+    refused = {
+        "forged signature": write(_acknowledgement(prepared), tmp_path / "forged", forger),
+        "package missing": write(_acknowledgement(prepared, packages=[]), tmp_path / "missing", genuine),
+        "checksum differs": write(_acknowledgement(prepared, packages=[AcknowledgedPackage(
+            package_id=entry.package_id, dossier_code=entry.dossier_code, mets_sha256="0" * 64,
+            archived_as="urn:uuid:x")]), tmp_path / "checksum", genuine),
+        "other transfer.json": write(_acknowledgement(prepared, transfer_manifest_sha256="1" * 64),
+                                     tmp_path / "manifest", genuine),
+        "unknown transfer": write(_acknowledgement(prepared, reference="NL-000.00.00.H41-20260101-000000"),
+                                  tmp_path / "unknown", genuine),
+    }
+    altered = write(_acknowledgement(prepared), tmp_path / "altered", genuine)
+    altered.write_text(altered.read_text().replace(ARCHIVE_NAME, "Lưu trữ khác"))
+    refused["altered after signing"] = altered
+    with sender.active():
+        before = _state(PERMANENT)
+        for case, path in refused.items():
+            with pytest.raises(AcknowledgementRejected):
+                acknowledge_transfer(path)
+            assert _state(PERMANENT) == before, case
+        with session_scope() as s:
+            assert s.scalar(select(Transfer.state).where(Transfer.reference == prepared.reference)) == "prepared"
+        with pytest.raises(DossierNotTransferable, match="already in transfer"):
+            prepare_transfer([PERMANENT], tmp_path / "again")
+        acknowledge_transfer(write(_acknowledgement(prepared), tmp_path / "genuine", genuine))
+        assert _state(PERMANENT)["status"] == "transferred"
+
+
+def test_fixed_term_or_other_agency_dossier_cannot_be_selected_for_transfer(sender, tmp_path):
+    out = tmp_path / "out"
+    with sender.active():
+        with pytest.raises(DossierNotTransferable) as refused:
+            prepare_transfer([PERMANENT, FIXED_TERM], out)
+        assert list(refused.value.context["dossiers"]) == [FIXED_TERM]
+        assert "10 năm" in refused.value.context["dossiers"][FIXED_TERM]
+        with pytest.raises(DossierNotTransferable, match="belongs to agency"):
+            prepare_transfer([PERMANENT], out, organ_id="000.00.00.H42")
+        with session_scope() as s:
+            assert s.scalar(select(func.count()).select_from(Transfer)) == 0
+        assert _state(FIXED_TERM)["status"] == _state(PERMANENT)["status"] == "archived"
+    assert not out.exists() or not any(out.iterdir())
+    luutru = [sys.executable, "-c", "from api.cli import main; main()"]
+    cli = subprocess.run([*luutru, "transfer", "prepare", FIXED_TERM, "--out", str(out)], cwd=ROOT,
+                         env={**os.environ, **sender.env}, capture_output=True, text=True)
+    assert cli.returncode == DossierNotTransferable.exit_code
+    assert "[dossier_not_transferable]" in cli.stderr and FIXED_TERM in cli.stderr
+
+
+@pytest.mark.services
+def test_governance_locked_objects_are_removed_only_through_the_acknowledged_transfer(
+        sender, receiver, seaweedfs, tmp_path):
+    """The sender's store is SeaweedFS with Object Lock: a plain delete of the permanent
+    dossier's objects is refused; the acknowledged transfer removes every version."""
+    s3_url = seaweedfs.s3_url("luutru-tests", f"transfer-{uuid.uuid4().hex}")
+    with sender.active():
+        local = open_store()
+        with session_scope() as s:
+            record = s.scalar(select(DossierRecord).where(DossierRecord.code == PERMANENT))
+            prefix = record.versions[-1].object_prefix
+        s3 = open_store(s3_url)
+        keys = sorted(local.list(f"{prefix}/"))
+        for key in keys:
+            s3.put_file(key, local.physical_path(key), retention=Retention.for_dossier(None))
+    sender.env["LUUTRU_STORAGE_URL"] = s3_url
+    with pytest.raises(ObjectLocked):
+        s3.delete(keys[0])
+    prepared = _prepare(sender, tmp_path / "out")
+    with receiver.active():
+        ack = receive_transfer(prepared.folder).acknowledgement
+    with sender.active():
+        assert sorted(open_store().list(f"{prefix}/")) == keys     # received, not acknowledged: all there
+        acknowledge_transfer(ack)
+        assert list(open_store().list(f"{prefix}/")) == []
+        assert not any(open_store().exists(k) for k in keys)
