@@ -7,8 +7,8 @@ Then, in one transaction, the transfer becomes ``acknowledged`` and its dossiers
 ``transferred``: each keeps a stub (its catalog row with metadata, documents, file
 checksums and package versions, linked to the transfer reference). Only after that are the
 agency's copies removed: every object version in the store (the governance lock on
-permanent dossiers is bypassed here and nowhere else), index entries and ingest work
-files, and the transfer becomes ``transferred``. Removal is re-run safely by importing the
+permanent dossiers is bypassed here and nowhere else), index entries, ingest work files
+and the packages in the transfer folder, and the transfer becomes ``transferred``. Removal is re-run safely by importing the
 same acknowledgement again, should it stop half-way.
 """
 from __future__ import annotations
@@ -28,6 +28,7 @@ from archive.settings import Settings, get_settings
 from archive.storage import ObjectStore, open_store
 from archive.transfer import acknowledgement
 from archive.transfer.acknowledgement import Acknowledgement
+from archive.transfer.manifest import PACKAGES_DIR
 from archive.transfer.models import Transfer
 
 
@@ -60,8 +61,9 @@ def _mismatches(ack: Acknowledgement, transfer: Transfer | None) -> list[str]:
     return problems
 
 
-def _accept(ack: Acknowledgement, signer: str, actor: str) -> list[tuple[str, list[str]]]:
-    """Record the acknowledgement and mark the dossiers transferred; (code, object prefixes) of each."""
+def _accept(ack: Acknowledgement, signer: str, actor: str) -> tuple[str | None, list[tuple[str, list[str]]]]:
+    """Record the acknowledgement and mark the dossiers transferred; the transfer folder and
+    (code, object prefixes) of each dossier."""
     with session_scope() as session:
         transfer = session.scalar(select(Transfer).where(Transfer.reference == ack.reference,
                                                          Transfer.direction == "outgoing"))
@@ -80,7 +82,7 @@ def _accept(ack: Acknowledgement, signer: str, actor: str) -> list[tuple[str, li
                 raise AcknowledgementRejected(f"dossier {item.dossier_code} is no longer in the catalog")
             record.status = "transferred"
             removals.append((record.code, [v.object_prefix for v in record.versions]))
-        return removals
+        return transfer.folder, removals
 
 
 def _remove_objects(store: ObjectStore, prefixes: list[str]) -> int:
@@ -106,7 +108,9 @@ def _remove_work_files(code: str, settings: Settings) -> None:
         shutil.rmtree(settings.data_dir / "jobs" / job_id, ignore_errors=True)
 
 
-def _remove_copies(removals: list[tuple[str, list[str]]], settings: Settings) -> int:
+def _remove_copies(folder: str | None, removals: list[tuple[str, list[str]]], settings: Settings) -> int:
+    """The packages of the transfer folder go too; its lists and handover record stay as the
+    agency's record of the transfer."""
     from search.base import open_index
     store = open_store()
     removed = sum(_remove_objects(store, prefixes) for _, prefixes in removals)
@@ -115,6 +119,8 @@ def _remove_copies(removals: list[tuple[str, list[str]]], settings: Settings) ->
             index.delete_dossier(code)
     for code, _ in removals:
         _remove_work_files(code, settings)
+    if folder:
+        shutil.rmtree(Path(folder) / "data" / PACKAGES_DIR, ignore_errors=True)
     return removed
 
 
@@ -124,8 +130,8 @@ def acknowledge_transfer(ack_path: Path, *, actor: str = "system", settings: Set
     settings = settings or get_settings()
     init_catalog()
     ack, signer = acknowledgement.read_verified(Path(ack_path), settings.transfer_receiver_certificate)
-    removals = _accept(ack, signer, actor)
-    removed = _remove_copies(removals, settings)
+    folder, removals = _accept(ack, signer, actor)
+    removed = _remove_copies(folder, removals, settings)
     with session_scope() as session:
         audit.record("transfer", actor=actor, object=ack.reference, session=session,
                      detail={"step": "copies removed", "objects": removed, "dossiers": [c for c, _ in removals]})

@@ -198,6 +198,8 @@ def test_permanent_dossier_is_transferred_and_the_sender_changes_only_after_the_
         after = _state(PERMANENT)
         assert after == {"status": "transferred", "objects": {}, "files": before["files"], "searchable": False}
         assert len([j for j in jobs if j.exists()]) == len(jobs) - 1   # its ingest work files are gone
+        assert not (folder / "data" / "packages").exists()               # and the transfer's packages,
+        assert (folder / "data" / "bien-ban-giao-nhan.pdf").is_file()    # not the record of the transfer
         with session_scope() as s:
             transfer, line = transfer_of(s, PERMANENT)
             record = s.scalar(select(DossierRecord).where(DossierRecord.code == PERMANENT))
