@@ -39,8 +39,8 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _list_rows(manifest: TransferManifest) -> list[list]:
-    return [[i, p.dossier_code, p.title, p.start_date.isoformat() if p.start_date else "",
-             p.end_date.isoformat() if p.end_date else "", p.documents, p.pages or "", p.maintenance, p.package_id]
+    return [[i, p.dossier_code, p.title, f"{p.start_date:%d/%m/%Y}" if p.start_date else "",
+             f"{p.end_date:%d/%m/%Y}" if p.end_date else "", p.documents, p.pages or "", p.maintenance, p.package_id]
             for i, p in enumerate(manifest.packages, start=1)]
 
 
