@@ -6,10 +6,11 @@ checksum, nothing more, nothing less); anything else is refused and nothing chan
 Then, in one transaction, the transfer becomes ``acknowledged`` and its dossiers
 ``transferred``: each keeps a stub (its catalog row with metadata, documents, file
 checksums and package versions, linked to the transfer reference). Only after that are the
-agency's copies removed: every object version in the store (the governance lock on
-permanent dossiers is bypassed here and nowhere else), index entries, ingest work files
-and the packages in the transfer folder, and the transfer becomes ``transferred``. Removal is re-run safely by importing the
-same acknowledgement again, should it stop half-way.
+agency's copies removed: every object version in every store, replica included (the
+governance lock on permanent dossiers is bypassed here and nowhere else), index entries,
+ingest work folders and the packages in the transfer folder; ``archive.erasure.residue``
+then proves nothing is left, and the transfer becomes ``transferred``. Removal is re-run
+safely by importing the same acknowledgement again, should it stop half-way.
 """
 from __future__ import annotations
 
@@ -21,15 +22,16 @@ from sqlalchemy import select
 
 from archive import audit
 from archive.catalog.db import init_catalog, session_scope
-from archive.catalog.models import DossierRecord, PipelineStep
+from archive.catalog.models import DossierRecord
 from archive.catalog.types import utcnow
+from archive.erasure import ErasedDossier, residue, snapshot, stores
 from archive.errors import AcknowledgementRejected, ObjectMissing, StorageError
 from archive.settings import Settings, get_settings
-from archive.storage import ObjectStore, open_store
 from archive.transfer import acknowledgement
 from archive.transfer.acknowledgement import Acknowledgement
 from archive.transfer.manifest import PACKAGES_DIR
 from archive.transfer.models import Transfer
+from search.base import open_index
 
 
 @dataclass
@@ -61,9 +63,9 @@ def _mismatches(ack: Acknowledgement, transfer: Transfer | None) -> list[str]:
     return problems
 
 
-def _accept(ack: Acknowledgement, signer: str, actor: str) -> tuple[str | None, list[tuple[str, list[str]]]]:
+def _accept(ack: Acknowledgement, signer: str, actor: str) -> tuple[str | None, list[ErasedDossier]]:
     """Record the acknowledgement and mark the dossiers transferred; the transfer folder and
-    (code, object prefixes) of each dossier."""
+    where each dossier's copies are."""
     with session_scope() as session:
         transfer = session.scalar(select(Transfer).where(Transfer.reference == ack.reference,
                                                          Transfer.direction == "outgoing"))
@@ -75,52 +77,41 @@ def _accept(ack: Acknowledgement, signer: str, actor: str) -> tuple[str | None, 
                                  "dossiers": [d.dossier_code for d in transfer.dossiers]})
             transfer.state, transfer.acknowledged_at, transfer.receiver = "acknowledged", utcnow(), signer
             transfer.acknowledgement = ack.model_dump(mode="json")
-        removals = []
+        copies = []
         for item in transfer.dossiers:
             record = session.get(DossierRecord, item.dossier_id) if item.dossier_id else None
             if record is None:
                 raise AcknowledgementRejected(f"dossier {item.dossier_code} is no longer in the catalog")
             record.status = "transferred"
-            removals.append((record.code, [v.object_prefix for v in record.versions]))
-        return transfer.folder, removals
+            copies.append(snapshot(session, record))
+        return transfer.folder, copies
 
 
-def _remove_objects(store: ObjectStore, prefixes: list[str]) -> int:
-    """Every object (every version) under the prefixes; StorageError if any remains."""
+def _remove_copies(folder: str | None, dossiers: list[ErasedDossier], settings: Settings) -> int:
+    """Every object version in every store (primary and replica), index entries, ingest work
+    folders and the packages of the transfer folder (its lists and handover record stay as
+    the agency's record of the transfer); StorageError naming what is left, if anything is."""
+    store_list = stores(settings)
     removed = 0
-    for prefix in prefixes:
-        for key in sorted(store.list(f"{prefix}/")):
-            try:
-                store.delete(key, all_versions=True, bypass_governance=True)
-                removed += 1
-            except ObjectMissing:
-                pass  # removed by an earlier, interrupted run
-        if left := list(store.list(f"{prefix}/")):
-            raise StorageError(f"{len(left)} object(s) remain under {prefix} after removal", prefix=prefix)
-    return removed
-
-
-def _remove_work_files(code: str, settings: Settings) -> None:
-    with session_scope() as session:
-        jobs = session.scalars(select(PipelineStep.job_id).join(DossierRecord).where(DossierRecord.code == code)
-                               .distinct()).all()
-    for job_id in jobs:
-        shutil.rmtree(settings.data_dir / "jobs" / job_id, ignore_errors=True)
-
-
-def _remove_copies(folder: str | None, removals: list[tuple[str, list[str]]], settings: Settings) -> int:
-    """The packages of the transfer folder go too; its lists and handover record stay as the
-    agency's record of the transfer."""
-    from search.base import open_index
-    store = open_store()
-    removed = sum(_remove_objects(store, prefixes) for _, prefixes in removals)
+    for store in store_list:
+        for dossier in dossiers:
+            keys = {k for prefix in dossier.prefixes for k in store.list(f"{prefix}/")}
+            for key in sorted(keys | {o.key for o in dossier.objects}):
+                try:
+                    store.delete(key, all_versions=True, bypass_governance=True)
+                    removed += 1
+                except ObjectMissing:
+                    pass  # removed by an earlier, interrupted run, or never replicated
     with open_index(settings) as index:
-        for code, _ in removals:
-            index.delete_dossier(code)
-    for code, _ in removals:
-        _remove_work_files(code, settings)
+        for dossier in dossiers:
+            index.delete_dossier(dossier.code)
+    for job_id in (j for dossier in dossiers for j in dossier.job_ids):
+        shutil.rmtree(settings.data_dir / "jobs" / job_id, ignore_errors=True)
     if folder:
         shutil.rmtree(Path(folder) / "data" / PACKAGES_DIR, ignore_errors=True)
+    if left := [x for dossier in dossiers for x in residue(dossier, settings, store_list)]:
+        raise StorageError(f"{len(left)} copies remain after removal (import the acknowledgement again): "
+                           f"{', '.join(left[:3])}", left=left)
     return removed
 
 
@@ -130,14 +121,14 @@ def acknowledge_transfer(ack_path: Path, *, actor: str = "system", settings: Set
     settings = settings or get_settings()
     init_catalog()
     ack, signer = acknowledgement.read_verified(Path(ack_path), settings.transfer_receiver_certificate)
-    folder, removals = _accept(ack, signer, actor)
-    removed = _remove_copies(folder, removals, settings)
+    folder, copies = _accept(ack, signer, actor)
+    removed = _remove_copies(folder, copies, settings)
     with session_scope() as session:
         audit.record("transfer", actor=actor, object=ack.reference, session=session,
-                     detail={"step": "copies removed", "objects": removed, "dossiers": [c for c, _ in removals]})
+                     detail={"step": "copies removed", "objects": removed, "dossiers": [d.code for d in copies]})
         transfer = session.scalar(select(Transfer).where(Transfer.reference == ack.reference))
         transfer.state = "transferred"
-        for code, _ in removals:
+        for code in (d.code for d in copies):
             audit.record("transfer", actor=actor, agency=transfer.organ_id, object=code, session=session,
                          detail={"step": "transferred", "reference": ack.reference, "receiver": signer})
-    return CompletedTransfer(ack.reference, signer, [c for c, _ in removals], removed)
+    return CompletedTransfer(ack.reference, signer, [d.code for d in copies], removed)

@@ -142,6 +142,9 @@ def _cli(*args: str):
 def test_permanent_dossier_is_transferred_and_the_sender_changes_only_after_the_acknowledgement(
         sender, receiver, tmp_path):
     out = tmp_path / "transfers"
+    replica = tmp_path / "replica"                          # the sender keeps a replica for fixity repairs
+    shutil.copytree(sender.home / "store", replica)
+    sender.env["LUUTRU_REPLICA_STORAGE_URL"] = f"file://{replica}"
     with sender.active():
         before = _state(PERMANENT)
         assert before["status"] == "archived" and before["objects"] and before["searchable"]
@@ -168,7 +171,7 @@ def test_permanent_dossier_is_transferred_and_the_sender_changes_only_after_the_
     assert any(f.representation == "rep1" for f in description.files)  # PDF/A copies travel too
     sheet = load_workbook(folder / "data" / "muc-luc-ho-so-nop-luu.xlsx").active
     assert PERMANENT in [c.value for row in sheet.iter_rows() for c in row]
-    assert PERMANENT in poppler.text(folder / "data" / "muc-luc-ho-so-nop-luu.pdf")
+    assert PERMANENT in poppler.text(folder / "data" / "muc-luc-ho-so-nop-luu.pdf").replace("\n", "")
     handover = poppler.text(folder / "data" / "bien-ban-giao-nhan.pdf")
     assert "BIÊN BẢN GIAO NHẬN" in handover and entry.mets_sha256 in handover.replace("\n", "")
     assert (folder / "manifest-sha256.txt").read_text().count(f"data/{entry.folder}/") == entry.files
@@ -197,6 +200,7 @@ def test_permanent_dossier_is_transferred_and_the_sender_changes_only_after_the_
         _cli("transfer", "acknowledge", str(ack), "--actor", "vanthu")
         after = _state(PERMANENT)
         assert after == {"status": "transferred", "objects": {}, "files": before["files"], "searchable": False}
+        assert not list(open_store(f"file://{replica}").list(f"{aip_prefix}/"))
         assert len([j for j in jobs if j.exists()]) == len(jobs) - 1   # its ingest work files are gone
         assert not (folder / "data" / "packages").exists()               # and the transfer's packages,
         assert (folder / "data" / "bien-ban-giao-nhan.pdf").is_file()    # not the record of the transfer
