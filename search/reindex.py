@@ -11,7 +11,7 @@ from search.records import Record, records_for_dossier
 
 # (dossier, texts by DocOrdinal) or (dossier, texts, catalog status)
 IndexSource = tuple[Dossier, dict[int, str]] | tuple[Dossier, dict[int, str], str]
-NOT_SEARCHABLE = frozenset({"destroyed", "receiving", "ingesting", "failed"})
+NOT_SEARCHABLE = frozenset({"destroyed", "transferred", "receiving", "ingesting", "failed"})
 BATCH_RECORDS = 5_000
 
 

@@ -38,6 +38,8 @@ from ingest.tools import poppler
 from search.access import Principal
 from search.base import open_index
 from search.query import SearchQuery
+from search.reindex import reindex
+from search.sources import catalog_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples" / "valid"
@@ -201,6 +203,9 @@ def test_permanent_dossier_is_transferred_and_the_sender_changes_only_after_the_
         after = _state(PERMANENT)
         assert after == {"status": "transferred", "objects": {}, "files": before["files"], "searchable": False}
         assert not list(open_store(f"file://{replica}").list(f"{aip_prefix}/"))
+        with session_scope() as s, open_index(get_settings()) as index:  # the stub is no obstacle to a reindex
+            reindex(index, catalog_sources(s, open_store()), full=True)
+        assert not _state(PERMANENT)["searchable"] and _state(FIXED_TERM)["searchable"]
         assert len([j for j in jobs if j.exists()]) == len(jobs) - 1   # its ingest work files are gone
         assert not (folder / "data" / "packages").exists()               # and the transfer's packages,
         assert (folder / "data" / "bien-ban-giao-nhan.pdf").is_file()    # not the record of the transfer
