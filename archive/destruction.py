@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 
 from archive import audit
 from archive.authority import local_today, require
-from archive.catalog.db import session_scope
+from archive.catalog.db import get_engine, session_scope
 from archive.catalog.destruction import DestructionCertificate, DestructionItem, DestructionList, DestructionReview
 from archive.catalog.types import utcnow
 from archive.destruction_certificate import archive_certificate
-from archive.erasure import ErasedDossier, erase, refuse_if_locked, residue, snapshot, stores
+from archive.erasure import ErasedDossier, erase, refuse_if_locked, residue, scrub_catalog, snapshot, stores
 from archive.errors import (DestructionIncomplete, InvalidRequest, NotFound, RetentionNotExpired, SameActorRefused,
                             WrongWorkflowStage)
 from archive.legal_hold import find_dossier, refuse_if_held
@@ -213,6 +213,7 @@ def execute_list(actor: Principal, list_id: int, *, today: date | None = None,
                          outcome="failure", detail={"left": left}, session=session)
         else:
             certificate = _close(session, actor, dlist, erased, store_list[0], settings)
+    scrub_catalog(get_engine())
     if left:
         raise DestructionIncomplete(f"{len(left)} copies left: {'; '.join(left[:5])}", left=left)
     return certificate

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import Engine, delete, select, text
 from sqlalchemy.orm import Session
 
 from archive.catalog.models import DossierRecord, PipelineStep
@@ -104,12 +104,23 @@ def erase(session: Session, record: DossierRecord, dossier: ErasedDossier, setti
     for job_id in dossier.job_ids:
         shutil.rmtree(jobs_dir / job_id, ignore_errors=True)
     dossier.removed["work folders"] = len(dossier.job_ids)
+    if session.get_bind().dialect.name == "sqlite":  # deleted rows are zeroed, not left in free pages
+        session.execute(text("PRAGMA secure_delete = ON"))
     session.execute(delete(PipelineStep).where(PipelineStep.dossier_id == record.id))
     record.versions.clear()
     record.documents.clear()
     record.status = "destroyed"
     record.metadata_json = {"code": record.code, "Title": record.title, "destroyed": True}
     session.flush()
+
+
+def scrub_catalog(engine: Engine) -> None:
+    """After the erasure is committed: SQLite's write-ahead log still holds the pages as they
+    were before, so it is checkpointed into the (zeroed) database file and truncated.
+    PostgreSQL keeps dead row versions until VACUUM reuses their space (not done here)."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _versions_left(store: ObjectStore, prefix: str) -> list[str]:

@@ -33,8 +33,8 @@ def trigger_command(dossier: str, date_: datetime = typer.Option(..., "--date", 
     """Ghi ngày sự kiện mà thời hạn bảo quản theo sự kiện được tính từ đó."""
     from archive.retention_run import record_trigger
     expiry = record_trigger(principal(actor, role, agency), dossier, date_.date())
-    typer.echo(f"Đã ghi ngày sự kiện {date_:%d/%m/%Y} cho hồ sơ {dossier}; hết hạn bảo quản: "
-               f"{expiry:%d/%m/%Y}." if expiry else "không hết hạn.")
+    until = f"{expiry:%d/%m/%Y}" if expiry else "không hết hạn"
+    typer.echo(f"Đã ghi ngày sự kiện {date_:%d/%m/%Y} cho hồ sơ {dossier}; hết hạn bảo quản: {until}.")
 
 
 @retention_app.command("contact")

@@ -18,6 +18,7 @@ from archive.destruction import approve_list, audit_list, draft_list, review_ite
 from archive.retention import retention_expiry
 from schemas.models import Document, Dossier, DossierCode
 from search.access import Principal
+from tests.services import free_port
 from tests.pipeline.conftest import archive_home, born_digital_sample  # noqa: F401 (fixtures)
 
 ORGAN = "000.00.00.H41"
@@ -86,9 +87,6 @@ class SmtpSink:
     url: str
     messages: list
 
-    def bodies(self) -> list[str]:
-        return [m.get_body(("plain",)).get_content() for m in self.messages]
-
 
 @pytest.fixture
 def smtp_sink():
@@ -102,9 +100,10 @@ def smtp_sink():
             received.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
             return "250 OK"
 
-    controller = Controller(Keep(), hostname="127.0.0.1", port=0)
+    port = free_port()
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        yield SmtpSink(f"smtp://127.0.0.1:{controller.server.sockets[0].getsockname()[1]}", received)
+        yield SmtpSink(f"smtp://127.0.0.1:{port}", received)
     finally:
         controller.stop()

@@ -1,0 +1,87 @@
+"""Auditor reports: the figures per agency and province-wide, read back from the XLSX, and
+the same figures in the Vietnamese PDF."""
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from archive.catalog import init_catalog
+from archive.fixity import run_fixity
+from archive.reports import build_report, write_pdf_report, write_xlsx
+from archive.settings import get_settings
+from archive.storage import open_store
+from tests.archive.conftest import archive_dossier
+from tests.lifecycle.conftest import ORGAN, OTHER_ORGAN, catalogue
+
+TODAY = date(2026, 12, 1)
+LUUTRU = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "luutru"
+
+
+@pytest.fixture
+def province(archive_home):
+    init_catalog()
+    codes = {
+        "due": catalogue("01.VP", "Vĩnh viễn", date(2016, 5, 1)),          # transfer due 2026-12-31
+        "overdue": catalogue("02.VP", "Vĩnh viễn", date(2015, 5, 1)),      # was due 2025-12-31
+        "expired": catalogue("03.VP", "5 năm", date(2015, 7, 1)),
+        "kept": catalogue("04.VP", "70 năm", date(2015, 7, 1)),
+        "other_expired": catalogue("06.VP", "10 năm", date(2012, 1, 1), organ=OTHER_ORGAN),
+    }
+    # one dossier with stored objects, one of them damaged behind the store's back
+    store = open_store()
+    stored = archive_dossier(get_settings().catalog_url, store, notation="09.VP")
+    damaged = next(iter(stored.contents))
+    store.physical_path(damaged).chmod(0o600)
+    store.physical_path(damaged).write_bytes(b"damaged")
+    run_fixity("all")
+    return codes
+
+
+def _sheet(path: Path, title: str) -> list[tuple]:
+    return [row for row in load_workbook(path, read_only=True)[title].iter_rows(values_only=True)]
+
+
+def test_agency_report_counts_holdings_due_expired_and_fixity(province, tmp_path):
+    path = write_xlsx(build_report(ORGAN, today=TODAY), tmp_path / "h41.xlsx")
+    summary = {row[0]: row[1] for row in _sheet(path, "Tổng hợp")[2:]}
+    assert summary == {"Hồ sơ đang lưu trữ": 5, "Sắp đến hạn nộp lưu": 1, "Quá hạn nộp lưu": 1,
+                       "Hết hạn bảo quản, chờ xử lý": 1, "Hồ sơ đã hủy": 0,
+                       "Đối tượng lỗi toàn vẹn (chưa sửa)": 1, "Nhật ký kiểm tra": "nguyên vẹn"}
+    holdings = _sheet(path, "Hồ sơ theo thời hạn")
+    assert holdings[0] == ("Cơ quan", "Thời hạn bảo quản", "Năm kết thúc", "Số hồ sơ")
+    assert set(holdings[1:]) == {(ORGAN, "5 năm", 2015, 1), (ORGAN, "70 năm", 2015, 1), (ORGAN, "Vĩnh viễn", 2015, 1),
+                                 (ORGAN, "Vĩnh viễn", 2016, 1), (ORGAN, "Vĩnh viễn", None, 1)}
+    transfers = {(r[1], r[4]) for r in _sheet(path, "Đến hạn nộp lưu")[1:]}
+    assert transfers == {(province["due"], "sắp đến hạn"), (province["overdue"], "quá hạn")}
+    assert [(r[1], r[6]) for r in _sheet(path, "Hết hạn chờ xử lý")[1:]] == [(province["expired"], "chưa lập")]
+    assert _sheet(path, "Kiểm tra toàn vẹn")[1:] == [(ORGAN, 2, 2, 1, 0, 1, 1)]
+
+
+def test_province_wide_report_covers_every_agency(province, tmp_path):
+    report = build_report(today=TODAY)
+    assert report.summary["holdings"] == 6 and report.summary["expired_awaiting"] == 2
+    assert {r[0] for r in report.section("expired").rows} == {ORGAN, OTHER_ORGAN}
+
+
+def test_pdf_report_shows_the_same_figures_in_vietnamese(province, tmp_path):
+    pdf = write_pdf_report(build_report(ORGAN, today=TODAY), tmp_path / "h41.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "BÁO CÁO TÌNH HÌNH LƯU TRỮ HỒ SƠ ĐIỆN TỬ" in text and "Quá hạn nộp lưu: 1" in text
+    assert province["overdue"] in text and "Hết hạn bảo quản, chờ xử lý: 1" in text
+
+
+def test_cli_writes_the_report_in_the_asked_format(province, archive_home, tmp_path):
+    env = {**os.environ, "LUUTRU_DATA_DIR": str(archive_home)}
+    out = tmp_path / "tinh.xlsx"
+    done = subprocess.run([LUUTRU, "report", "--format", "xlsx", "--out", str(out), "--today", "2026-12-01"],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert {row[0]: row[1] for row in _sheet(out, "Tổng hợp")[2:]}["Hồ sơ đang lưu trữ"] == 6
+    bad = subprocess.run([LUUTRU, "report", "--format", "docx", "--out", str(out)], capture_output=True, text=True,
+                         env=env)
+    assert bad.returncode == 2 and "invalid_request" in bad.stderr
