@@ -235,3 +235,23 @@ def _close(session: Session, actor: Principal, dlist: DestructionList, erased: l
                          "keep_until": certificate.keep_until}, session=session)
     session.flush()
     return certificate
+
+
+def describe_list(list_id: int) -> dict:
+    """The list with its items, reviews and certificate, as plain data (CLI, API)."""
+    with session_scope() as session:
+        dlist = _load(session, list_id)
+        certificate = dlist.certificate
+        return {
+            "id": dlist.id, "agency": dlist.organ_id, "stage": dlist.stage,
+            "prepared_by": dlist.prepared_by, "prepared_at": dlist.prepared_at, "audited_by": dlist.audited_by,
+            "audit_note": dlist.audit_note, "approved_by": dlist.approved_by, "decision_ref": dlist.decision_ref,
+            "executed_by": dlist.executed_by, "executed_at": dlist.executed_at,
+            "items": [{"dossier": i.dossier_code, "title": i.title, "maintenance": i.maintenance,
+                       "reason": i.reason, "outcome": i.outcome, "new_maintenance": i.new_maintenance,
+                       "reviews": [{"reviewer": r.reviewer, "decision": r.decision, "new_maintenance": r.new_maintenance,
+                                    "note": r.note, "at": r.reviewed_at} for r in i.reviews]} for i in dlist.items],
+            "certificate": certificate and {"pdf": certificate.pdf_key, "pdf_sha256": certificate.pdf_sha256,
+                                            "xml": certificate.xml_key, "xml_sha256": certificate.xml_sha256,
+                                            "keep_until": certificate.keep_until},
+        }

@@ -97,6 +97,17 @@ def execute_command(list_id: int, actor: str = ACTOR, role: str = ROLE, agency: 
                f"{certificate.xml_key}; lưu đến {certificate.keep_until:%d/%m/%Y}.")
 
 
+@destruction_app.command("show")
+def show_command(list_id: int) -> None:
+    """Xem danh mục hủy: các hồ sơ, ý kiến Hội đồng, thẩm định, quyết định và biên bản (JSON)."""
+    import json
+
+    from archive.catalog import init_catalog
+    from archive.destruction import describe_list
+    init_catalog()
+    typer.echo(json.dumps(describe_list(list_id), ensure_ascii=False, indent=1, default=str))
+
+
 @hold_app.command("place")
 def place_command(dossier: str, reason: str = typer.Option(..., help="Lý do phong tỏa."), actor: str = ACTOR,
                   role: str = ROLE, agency: Optional[str] = AGENCY) -> None:

@@ -45,3 +45,13 @@ def contact_command(agency: str, email: str) -> None:
     init_catalog()
     set_contact(agency, email)
     typer.echo(f"Thông báo của cơ quan {agency} sẽ gửi tới {email}.")
+
+
+@retention_app.command("notices")
+def notices_command(agency: str, unread: bool = typer.Option(False, "--unread", help="Chỉ thông báo chưa đọc.")) -> None:
+    """Các thông báo trong hệ thống của một cơ quan, mới nhất trước."""
+    from archive.catalog import init_catalog
+    from archive.retention_run import notifications
+    init_catalog()
+    for n in notifications(agency, unread_only=unread):
+        typer.echo(f"{n.created_at:%d/%m/%Y}\t{n.message}")

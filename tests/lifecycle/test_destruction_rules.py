@@ -2,6 +2,7 @@
 do what, in which order, and what the council's "keep" does."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from datetime import date
@@ -136,3 +137,13 @@ def test_cli_refuses_a_held_dossier_with_its_code_and_exit_status(archive_home, 
                             "--role", "archivist", "--agency", ORGAN, "--today", "2026-06-01"],
                            capture_output=True, text=True, env=env)
     assert draft.returncode == 1 and "legal_hold_active" in draft.stderr and "phong tỏa" in draft.stderr
+    subprocess.run([LUUTRU, "hold", "lift", expired, "--reason", "Kết thúc thanh tra", *actor], check=True, env=env,
+                   capture_output=True)
+    drafted = subprocess.run([LUUTRU, "destruction", "draft", f"{expired}={REASON}", "--actor", ARCHIVIST.user,
+                              "--role", "archivist", "--agency", ORGAN, "--today", "2026-06-01"],
+                             capture_output=True, text=True, env=env)
+    assert drafted.returncode == 0, drafted.stderr
+    shown = json.loads(subprocess.run([LUUTRU, "destruction", "show", "1"], capture_output=True, text=True, env=env,
+                                      check=True).stdout)
+    assert (shown["stage"], shown["prepared_by"], shown["items"][0]["dossier"], shown["items"][0]["reason"]) == (
+        "council_review", ARCHIVIST.user, expired, REASON)

@@ -85,3 +85,18 @@ def test_cli_writes_the_report_in_the_asked_format(province, archive_home, tmp_p
     bad = subprocess.run([LUUTRU, "report", "--format", "docx", "--out", str(out)], capture_output=True, text=True,
                          env=env)
     assert bad.returncode == 2 and "invalid_request" in bad.stderr
+
+
+@pytest.mark.services
+def test_workflow_and_report_run_on_a_postgresql_catalog(archive_home, postgres_url, monkeypatch):
+    from archive.destruction import execute_list
+    from tests.lifecycle.conftest import ARCHIVIST, catalog_rows, walk_to_approval
+    monkeypatch.setenv("LUUTRU_DATABASE_URL", postgres_url)
+    get_settings.cache_clear()
+    expired = catalogue("03.VP", "5 năm", date(2015, 7, 1))
+    catalogue("01.VP", "Vĩnh viễn", date(2016, 5, 1))
+    execute_list(ARCHIVIST, walk_to_approval(expired, today=TODAY), today=TODAY)
+    assert catalog_rows(expired)["status"] == "destroyed"
+    report = build_report(ORGAN, today=TODAY)
+    assert (report.summary["holdings"], report.summary["transfer_due"], report.summary["destroyed"]) == (1, 1, 1)
+    assert report.summary["audit_chain"] == "nguyên vẹn"
