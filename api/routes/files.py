@@ -12,6 +12,7 @@ from api import holdings
 from api.deps import CallerDep, DbDep
 from api.download import stream_object
 from archive import audit
+from archive.errors import Forbidden, NotFound
 from archive.storage import open_store
 
 router = APIRouter(prefix="/files", tags=["files"])
@@ -23,7 +24,12 @@ router = APIRouter(prefix="/files", tags=["files"])
 def download(file_id: Annotated[int, Path(ge=1, le=2**62)], caller: CallerDep, db: DbDep,
              range: Annotated[str | None, Header(max_length=200)] = None,
              if_range: Annotated[str | None, Header(max_length=200)] = None) -> StreamingResponse:
-    file, record, key = holdings.file_for_download(db, caller.principal, file_id)
+    try:
+        file, record, key = holdings.file_for_download(db, caller.principal, file_id)
+    except (NotFound, Forbidden) as exc:    # refused attempts are part of who-read-what too
+        audit.record("download", actor=caller.name, agency=caller.user.organ_id, object=f"file:{file_id}",
+                     outcome="denied", detail={"code": exc.code})
+        raise
     response = stream_object(open_store(), key, size=file.size, sha256=file.sha256,
                              media_type=file.mime or "application/octet-stream",
                              filename=PurePosixPath(file.path).name, range_header=range, if_range=if_range)

@@ -76,3 +76,7 @@ def test_researcher_cannot_download_a_restricted_file_even_by_its_id(archive, cl
     response = _download(archive, client, file, user="researcher", range="bytes=0-9")
     assert response.status_code == 404 and response.headers["content-type"] == "application/problem+json"
     assert b"%PDF" not in response.content
+    with session_scope() as session:
+        entry = session.execute(select(AuditEntry).where(AuditEntry.action == "download")
+                                .order_by(AuditEntry.seq.desc())).scalars().first()
+        assert (entry.actor, entry.outcome, entry.object) == ("researcher", "denied", f"file:{file['id']}")
