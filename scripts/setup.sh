@@ -9,7 +9,7 @@ mode="${1:-demo}"
 # Tools the archive runs (normalisation, OCR, page counts) and, for tests, the servers.
 RUNTIME_PKGS="ghostscript tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui libreoffice-calc-nogui
   fonts-dejavu-core poppler-utils qpdf icc-profiles-free unpaper pngquant python3-venv"
-TEST_PKGS="redis-server postgresql"
+TEST_PKGS="redis-server postgresql chromium"   # chromium: end-to-end browser tests (tests/api)
 
 pkgs="$RUNTIME_PKGS"
 [ "$mode" = test ] && pkgs="$pkgs $TEST_PKGS"
