@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from api.cli.app import app
@@ -17,7 +18,7 @@ def rebuild_catalog_command(
     from archive.storage import open_store
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, transient=True) as bar:
+    with Progress(*columns, transient=True, console=Console(stderr=True)) as bar:  # stdout: the summary only
         task = bar.add_task("Đọc các gói lưu trữ", total=None)
         report = rebuild_catalog(open_store(), progress=lambda done, total: bar.update(task, completed=done,
                                                                                        total=total))
