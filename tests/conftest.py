@@ -39,6 +39,7 @@ def postgres_url(postgres_server) -> str:
     url = postgres_server.create_database()
     yield url
     dispose_engine(url)  # return its connections: the server's connection limit is shared by the session
+    postgres_server.drop_database(url)
 
 
 @pytest.fixture(scope="session")
