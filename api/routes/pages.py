@@ -13,16 +13,16 @@ from api import holdings
 from api.accounts import InvalidCredentials, authenticate
 from api.deps import Caller, DbDep, SettingsDep, check_csrf, csrf_token, optional_user
 from api.routes.auth import end_session, start_session
-from api.routes.search import search_query
+from api.routes.search import build_query
 from api.web import LABELS, TEMPLATES, LoginRequired, metadata_rows, safe_next
 from archive import audit
 from archive.errors import Forbidden
 from schemas.fields import DOCUMENT, DOSSIER
 from search.base import open_index
-from search.query import SearchQuery
 
 router = APIRouter(include_in_schema=False)
 SEARCH_PARAMS = ("q", "agency", "type", "year", "from", "to", "rights", "retention", "direction", "kind", "sort")
+PAGING = ("page", "per_page")
 
 
 def page_caller(caller: Annotated[Caller | None, Depends(optional_user)]) -> Caller:
@@ -72,8 +72,8 @@ def logout(request: Request, caller: PageCaller, csrf_token_: Annotated[str, For
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, query: Annotated[SearchQuery, Depends(search_query)], caller: PageCaller,
-                settings: SettingsDep):
+def search_page(request: Request, caller: PageCaller, settings: SettingsDep):
+    query = build_query({k: v for k, v in request.query_params.items() if k in SEARCH_PARAMS + PAGING})
     with open_index(settings) as index:
         results = index.search(query, caller.principal)
     current = {k: v for k, v in request.query_params.items() if k in SEARCH_PARAMS and v}

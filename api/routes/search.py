@@ -2,6 +2,7 @@
 the search layer filters what they may find before anything is counted or shown."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Literal
 
@@ -14,6 +15,18 @@ from search.base import SearchResults, open_index
 from search.query import SearchQuery
 
 router = APIRouter(tags=["search"])
+# URL parameter → SearchQuery field where the names differ (the rest are the same)
+PARAM_FIELDS = {"q": "text", "type": "type_name", "from": "date_from", "to": "date_to"}
+
+
+def build_query(params: Mapping[str, object]) -> SearchQuery:
+    """The query from URL parameters; empty ones (a web form's blank fields) mean no filter."""
+    fields = {PARAM_FIELDS.get(k, k): v for k, v in params.items() if v not in (None, "")}
+    try:
+        return SearchQuery(**fields)
+    except ValidationError as exc:
+        raise InvalidSearchQuery("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()),
+                                 errors=[{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]) from None
 
 
 def search_query(
@@ -31,12 +44,9 @@ def search_query(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> SearchQuery:
-    try:
-        return SearchQuery(text=q, agency=agency, type_name=type, year=year, date_from=date_from, date_to=date_to,
-                           rights=rights, retention=retention, direction=direction, kind=kind, sort=sort,
-                           page=page, per_page=per_page)
-    except ValidationError as exc:
-        raise InvalidSearchQuery("; ".join(e["msg"] for e in exc.errors())) from None
+    return build_query({"q": q, "agency": agency, "type": type, "year": year, "from": date_from, "to": date_to,
+                        "rights": rights, "retention": retention, "direction": direction, "kind": kind, "sort": sort,
+                        "page": page, "per_page": per_page})
 
 
 @router.get("/search", response_model=SearchResults, summary="Tìm kiếm hồ sơ, văn bản")

@@ -98,3 +98,15 @@ def test_logout_form_ends_the_session(client):
     token = CSRF.search(page.text).group(1)
     assert client.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
     assert client.get("/search", follow_redirects=False).status_code == 303
+
+
+def test_blank_fields_of_the_search_form_are_no_filter(archive, client):
+    _login(client, "researcher")
+    page = client.get("/search?q=an+toan+thong+tin&agency=&type=&year=&from=&to=&rights=&retention=&sort=relevance")
+    assert page.status_code == 200 and f'href="/dossiers/{archive.open_code}"' in page.text
+
+
+def test_a_malformed_filter_is_shown_as_an_error_page(client):
+    _login(client, "researcher")
+    page = client.get("/search?year=hai-nghin")
+    assert page.status_code == 400 and "Yêu cầu tìm kiếm không hợp lệ." in page.text
