@@ -28,8 +28,8 @@ class SignatureReport:
     field_name: str
     signer: str | None
     signing_time: str | None  # ISO 8601, as the signer reported it (or its timestamp token)
-    intact: bool  # the signed bytes are unchanged
-    valid: bool  # the cryptographic signature checks out
+    intact: bool  # the signed bytes are unchanged (document digest matches)
+    valid: bool  # the signature over the signed attributes verifies with the signer's key
     trusted: bool  # the signer's certificate chains to a configured trust root
     coverage: str  # ENTIRE_FILE, ENTIRE_REVISION, …
     problem: str | None = None
@@ -98,5 +98,16 @@ def _report(signature, context: ValidationContext) -> SignatureReport:
         valid=bool(status.valid),
         trusted=bool(status.trusted),
         coverage=status.coverage.name if status.coverage is not None else "UNKNOWN",
-        problem=None if status.trusted else (str(status.trust_problem_indic) if status.trust_problem_indic else None),
+        problem=_problem(status),
     )
+
+
+def _problem(status) -> str | None:
+    """The first thing wrong, most serious first: changed bytes, bad signature, trust."""
+    if not status.intact:
+        return "the signed bytes changed after signing"
+    if not status.valid:
+        return "the cryptographic signature does not verify"
+    if not status.trusted:
+        return f"signer not trusted: {status.trust_problem_indic or 'no configured root'}"
+    return None
