@@ -2,6 +2,8 @@
 contradicts its extension."""
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from ingest import identify as fido
 from ingest.job import IngestJob, event
 
@@ -12,8 +14,7 @@ def run(job: IngestJob) -> None:
     for doc in dossier.Documents:
         for f in doc.files:
             ident = fido.identify(job.submission_dir / f.path)
-            files[f.path] = {"puid": ident.puid, "mime": ident.mime_type, "format_name": ident.format_name,
-                             "format_version": ident.format_version, "extension_mismatch": ident.extension_mismatch}
+            files[f.path] = asdict(ident)
             detail = f"{f.path}: {ident.puid or 'unknown'} {ident.mime_type or ''}".strip()
             if ident.extension_mismatch:
                 detail += " (nội dung không khớp phần mở rộng / content contradicts extension)"
@@ -22,3 +23,10 @@ def run(job: IngestJob) -> None:
                                    outcome="warning" if ident.extension_mismatch or not ident.identified
                                    else "success"), "file": f.path})
     job.save("identify", {"files": files, "events": events})
+
+
+def identification(job: IngestJob, path: str) -> fido.FormatIdentification:
+    """What this step found for one submitted file."""
+    found = dict(job.result("identify")["files"][path])
+    found["expected_extensions"] = tuple(found["expected_extensions"])
+    return fido.FormatIdentification(**found)

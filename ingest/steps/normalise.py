@@ -9,6 +9,7 @@ import shutil
 
 from ingest import normalise as preservation
 from ingest.job import IngestJob, event
+from ingest.steps.identify import identification
 
 
 def run(job: IngestJob) -> None:
@@ -18,7 +19,9 @@ def run(job: IngestJob) -> None:
     documents, events = {}, []
     for doc in job.dossier().Documents:
         main = doc.main_file
-        result = preservation.normalise(job.submission_dir / main.path, out_root / f"{doc.DocOrdinal:03d}")
+        # identified by the identify step; validated by the validate_pdfa step: neither is done twice
+        result = preservation.normalise(job.submission_dir / main.path, out_root / f"{doc.DocOrdinal:03d}",
+                                        identification=identification(job, main.path), validate=False)
         text_path = job.workdir / "text" / f"{doc.DocOrdinal:03d}.txt"
         text_path.write_text(result.text or "", encoding="utf-8")
         documents[str(doc.DocOrdinal)] = {

@@ -36,7 +36,7 @@ def content_of(job: IngestJob) -> PackageContent:
         ordinal = str(doc.DocOrdinal)
         originals = [OriginalFile(path=job.submission_dir / f.path, name=f.path, role=f.role,
                                   sha256=sums["originals"][f.path]["sha256"], size=sums["originals"][f.path]["size"],
-                                  mime=idents[f.path]["mime"] or "application/octet-stream",
+                                  mime=idents[f.path]["mime_type"] or "application/octet-stream",
                                   puid=idents[f.path]["puid"], format_name=idents[f.path]["format_name"],
                                   events=[_package_event(e) for e in events if e.get("file") == f.path])
                      for f in doc.files]
