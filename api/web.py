@@ -50,6 +50,16 @@ def vn_date(value: Any) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def cell(value: Any) -> str:
+    """A report table cell: dates as dd/mm/yyyy, nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, (date, datetime)) or (isinstance(value, str) and len(value) >= 10 and value[4:5] == "-"
+                                               and value[:4].isdigit()):
+        return vn_date(value)
+    return str(value)
+
+
 def file_size(size: int) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
@@ -82,6 +92,15 @@ def field_label(path: str) -> str:
     return LABELS.get(parts[-1], parts[-1]) if parts else ""
 
 
+def bar_chart(rows: list[list], key: int) -> list[tuple[str, int, int]]:
+    """(label, count, percent of the largest) of rows whose last column is a count, grouped by column ``key``."""
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[str(row[key])] = totals.get(str(row[key]), 0) + row[-1]
+    top = max(totals.values(), default=0) or 1
+    return [(label, n, round(100 * n / top)) for label, n in sorted(totals.items(), key=lambda kv: -kv[1])]
+
+
 def safe_next(target: str | None) -> str:
     """Only a path of this site (never //host or a scheme) is followed after login."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -99,6 +118,6 @@ def error_page(request: Request, exc: LuuTruError) -> HTMLResponse:
                                       status_code=exc.http_status)
 
 
-TEMPLATES.env.filters.update(vn_date=vn_date, file_size=file_size)
+TEMPLATES.env.filters.update(vn_date=vn_date, file_size=file_size, cell=cell)
 TEMPLATES.env.globals.update(ROLE_LABELS=ROLE_LABELS, FILE_ROLE_LABELS=FILE_ROLE_LABELS, STATUS_LABELS=STATUS_LABELS,
                              DIRECTION_LABELS=DIRECTION_LABELS, FACET_LABELS=FACET_LABELS, Markup=Markup)

@@ -13,9 +13,11 @@ from api import holdings
 from api.accounts import InvalidCredentials, authenticate
 from api.deps import Caller, DbDep, SettingsDep, check_csrf, csrf_token, optional_user
 from api.routes.auth import end_session, start_session
+from api.routes.reports import report_for
 from api.routes.search import build_query
-from api.web import LABELS, TEMPLATES, LoginRequired, metadata_rows, safe_next
+from api.web import LABELS, TEMPLATES, LoginRequired, bar_chart, metadata_rows, safe_next
 from archive import audit
+from archive.reports import SUMMARY_VI
 from archive.errors import Forbidden
 from schemas.fields import DOCUMENT, DOSSIER
 from search.base import open_index
@@ -103,3 +105,11 @@ def submit_page(request: Request, caller: PageCaller):
         raise Forbidden("only an agency's archivist submits dossiers",
                         message_vi="Chỉ văn thư, lưu trữ của cơ quan được nộp hồ sơ.")
     return _render(request, "submit.html", caller, labels=json.dumps(LABELS, ensure_ascii=False))
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+async def dashboard_page(request: Request, caller: PageCaller, agency: str | None = None):
+    report = await report_for(caller, agency or None)
+    holdings = report.section("holdings").rows            # [agency, retention, end year, count]
+    return _render(request, "dashboard.html", caller, report=report, summary_labels=SUMMARY_VI,
+                   by_agency=bar_chart(holdings, 0), by_retention=bar_chart(holdings, 1))

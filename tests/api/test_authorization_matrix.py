@@ -20,6 +20,7 @@ READS_RESTRICTED = STAFF_A | {"researcher_granted"}
 FINDS_RESTRICTED = READS_RESTRICTED | {"auditor", "admin"}
 ARCHIVISTS = frozenset({"archivist_a", "archivist_b"})
 ADMINS = frozenset({"admin"})
+RESEARCHERS = frozenset({"researcher", "researcher_granted"})
 JOB_READERS_A = frozenset({"archivist_a", "auditor", "admin"})
 DUMMY_CODE = "000.00.99.H41.2099.01.XX"
 
@@ -95,6 +96,9 @@ CASES = [
     Case("download restricted copy", "GET", "/files/{restricted_file}/content", 200, READS_RESTRICTED,
          denied=404, also={403: frozenset({"auditor", "admin"})}),
     Case("search", "GET", "/search?q=van+ban", 200, ALL),
+    Case("own report", "GET", "/reports", 200, ALL - RESEARCHERS),
+    Case("agency B report", "GET", "/reports?agency=000.00.31.H41", 200,
+         frozenset({"auditor", "admin", "archivist_b", "council_b", "head_b"})),
 ]
 WHO = [None, *USERS]
 

@@ -110,3 +110,22 @@ def test_a_malformed_filter_is_shown_as_an_error_page(client):
     _login(client, "researcher")
     page = client.get("/search?year=hai-nghin")
     assert page.status_code == 400 and "Yêu cầu tìm kiếm không hợp lệ." in page.text
+
+
+def test_auditor_dashboard_shows_every_agency_with_charts(archive, client):
+    _login(client, "auditor")
+    page = client.get("/dashboard")
+    assert page.status_code == 200
+    assert "toàn tỉnh" in page.text and "Hồ sơ đang lưu trữ" in page.text and "Kiểm tra toàn vẹn" in page.text
+    assert page.text.count('class="bar-fill"') >= 3          # two agencies, at least one retention class
+    assert "000.00.00.H41" in page.text and "000.00.31.H41" in page.text
+
+
+def test_agency_head_dashboard_is_their_agency_only(client):
+    _login(client, "head_a")
+    page = client.get("/dashboard")
+    assert page.status_code == 200 and "cơ quan 000.00.00.H41" in page.text and "000.00.31.H41" not in page.text
+    assert client.get("/dashboard?agency=000.00.31.H41").status_code == 403
+    client.cookies.clear()
+    _login(client, "researcher")
+    assert client.get("/dashboard").status_code == 403

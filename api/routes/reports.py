@@ -1,0 +1,53 @@
+"""Auditor reports (archive.reports): holdings by retention class, dossiers due for transfer,
+expired ones awaiting a decision, destroyed ones, fixity and the audit chain. The auditor and
+the administrator see every agency; an agency's staff see their own agency only."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import Caller, CallerDep
+from archive.errors import Forbidden
+from archive.reports import Report, build_report
+from search.access import AGENCY_STAFF, SEES_ALL_METADATA
+
+router = APIRouter(tags=["reports"])
+
+
+class SectionOut(BaseModel):
+    key: str
+    title: str
+    header: list[str]
+    rows: list[list[Any]]
+
+
+class ReportOut(BaseModel):
+    agency: str | None
+    today: date
+    summary: dict[str, int | str]
+    sections: list[SectionOut]
+
+
+def report_scope(caller: Caller, agency: str | None) -> str | None:
+    """The agency whose report the caller may read (None: the whole province)."""
+    role, own = caller.user.role, caller.user.organ_id
+    if role in SEES_ALL_METADATA:
+        return agency
+    if role in AGENCY_STAFF and own and agency in (None, own):
+        return own
+    raise Forbidden(f"role {role} may not read reports of {agency or 'every agency'}",
+                    message_vi="Bạn chỉ xem được báo cáo của cơ quan mình.")
+
+
+async def report_for(caller: Caller, agency: str | None) -> Report:
+    return await run_in_threadpool(build_report, report_scope(caller, agency))
+
+
+@router.get("/reports", response_model=ReportOut, summary="Báo cáo tình hình lưu trữ (theo cơ quan hoặc toàn tỉnh)")
+async def read_report(caller: CallerDep, agency: Annotated[str | None, Query(max_length=13)] = None) -> ReportOut:
+    return ReportOut.model_validate(dataclasses.asdict(await report_for(caller, agency)))
