@@ -31,12 +31,9 @@ def run_step(job_id: str, step: str) -> None:
     state.mark(job_id, step, "running")
     try:
         STEPS[step](job)
-    except LuuTruError as exc:
-        state.mark(job_id, step, "failed", f"{exc.code}: {exc.detail}")
-        _mark_dossier_failed(job)
-        raise
     except Exception as exc:
-        state.mark(job_id, step, "failed", f"{type(exc).__name__}: {exc}")
+        reason = f"{exc.code}: {exc.detail}" if isinstance(exc, LuuTruError) else f"{type(exc).__name__}: {exc}"
+        state.mark(job_id, step, "failed", reason)
         _mark_dossier_failed(job)
         raise
     code = job.dossier().code if step == "validate" else None
