@@ -20,6 +20,22 @@ from archive.settings import Settings, get_settings
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "luutru_session"
+# Pages load only their own scripts and styles (inline style attributes draw the charts) and
+# may be framed only by the archive itself (the PDF viewer of the dossier page).
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                               "object-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'",
+}
+
+
+async def security_headers(request, call_next):
+    response = await call_next(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 def session_secret(settings: Settings) -> str:
@@ -51,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None, lifespan=lifespan)
     app.add_middleware(SessionMiddleware, secret_key=session_secret(settings), session_cookie=SESSION_COOKIE,
                        max_age=settings.session_max_age_seconds, same_site="lax", https_only=settings.cookie_secure)
+    app.middleware("http")(security_headers)
     problems.install(app, html_error=error_page)
     app.add_exception_handler(LoginRequired, lambda request, exc: login_redirect(request))
     app.include_router(api_router, prefix="/api/v1")

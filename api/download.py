@@ -16,6 +16,7 @@ from archive.errors import RangeNotSatisfiable
 from archive.storage import ObjectStore
 
 CHUNK = 256 * 1024
+INLINE_TYPES = frozenset({"application/pdf"})
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -39,6 +40,15 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     if start >= size or (last and int(last) < start):
         raise RangeNotSatisfiable(f"bytes={first}-{last} of a {size}-byte file", headers=_unsatisfied(size))
     return start, end
+
+
+def content_disposition(media_type: str, filename: str) -> dict[str, str]:
+    """PDFs open in the browser's viewer; anything else (an original could be HTML or SVG)
+    is a download, sandboxed, so a submitted file never runs script on the archive's origin."""
+    name = f"filename*=UTF-8''{quote(filename)}"
+    if media_type in INLINE_TYPES:
+        return {"Content-Disposition": f"inline; {name}"}
+    return {"Content-Disposition": f"attachment; {name}", "Content-Security-Policy": "sandbox"}
 
 
 def _unsatisfied(size: int) -> dict[str, str]:
@@ -72,9 +82,8 @@ def stream_object(store: ObjectStore, key: str, *, size: int, sha256: str, media
                   range_header: str | None, if_range: str | None) -> StreamingResponse:
     etag = f'"{sha256}"'
     wanted = parse_range(range_header, size) if if_range in (None, etag) else None
-    headers = {"Accept-Ranges": "bytes", "ETag": etag,
-               "Content-Disposition": f"inline; filename*=UTF-8''{quote(filename)}",
-               "X-Content-Type-Options": "nosniff"}
+    headers = {"Accept-Ranges": "bytes", "ETag": etag, "X-Content-Type-Options": "nosniff",
+               **content_disposition(media_type, filename)}
     if wanted is None:
         headers["Content-Length"] = str(size)
         return StreamingResponse(_chunks(store, key, 0, size), media_type=media_type, headers=headers)

@@ -130,3 +130,19 @@ def test_researcher_reaches_a_restricted_dossier_neither_by_search_url_nor_downl
     assert response.status == 404 and "Không tìm thấy hồ sơ" in page.inner_text("main")
     download = page.request.get(f"{server}/api/v1/files/{restricted_file}/content")
     assert download.status == 404 and download.body()[:5] != b"%PDF-"
+
+
+def test_invalid_dossier_shows_each_problem_with_its_field_and_is_not_submitted(page, server, tmp_path):
+    upload = tmp_path / "hoso.zip"
+    upload.write_bytes(zip_folder(SAMPLES.parent / "invalid" / "date_order" / "submission"))
+    _login(page, server, "archivist_a")
+    page.goto(f"{server}/submit")
+    page.set_input_files("input[type=file]", str(upload))
+    page.click("text=Kiểm tra và nộp")
+    page.wait_for_selector("#problems:not([hidden])")
+    assert "chưa nộp" in page.inner_text("#status")
+    rows = page.locator("#problems tbody tr")
+    assert rows.count() >= 1
+    first = rows.first.locator("td")
+    assert first.nth(0).inner_text() and first.nth(2).inner_text()      # field label and Vietnamese message
+    assert page.locator("#progress").is_hidden()

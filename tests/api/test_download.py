@@ -80,3 +80,11 @@ def test_researcher_cannot_download_a_restricted_file_even_by_its_id(archive, cl
         entry = session.execute(select(AuditEntry).where(AuditEntry.action == "download")
                                 .order_by(AuditEntry.seq.desc())).scalars().first()
         assert (entry.actor, entry.outcome, entry.object) == ("researcher", "denied", f"file:{file['id']}")
+
+
+def test_pdf_opens_inline_and_other_originals_are_sandboxed_downloads(archive, client):
+    pdf = _download(archive, client, archive.file(archive.open_code, "preservation"))
+    assert pdf.headers["content-disposition"].startswith("inline;")
+    from api.download import content_disposition
+    html = content_disposition("text/html", "trang.html")
+    assert html["Content-Disposition"].startswith("attachment;") and html["Content-Security-Policy"] == "sandbox"

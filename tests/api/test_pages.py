@@ -129,3 +129,9 @@ def test_agency_head_dashboard_is_their_agency_only(client):
     client.cookies.clear()
     _login(client, "researcher")
     assert client.get("/dashboard").status_code == 403
+
+
+def test_pages_carry_a_content_security_policy_that_allows_only_own_frames(client):
+    page = client.get("/login")
+    assert "frame-ancestors 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "SAMEORIGIN" and page.headers["x-content-type-options"] == "nosniff"
