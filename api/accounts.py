@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from archive import audit
 from archive.catalog.db import session_scope
-from archive.catalog.models import Base
+from archive.catalog.models import AuditEntry, Base
 from archive.catalog.types import utcnow
-from archive.errors import AccountExists, InvalidCredentials, InvalidRequest, NotFound
+from archive.errors import AccountExists, InvalidCredentials, InvalidRequest, NotFound, TooManyLoginAttempts
+from archive.settings import Settings, get_settings
 from search.access import ROLES, Principal
 
 TOKEN_PREFIX = "lt_"
@@ -93,8 +95,31 @@ def create_user(username: str, role: str, organ_id: str | None, password: str | 
         return user
 
 
+def check_not_locked_out(session: Session, username: str, settings: Settings | None = None) -> None:
+    """Refuse logins of a user name with too many recent failures (counted in the audit trail)."""
+    settings = settings or get_settings()
+    since = (datetime.now(ZoneInfo(settings.timezone)) - timedelta(minutes=settings.login_lockout_minutes)
+             ).isoformat(timespec="microseconds")
+    failures = session.execute(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "login", AuditEntry.outcome == "failure", AuditEntry.actor == username,
+        AuditEntry.time >= since)).scalar_one()
+    if failures >= settings.login_max_failures:
+        raise TooManyLoginAttempts(f"{failures} failed logins of {username!r} in {settings.login_lockout_minutes} min",
+                                   headers={"Retry-After": str(settings.login_lockout_minutes * 60)})
+
+
 def authenticate(session: Session, username: str, password: str) -> User:
-    """The active user with this name and password; InvalidCredentials otherwise."""
+    """The active user with this name and password; InvalidCredentials otherwise (every failure
+    is audited, and a user name with too many recent failures is locked out for a while)."""
+    check_not_locked_out(session, username)
+    try:
+        return _verify(session, username, password)
+    except InvalidCredentials:
+        audit.record("login", actor=username, outcome="failure")
+        raise
+
+
+def _verify(session: Session, username: str, password: str) -> User:
     user = session.execute(select(User).where(User.username == username, User.active)).scalar_one_or_none()
     try:
         _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH, password)

@@ -319,3 +319,11 @@ class SigningKeyMissing(LuuTruError):
     message_vi = "Chưa cấu hình khóa hoặc chứng thư số dùng cho việc nộp lưu."
     exit_code = 4
     http_status = 500
+
+
+class TooManyLoginAttempts(LuuTruError):
+    """Too many failed logins for this user name recently; logins are refused for a while."""
+    code = "too_many_login_attempts"
+    message_vi = "Đăng nhập sai quá nhiều lần, hãy thử lại sau ít phút."
+    exit_code = 1
+    http_status = 429

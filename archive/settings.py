@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     session_max_age_seconds: int = Field(8 * 3600, description="A web session ends this long after login.")
     cookie_secure: bool = Field(True, description="Send session cookies over HTTPS only (false for plain-HTTP tests).")
     submission_workers: int = Field(1, description="In-process ingest threads of `luutru serve` (no broker).")
+    login_max_failures: int = Field(5, description="Failed logins of one user name before logins are refused for a while.")
+    login_lockout_minutes: int = Field(15, description="How long those failures count.")
 
     # Transfer to the historical archive (archive/transfer): the receiving archive signs its
     # acknowledgement with its key; the sending agency verifies it with that archive's certificate.

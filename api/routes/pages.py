@@ -18,7 +18,7 @@ from api.routes.search import build_query
 from api.web import LABELS, TEMPLATES, LoginRequired, bar_chart, metadata_rows, safe_next
 from archive import audit
 from archive.reports import SUMMARY_VI
-from archive.errors import Forbidden
+from archive.errors import Forbidden, TooManyLoginAttempts
 from schemas.fields import DOCUMENT, DOSSIER
 from search.base import open_index
 
@@ -58,9 +58,8 @@ def login(request: Request, db: DbDep, username: Annotated[str, Form(max_length=
     check_csrf(request, csrf_token_)
     try:
         user = authenticate(db, username, password)
-    except InvalidCredentials as exc:
-        audit.record("login", actor=username, outcome="failure")
-        return _render(request, "login.html", None, status_code=401, next=safe_next(next), error=exc.message_vi,
+    except (InvalidCredentials, TooManyLoginAttempts) as exc:
+        return _render(request, "login.html", None, status_code=exc.http_status, next=safe_next(next), error=exc.message_vi,
                        username=username)
     start_session(request, user)
     return RedirectResponse(safe_next(next), status_code=303)

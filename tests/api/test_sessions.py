@@ -59,3 +59,15 @@ def test_api_tokens_are_stored_hashed(archive, client):
         stored = set(session.execute(select(ApiToken.token_sha256)).scalars())
     assert not stored & set(archive.tokens.values())
     assert all(len(s) == 64 for s in stored)
+
+
+def test_repeated_wrong_passwords_lock_the_user_name_out_for_a_while(client):
+    from api import accounts
+    accounts.create_user("thu-doan-mat-khau", "researcher", None, PASSWORD, actor="test")
+    for _ in range(5):
+        wrong = client.post("/api/v1/auth/login", json={"username": "thu-doan-mat-khau", "password": "sai-mat-khau"})
+        assert wrong.status_code == 401
+    locked = client.post("/api/v1/auth/login", json={"username": "thu-doan-mat-khau", "password": PASSWORD})
+    assert locked.status_code == 429 and locked.json()["code"] == "too_many_login_attempts"
+    assert int(locked.headers["retry-after"]) == 15 * 60
+    assert _login(client, "researcher").status_code == 200          # other users are not affected
