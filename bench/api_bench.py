@@ -59,6 +59,7 @@ def _serve(port: int) -> subprocess.Popen:
 
 def _load(name: str, make_request, clients: int, seconds: float) -> None:
     latencies: list[float] = []
+    failures: list[str] = []
     errors = 0
     lock = threading.Lock()
     stop = time.monotonic() + seconds
@@ -70,7 +71,11 @@ def _load(name: str, make_request, clients: int, seconds: float) -> None:
             i = n
             while time.monotonic() < stop:
                 start = time.perf_counter()
-                ok = make_request(http, i)
+                try:
+                    ok = make_request(http, i)
+                except httpx.HTTPError as exc:         # counted, and the client goes on
+                    ok = False
+                    failures.append(repr(exc))
                 mine.append(time.perf_counter() - start)
                 bad += not ok
                 i += clients
@@ -86,9 +91,10 @@ def _load(name: str, make_request, clients: int, seconds: float) -> None:
         t.join()
     elapsed = time.monotonic() - started
     latencies.sort()
-    p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
     print(f"{name:<22} {len(latencies) / elapsed:8.1f} req/s   p50 {statistics.median(latencies) * 1000:7.1f} ms"
-          f"   p95 {p95 * 1000:7.1f} ms   {len(latencies)} requests, {errors} errors")
+          f"   p95 {p95 * 1000:7.1f} ms   {len(latencies)} requests, {errors} errors"
+          + (f" (first: {failures[0]})" if failures else ""))
 
 
 def main() -> None:
