@@ -75,7 +75,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Gói hồ sơ (thư m�
 def _summary(console: Console, outcomes) -> None:
     table = Table(title="Kết quả lưu trữ", show_lines=False)
     for col in ("Gói nộp", "Mã hồ sơ", "Kết quả", "Gói lưu trữ trong kho"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")  # codes and package locations are shown whole
     for source, job_id, exc in outcomes:
         job = IngestJob.load(job_id) if job_id else None
         code = job.dossier().code if job and job.result_path("validate").exists() and \
