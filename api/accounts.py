@@ -115,6 +115,7 @@ def authenticate(session: Session, username: str, password: str) -> User:
     try:
         return _verify(session, username, password)
     except InvalidCredentials:
+        session.commit()        # release this session's connection: the audit trail takes its own
         audit.record("login", actor=username, outcome="failure")
         raise
 

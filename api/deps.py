@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from api.accounts import User, principal_of, user_for_token
+from archive import audit
 from archive.catalog.db import session_scope
 from archive.errors import CsrfFailed, Forbidden, NotAuthenticated
 from archive.settings import Settings, get_settings
@@ -73,14 +74,24 @@ def _authenticate(request: Request, db: Session) -> Caller | None:
     return Caller(user, principal_of(db, user), "session")
 
 
+def audit_event(db: Session, action: str, **fields) -> None:
+    """Append to the audit trail after giving back the request's catalog connection: the trail
+    takes its own, and requests each holding two at once starve the pool under load."""
+    db.commit()
+    audit.record(action, **fields)
+
+
 def optional_user(request: Request, db: DbDep) -> Caller | None:
     """The caller if logged in (web pages redirect to the login page otherwise)."""
-    return _authenticate(request, db)
+    caller = _authenticate(request, db)
+    db.commit()
+    return caller
 
 
 def current_user(request: Request, db: DbDep) -> Caller:
     """The caller; a write through a session cookie must carry the CSRF token in its header."""
     caller = _authenticate(request, db)
+    db.commit()                 # the connection goes back to the pool until the route needs one
     if caller is None:
         raise NotAuthenticated("log in or send an API token (Authorization: Bearer …)")
     if caller.via == "session" and request.method not in SAFE_METHODS:

@@ -37,6 +37,7 @@ def end_session(request: Request, username: str, organ_id: str | None) -> None:
 @router.post("/login", response_model=Me, summary="Đăng nhập (phiên làm việc bằng cookie)")
 def login(body: Credentials, request: Request, db: DbDep) -> Me:
     user = accounts.authenticate(db, body.username, body.password)
+    db.commit()                 # release the connection: start_session audits with its own
     token = start_session(request, user)
     return Me(username=user.username, role=user.role, organ_id=user.organ_id, csrf_token=token)
 

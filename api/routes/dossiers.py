@@ -7,9 +7,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 
 from api import holdings
-from api.deps import CallerDep, DbDep
+from api.deps import CallerDep, DbDep, audit_event
 from api.schemas import DocumentDetail, DossierDetail, DossierList, DossierSummary, EventOut, FileOut, VersionOut
-from archive import audit
 from archive.catalog.models import DOSSIER_STATUSES
 
 router = APIRouter(prefix="/dossiers", tags=["dossiers"])
@@ -30,7 +29,7 @@ def list_dossiers(caller: CallerDep, db: DbDep, agency: Annotated[str | None, Qu
 @router.get("/{code}", response_model=DossierDetail, summary="Thông tin hồ sơ (Phụ lục VI)")
 def read_dossier(code: Code, caller: CallerDep, db: DbDep) -> DossierDetail:
     record = holdings.dossier(db, caller.principal, code)
-    audit.record("view", actor=caller.name, agency=caller.user.organ_id, object=record.code)
+    audit_event(db, "view", actor=caller.name, agency=caller.user.organ_id, object=record.code)
     return DossierDetail(**DossierSummary.model_validate(record).model_dump(),
                          retention_expiry=record.retention_expiry, metadata=record.metadata_json,
                          content_readable=holdings.readable(caller.principal, record),

@@ -9,9 +9,8 @@ from fastapi import APIRouter, Header, Path
 from fastapi.responses import StreamingResponse
 
 from api import holdings
-from api.deps import CallerDep, DbDep
+from api.deps import CallerDep, DbDep, audit_event
 from api.download import stream_object
-from archive import audit
 from archive.errors import Forbidden, NotFound
 from archive.storage import open_store
 
@@ -27,12 +26,12 @@ def download(file_id: Annotated[int, Path(ge=1, le=2**62)], caller: CallerDep, d
     try:
         file, record, key = holdings.file_for_download(db, caller.principal, file_id)
     except (NotFound, Forbidden) as exc:    # refused attempts are part of who-read-what too
-        audit.record("download", actor=caller.name, agency=caller.user.organ_id, object=f"file:{file_id}",
+        audit_event(db, "download", actor=caller.name, agency=caller.user.organ_id, object=f"file:{file_id}",
                      outcome="denied", detail={"code": exc.code})
         raise
     response = stream_object(open_store(), key, size=file.size, sha256=file.sha256,
                              media_type=file.mime or "application/octet-stream",
                              filename=PurePosixPath(file.path).name, range_header=range, if_range=if_range)
-    audit.record("download", actor=caller.name, agency=caller.user.organ_id, object=f"{record.code}/{file.path}",
+    audit_event(db, "download", actor=caller.name, agency=caller.user.organ_id, object=f"{record.code}/{file.path}",
                  detail={"file_id": file.id, "role": file.role, "range": response.headers.get("content-range")})
     return response

@@ -11,12 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api import holdings
 from api.accounts import InvalidCredentials, authenticate
-from api.deps import Caller, DbDep, SettingsDep, check_csrf, csrf_token, optional_user
+from api.deps import Caller, DbDep, SettingsDep, audit_event, check_csrf, csrf_token, optional_user
 from api.routes.auth import end_session, start_session
 from api.routes.reports import report_for
 from api.routes.search import build_query
 from api.web import LABELS, TEMPLATES, LoginRequired, bar_chart, metadata_rows, safe_next
-from archive import audit
 from archive.reports import SUMMARY_VI
 from archive.errors import Forbidden, TooManyLoginAttempts
 from schemas.fields import DOCUMENT, DOSSIER
@@ -61,6 +60,7 @@ def login(request: Request, db: DbDep, username: Annotated[str, Form(max_length=
     except (InvalidCredentials, TooManyLoginAttempts) as exc:
         return _render(request, "login.html", None, status_code=exc.http_status, next=safe_next(next), error=exc.message_vi,
                        username=username)
+    db.commit()
     start_session(request, user)
     return RedirectResponse(safe_next(next), status_code=303)
 
@@ -89,7 +89,7 @@ def search_page(request: Request, caller: PageCaller, settings: SettingsDep):
 @router.get("/dossiers/{code}", response_class=HTMLResponse)
 def dossier_page(request: Request, code: str, caller: PageCaller, db: DbDep):
     record = holdings.dossier(db, caller.principal, code)
-    audit.record("view", actor=caller.name, agency=caller.user.organ_id, object=record.code)
+    audit_event(db, "view", actor=caller.name, agency=caller.user.organ_id, object=record.code)
     files = holdings.files(db, record)
     documents = [{"record": d, "rows": metadata_rows(d.fields, DOCUMENT),
                   "files": [f for f in files if f.document_id == d.id]} for d in record.documents]
