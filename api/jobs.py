@@ -4,7 +4,6 @@ and whose progress anyone allowed may poll."""
 from __future__ import annotations
 
 import logging
-import shutil
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -13,10 +12,8 @@ from archive.errors import LuuTruError, NotFound
 from archive.settings import Settings
 from ingest import pipeline, state
 from ingest.job import IngestJob
-from ingest.steps import STEP_NAMES
 
 log = logging.getLogger(__name__)
-UPLOAD_NAME = "upload.zip"
 
 
 class JobRunner:
@@ -49,14 +46,8 @@ def upload_path(settings: Settings) -> Path:
 
 
 def create_job(upload: Path, *, organ_id: str | None, actor: str) -> IngestJob:
-    """A job for a received upload, its steps pending (as ``pipeline.submit`` creates one)."""
-    job = IngestJob.new()
-    job.workdir.mkdir(parents=True)
-    source = job.workdir / UPLOAD_NAME
-    shutil.move(upload, source)
-    job.save("job", {"source": str(source), "organ_id": organ_id, "actor": actor})
-    state.create(job.id, STEP_NAMES)
-    return job
+    """A job for a received upload (moved into the job), its steps pending."""
+    return pipeline.create(upload, organ_id=organ_id, actor=actor, move_into_job=True)
 
 
 def owner(job_id: str) -> dict:

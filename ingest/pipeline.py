@@ -8,6 +8,7 @@ identically.
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -45,14 +46,25 @@ def remaining(job_id: str) -> list[str]:
     return [s for s in STEP_NAMES if s not in done]
 
 
-def submit(source: str | Path, *, organ_id: str | None = None, actor: str = "system",
-           progress: Progress | None = None, wait: bool = True) -> IngestJob:
-    """Start ingesting ``source``; runs in-process unless a broker is configured."""
+def create(source: str | Path, *, organ_id: str | None = None, actor: str = "system",
+           move_into_job: bool = False) -> IngestJob:
+    """A new job with every step pending. ``move_into_job``: the source, an uploaded ZIP, is
+    moved into the job's folder instead of being read where it is."""
     init_catalog()
     job = IngestJob.new()
     job.workdir.mkdir(parents=True)
-    job.save("job", {"source": str(Path(source).resolve()), "organ_id": organ_id, "actor": actor})
+    source = Path(source).resolve()
+    if move_into_job:
+        source = Path(shutil.move(source, job.workdir / "upload.zip"))
+    job.save("job", {"source": str(source), "organ_id": organ_id, "actor": actor})
     state.create(job.id, STEP_NAMES)
+    return job
+
+
+def submit(source: str | Path, *, organ_id: str | None = None, actor: str = "system",
+           progress: Progress | None = None, wait: bool = True) -> IngestJob:
+    """Start ingesting ``source``; runs in-process unless a broker is configured."""
+    job = create(source, organ_id=organ_id, actor=actor)
     resume(job.id, progress=progress, wait=wait)
     return job
 
