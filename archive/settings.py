@@ -5,6 +5,7 @@ store, embedded search index, pipeline steps run in-process.
 """
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +33,8 @@ class Settings(BaseSettings):
     trust_roots_dir: Path | None = Field(None, description="Folder of PEM/DER root certificates trusted for PDF signatures.")
     organ_id: str = Field("000.00.00.H41", description="OrganId of the agency this instance archives for.")
     timezone: str = "Asia/Ho_Chi_Minh"
+    fixed_today: date | None = Field(None, description="Test and training instances only: the date the API takes "
+                                     "as today for retention and destruction (default: the real date in `timezone`).")
     codelists_dir: Path | None = Field(None, description="Folder of code-list CSV files replacing the defaults of the same name.")
 
     # Submission limits: a ZIP or folder beyond these is refused before anything is written.

@@ -1,8 +1,8 @@
 """The REST API, /api/v1, one router per resource."""
 from fastapi import APIRouter
 
-from api.routes import auth, dossiers, files, reports, search, submissions, users
+from api.routes import auth, destruction, dossiers, files, reports, retention, search, submissions, transfers, users
 
 api_router = APIRouter()
-for module in (auth, users, submissions, dossiers, files, search, reports):
+for module in (auth, users, submissions, dossiers, files, search, reports, destruction, retention, transfers):
     api_router.include_router(module.router)

@@ -13,6 +13,7 @@ from typing import Callable
 import pytest
 
 from tests.api.conftest import OPEN_SAMPLE, USERS
+from tests.api.lifecycle_fixtures import matrix_targets, set_hold
 
 ALL = frozenset(USERS)
 STAFF_A = frozenset({"archivist_a", "council_a", "head_a"})
@@ -23,13 +24,16 @@ ADMINS = frozenset({"admin"})
 RESEARCHERS = frozenset({"researcher", "researcher_granted"})
 JOB_READERS_A = frozenset({"archivist_a", "auditor", "admin"})
 DUMMY_CODE = "000.00.99.H41.2099.01.XX"
+LIST_READERS_A = STAFF_A | {"auditor", "admin"}
+HOLDERS_A = frozenset({"head_a", "auditor", "admin"})
+TRANSFER_READERS = ARCHIVISTS | {"head_a", "head_b", "auditor", "admin"}
 
 
 @dataclass
 class Case:
     name: str
     method: str
-    path: str                                   # {open}, {restricted}, {job}, {open_file}, {restricted_file}
+    path: str       # {open}, {restricted}, {job}, {open_file}, {restricted_file}, {list}, {listed}, {held}
     ok: int
     allowed: frozenset[str]
     denied: int = 403
@@ -58,6 +62,18 @@ def _junk_zip() -> bytes:
     with zipfile.ZipFile(buffer, "w") as zf:
         zf.writestr("readme.txt", "không phải hồ sơ")
     return buffer.getvalue()
+
+
+def _hold(held: bool):
+    def request(archive, user):
+        set_hold(matrix_targets(archive)["held"], held)
+        return {"json": {"reason": "Phục vụ thanh tra"}}
+    return request
+
+
+def _ack_upload(archive, user):
+    return {"files": {"acknowledgement": ("ack.json", b'{"reference": "NOPE"}', "application/json"),
+                      "signature": ("ack.json.sig", b"sig", "application/octet-stream")}}
 
 
 def _grant_dummy(archive, user):
@@ -99,12 +115,37 @@ CASES = [
     Case("own report", "GET", "/reports", 200, ALL - RESEARCHERS),
     Case("agency B report", "GET", "/reports?agency=000.00.31.H41", 200,
          frozenset({"auditor", "admin", "archivist_b", "council_b", "head_b"})),
+    # Lifecycle: each request reaches the domain's own checks; an allowed caller gets the
+    # domain's answer for this state (not expired, wrong stage, no certificate yet, …).
+    Case("draft destruction list", "POST", "/destruction-lists", 409, ARCHIVISTS,
+         request=lambda a, u: {"json": {"items": [{"dossier_code": a.open_code, "reason": "Hết giá trị"}]}}),
+    Case("destruction list", "GET", "/destruction-lists/{list}", 200, LIST_READERS_A),
+    Case("council review", "POST", "/destruction-lists/{list}/items/{listed}/review", 422, frozenset({"council_a"}),
+         request=lambda a, u: {"json": {"decision": "keep", "new_maintenance": "không có thời hạn này"}}),
+    Case("auditor review", "POST", "/destruction-lists/{list}/audit", 409, frozenset({"auditor"}),
+         request=lambda a, u: {"json": {"agree": True}}),
+    Case("head approval", "POST", "/destruction-lists/{list}/approve", 409, frozenset({"head_a"}),
+         request=lambda a, u: {"json": {"decision_ref": "1/QĐ"}}),
+    Case("execute destruction", "POST", "/destruction-lists/{list}/execute", 409, frozenset({"archivist_a", "head_a"})),
+    Case("destruction certificate", "GET", "/destruction-lists/{list}/certificate/pdf", 404, LIST_READERS_A),
+    Case("place legal hold", "POST", "/dossiers/{held}/hold", 201, HOLDERS_A, request=_hold(False)),
+    Case("lift legal hold", "DELETE", "/dossiers/{held}/hold", 200, HOLDERS_A, request=_hold(True)),
+    Case("retention trigger", "POST", "/dossiers/{held}/retention-trigger", 422, frozenset({"archivist_a"}),
+         request=lambda a, u: {"json": {"trigger_date": "2020-01-01"}}),
+    Case("agency A notifications", "GET", "/notifications?agency=000.00.00.H41", 200, LIST_READERS_A),
+    Case("retention run", "POST", "/retention/run", 200, frozenset({"auditor", "admin"})),
+    Case("prepare transfer", "POST", "/transfers", 404, ARCHIVISTS,
+         request=lambda a, u: {"json": {"dossier_codes": [DUMMY_CODE]}}),
+    Case("transfer document", "GET", "/transfers/NOPE/documents/handover-record.pdf", 404, TRANSFER_READERS),
+    Case("transfer acknowledgement", "POST", "/transfers/NOPE/acknowledgement", 404, ARCHIVISTS,
+         request=_ack_upload),
 ]
 WHO = [None, *USERS]
 
 
 def _path(archive, template: str) -> str:
-    return "/api/v1" + template.format(
+    targets = matrix_targets(archive) if "{l" in template or "{held}" in template else {}
+    return "/api/v1" + template.format(**targets,
         open=archive.open_code, restricted=archive.restricted_code, job=archive.restricted_job,
         open_file=archive.file(archive.open_code, "preservation")["id"],
         restricted_file=archive.file(archive.restricted_code, "preservation")["id"])
@@ -128,8 +169,15 @@ def test_matrix_covers_every_endpoint_of_the_api(archive):
                     "/api/v1/files/{restricted_file}/content": "/api/v1/files/{file_id}/content",
                     f"/api/v1/grants/researcher/{DUMMY_CODE}": "/api/v1/grants/{username}/{dossier_code}",
                     "/api/v1/dossiers/{open}/documents/1": "/api/v1/dossiers/{code}/documents/{ordinal}",
-                    "/api/v1/dossiers/{restricted}/documents/1": "/api/v1/dossiers/{code}/documents/{ordinal}"}
-    normalised = {(m, placeholders.get(p, p.replace("{open}", "{code}").replace("{restricted}", "{code}")))
+                    "/api/v1/dossiers/{restricted}/documents/1": "/api/v1/dossiers/{code}/documents/{ordinal}",
+                    "/api/v1/destruction-lists/{list}/items/{listed}/review":
+                        "/api/v1/destruction-lists/{list_id}/items/{code}/review",
+                    "/api/v1/destruction-lists/{list}/certificate/pdf": "/api/v1/destruction-lists/{list_id}/certificate/{kind}",
+                    "/api/v1/transfers/NOPE/documents/handover-record.pdf":
+                        "/api/v1/transfers/{reference}/documents/{name}",
+                    "/api/v1/transfers/NOPE/acknowledgement": "/api/v1/transfers/{reference}/acknowledgement"}
+    normalised = {(m, placeholders.get(p, p.replace("{open}", "{code}").replace("{restricted}", "{code}")
+                                           .replace("{held}", "{code}").replace("{list}", "{list_id}")))
                   for m, p in covered}
     assert routes - normalised == set()
     assert len(WHO) == 11 and {USERS[u][1] for u in USERS} == {None, "000.00.00.H41", "000.00.31.H41"}

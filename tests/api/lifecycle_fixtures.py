@@ -1,0 +1,37 @@
+"""Catalog-only dossiers and a destruction list of agency A for the authorization matrix:
+enough for every lifecycle endpoint to reach its role checks, made once per archive."""
+from __future__ import annotations
+
+from datetime import date
+
+from tests.api.conftest import AGENCY_A
+
+LONG_EXPIRED = date(2000, 6, 30)     # + 10 năm: expired long before any real today
+
+
+def matrix_targets(archive) -> dict[str, str]:
+    """{listed, held, list}: a dossier on an open destruction list (the list's id) and one for
+    legal-hold requests, both of agency A, expired, written straight into the catalog."""
+    if not hasattr(archive, "_lifecycle_targets"):
+        from archive.destruction import draft_list
+        from search.access import Principal
+        from tests.lifecycle.conftest import REASON, catalogue
+        listed = catalogue("MT-LIST", "10 năm", LONG_EXPIRED, organ=AGENCY_A, title="Hồ sơ ma trận quyền")
+        held = catalogue("MT-HOLD", "10 năm", LONG_EXPIRED, organ=AGENCY_A, title="Hồ sơ ma trận quyền")
+        list_id = draft_list(Principal("archivist_a", "archivist", AGENCY_A), [(listed, REASON)])
+        archive._lifecycle_targets = {"listed": listed, "held": held, "list": str(list_id)}
+    return archive._lifecycle_targets
+
+
+def set_hold(code: str, held: bool) -> None:
+    """Put the dossier in the wanted hold state (as an administrator) before a matrix request."""
+    from archive.catalog.db import session_scope
+    from archive.legal_hold import find_dossier, lift_hold, place_hold
+    from search.access import Principal
+    with session_scope() as session:
+        now = find_dossier(session, code).legal_hold
+    admin = Principal("admin", "admin")
+    if held and not now:
+        place_hold(admin, code, "Chuẩn bị ma trận quyền")
+    elif now and not held:
+        lift_hold(admin, code, "Chuẩn bị ma trận quyền")
