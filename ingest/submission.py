@@ -102,7 +102,7 @@ def open_submission(path: str | Path, settings: Settings | None = None,
     if source.is_file() and zipfile.is_zipfile(source):
         work = tempfile.TemporaryDirectory(prefix="luutru-submission-", dir=work_dir)
         try:
-            _extract(source, Path(work.name), settings)
+            extract_zip(source, Path(work.name), settings)
             submission = _from_folder(source, _manifest_root(Path(work.name)), settings)
         except BaseException:
             work.cleanup()
@@ -149,7 +149,10 @@ def _zip_bomb(detail: str, settings: Settings) -> UnreadableSubmission:
                    f"{settings.max_submission_bytes} byte, tỉ lệ {settings.max_zip_ratio}.")
 
 
-def _extract(archive: Path, dest: Path, settings: Settings) -> None:
+def extract_zip(archive: Path, dest: Path, settings: Settings) -> None:
+    """Unpack ``archive`` into ``dest``, refusing (UnreadableSubmission) what is not a plain ZIP
+    of files inside ``dest``: absolute, ``..`` or symlink entries, duplicates, encrypted
+    entries, zip bombs, more entries or bytes than ``settings`` allow, broken archives."""
     try:
         _extract_entries(archive, dest, settings)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError,

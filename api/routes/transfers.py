@@ -1,8 +1,8 @@
 """Transfer to the historical archive (nộp lưu) through the API, the sending agency's side:
 prepare a transfer of permanent dossiers, download its transfer list and handover record,
 import the historical archive's signed acknowledgement. Thin routes over archive.transfer,
-which writes the audit trail. Receiving (the historical archive's side) stays on the CLI:
-``luutru transfer receive PATH`` (docs/api.md)."""
+which writes the audit trail. Receiving (the historical archive's side) is in
+api/routes/received_transfers.py."""
 from __future__ import annotations
 
 import json

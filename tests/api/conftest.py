@@ -74,6 +74,7 @@ def zip_folder(folder: Path) -> bytes:
 def archive(tmp_path_factory) -> Archive:
     from api import accounts
     from api.app import create_app
+    from archive.transfer.signing import generate_identity
     from ingest import pipeline
 
     home = tmp_path_factory.mktemp("api-archive")
@@ -81,6 +82,9 @@ def archive(tmp_path_factory) -> Archive:
         mp.setenv("LUUTRU_DATA_DIR", str(home / "var"))
         mp.setenv("LUUTRU_TRUST_ROOTS_DIR", str(ROOT / "samples" / "trust"))
         mp.setenv("LUUTRU_MAX_SUBMISSION_BYTES", str(2 * 1024 * 1024))
+        # It may receive transfers too: the receiving route refuses to start without a key.
+        generate_identity("LuuTru", home / "transfer-key.pem", home / "transfer-cert.pem")
+        mp.setenv("LUUTRU_TRANSFER_SIGNING_KEY", str(home / "transfer-key.pem"))
         for name in ("LUUTRU_DATABASE_URL", "LUUTRU_STORAGE_URL", "LUUTRU_BROKER_URL", "LUUTRU_SEARCH_BACKEND",
                      "LUUTRU_SESSION_SECRET", "LUUTRU_COOKIE_SECURE"):
             mp.delenv(name, raising=False)

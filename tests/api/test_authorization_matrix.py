@@ -76,6 +76,15 @@ def _ack_upload(archive, user):
                       "signature": ("ack.json.sig", b"sig", "application/octet-stream")}}
 
 
+def _hostile_zip(archive, user):
+    import io
+    import zipfile
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("../bagit.txt", "BagIt-Version: 0.97")
+    return {"files": {"file": ("transfer.zip", buffer.getvalue(), "application/zip")}}
+
+
 def _grant_dummy(archive, user):
     from api import accounts
     accounts.grant("researcher", DUMMY_CODE, actor="test")
@@ -139,6 +148,11 @@ CASES = [
     Case("transfer document", "GET", "/transfers/NOPE/documents/handover-record.pdf", 404, TRANSFER_READERS),
     Case("transfer acknowledgement", "POST", "/transfers/NOPE/acknowledgement", 404, ARCHIVISTS,
          request=_ack_upload),
+    Case("receive transfer", "POST", "/transfers/received", 400, ARCHIVISTS | ADMINS, request=_hostile_zip),
+    Case("received transfer acknowledgement", "GET", "/transfers/received/NOPE/acknowledgement", 404,
+         ARCHIVISTS | ADMINS | {"auditor"}),
+    Case("received transfer signature", "GET", "/transfers/received/NOPE/signature", 404,
+         ARCHIVISTS | ADMINS | {"auditor"}),
 ]
 WHO = [None, *USERS]
 
@@ -175,7 +189,9 @@ def test_matrix_covers_every_endpoint_of_the_api(archive):
                     "/api/v1/destruction-lists/{list}/certificate/pdf": "/api/v1/destruction-lists/{list_id}/certificate/{kind}",
                     "/api/v1/transfers/NOPE/documents/handover-record.pdf":
                         "/api/v1/transfers/{reference}/documents/{name}",
-                    "/api/v1/transfers/NOPE/acknowledgement": "/api/v1/transfers/{reference}/acknowledgement"}
+                    "/api/v1/transfers/NOPE/acknowledgement": "/api/v1/transfers/{reference}/acknowledgement",
+                    **{f"/api/v1/transfers/received/NOPE/{name}": f"/api/v1/transfers/received/{{reference}}/{name}"
+                       for name in ("acknowledgement", "signature")}}
     normalised = {(m, placeholders.get(p, p.replace("{open}", "{code}").replace("{restricted}", "{code}")
                                            .replace("{held}", "{code}").replace("{list}", "{list_id}")))
                   for m, p in covered}
