@@ -46,7 +46,7 @@ TEXT_LOSS_TOLERANCE = 0.01
 # Pages compared between a PDF and its Ghostscript copy. Text loss comes from how a font
 # is rewritten, so it shows on the first pages that use the font; reading the whole copy
 # back costs more than the conversion itself (Poppler parses every CID font per page).
-TEXT_CHECK_PAGES = 3
+TEXT_CHECK_PAGES = 1
 
 
 @dataclass
