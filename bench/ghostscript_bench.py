@@ -134,9 +134,10 @@ def main() -> None:
         print(f"Ghostscript {ghostscript.version()}, LibreOffice {libreoffice.version()}, OCRmyPDF {ocr.version()}")
         if args.count:
             time_pdfs(folder, args.count)
-        clock = time_ocr(folder, args.ocr_pages)
-        print(f"OCR (vie): {args.ocr_pages} A4 pages at 300 dpi: wall {clock.wall:.1f} s = "
-              f"{args.ocr_pages / clock.wall:.2f} pages/s, cpu {clock.cpu / args.ocr_pages:.1f} s per page")
+        if args.ocr_pages:
+            clock = time_ocr(folder, args.ocr_pages)
+            print(f"OCR (vie): {args.ocr_pages} A4 pages at 300 dpi: wall {clock.wall:.1f} s = "
+                  f"{args.ocr_pages / clock.wall:.2f} pages/s, cpu {clock.cpu / args.ocr_pages:.1f} s per page")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
