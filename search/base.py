@@ -54,6 +54,12 @@ class SearchIndex(ABC):
     def delete_dossier(self, dossier_code: str) -> int:
         """Remove a dossier's records at once (destruction); returns how many were removed."""
 
+    def replace_dossier(self, dossier_code: str, records: Iterable[Record]) -> int:
+        """Put ``records`` in place of everything the dossier had (a new package version may
+        have fewer documents). Backends that can make it one atomic change override this."""
+        self.delete_dossier(dossier_code)
+        return self.index(records)
+
     @abstractmethod
     def search(self, query: SearchQuery, principal: Principal) -> SearchResults: ...
 

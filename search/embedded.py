@@ -125,6 +125,17 @@ class EmbeddedIndex(SearchIndex):
         self._write(add)
         return count
 
+    def replace_dossier(self, dossier_code: str, records: Iterable[Record]) -> int:
+        """One commit: a search never sees the dossier missing between delete and add."""
+        records = list(records)
+
+        def replace(writer):
+            writer.delete_documents_by_term("dossier_code", dossier_code)
+            for r in records:
+                writer.add_document(_document(r))
+        self._write(replace)
+        return len(records)
+
     def delete_dossier(self, dossier_code: str) -> int:
         before = self._count(self._term("dossier_code", dossier_code))
         self._write(lambda w: w.delete_documents_by_term("dossier_code", dossier_code))

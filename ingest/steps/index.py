@@ -1,5 +1,5 @@
 """Index: the dossier's metadata and the full text of its preservation copies (OCR text
-for scans), replacing whatever an earlier version of the dossier had in the index."""
+for scans), replacing whatever an earlier version of the dossier had in the index in one change."""
 from __future__ import annotations
 
 from archive.settings import get_settings
@@ -14,6 +14,5 @@ def run(job: IngestJob) -> None:
              for doc in dossier.Documents}
     records = records_for_dossier(dossier, texts)
     with open_index(get_settings()) as index:
-        index.delete_dossier(dossier.code)
-        count = index.index(records)
+        count = index.replace_dossier(dossier.code, records)
     job.save("index", {"records": count})

@@ -7,6 +7,7 @@ from archive.errors import SearchUnavailable
 from search.access import Principal
 from search.embedded import EmbeddedIndex
 from search.query import SearchQuery
+from search.records import records_for_dossier
 from search.reindex import reindex
 from tests.search.corpus import OPEN_A, OPEN_B, dossiers
 
@@ -51,3 +52,13 @@ def test_index_of_another_layout_is_refused_until_a_full_reindex(tmp_path):
     index = EmbeddedIndex(tmp_path, recreate=True)
     reindex(index, dossiers(), full=True)
     assert codes(index) == {d.code for d, _ in dossiers()}
+
+
+def test_replacing_a_dossier_swaps_its_records_in_one_change(tmp_path):
+    index = EmbeddedIndex(tmp_path)
+    reindex(index, dossiers())
+    dossier, texts = next(d for d in dossiers() if d[0].code == OPEN_B)
+    shorter = dossier.model_copy(update={"Documents": dossier.Documents[:1]})
+    assert index.replace_dossier(OPEN_B, records_for_dossier(shorter, texts)) == 2
+    found = index.search(SearchQuery(text=OPEN_B, per_page=100), ADMIN)
+    assert {h.record.id for h in found.hits} == {OPEN_B, f"{OPEN_B}.001"}
