@@ -8,21 +8,19 @@ writers race. Object Lock does not exist here; the files are only made read-only
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import mmap
 import os
 import stat as stat_mod
 import tempfile
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
+from archive.checksums import sha256_mapped
 from archive.errors import ChecksumMismatch, ObjectExists, ObjectMissing, StorageError
 from archive.storage.base import (ObjectStore, Retention, Source, StoredObject, check_expected, open_source,
                                   validate_key)
 from archive.storage.hashing import CHUNK, HashingReader
 
 TEMP_PREFIX = ".tmp-"
-MMAP_WINDOW = 16 * 1024 * 1024
 
 
 def _fsync_dir(path: Path) -> None:
@@ -31,18 +29,6 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _sha256_mapped(fh) -> tuple[str, int]:
-    """Hash a file through a sliding memory map: no copy into user space, so it runs at the
-    speed of ``openssl dgst`` (read() into a buffer costs about a third more CPU), while the
-    window keeps memory flat."""
-    digest = hashlib.sha256()
-    size = os.fstat(fh.fileno()).st_size
-    for offset in range(0, size, MMAP_WINDOW):
-        with mmap.mmap(fh.fileno(), min(MMAP_WINDOW, size - offset), offset=offset, access=mmap.ACCESS_READ) as window:
-            digest.update(window)
-    return digest.hexdigest(), size
 
 
 class FilesystemStore(ObjectStore):
@@ -70,7 +56,7 @@ class FilesystemStore(ObjectStore):
                 os.fsync(out.fileno())
             check_expected(str(path), reader.sha256, sha256_expected)
             with open(tmp, "rb") as back:
-                written, size = _sha256_mapped(back)
+                written, size = sha256_mapped(back)
             if written != reader.sha256 or size != reader.size:
                 raise ChecksumMismatch(f"{path.name}: read back {written}, wrote {reader.sha256}")
             os.chmod(tmp, stat_mod.S_IRUSR | stat_mod.S_IRGRP)
@@ -113,7 +99,7 @@ class FilesystemStore(ObjectStore):
 
     def hash(self, key: str, version_id: str | None = None) -> tuple[str, int]:
         with self.open(key) as fh:
-            return _sha256_mapped(fh)
+            return sha256_mapped(fh)
 
     def stat(self, key: str) -> StoredObject:
         try:
