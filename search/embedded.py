@@ -1,17 +1,26 @@
 """The embedded backend (default): a Tantivy index under ``data_dir/search``, no server.
 
 Why Tantivy and not SQLite FTS5: see docs/search.md (measured on 100,000 documents).
-Each searchable text is indexed twice, exact (NFC, lower) and folded (search.text.fold),
-and a query term matches the folded field while the exact field adds a boost.
+Each searchable text is indexed three ways: exact (lower case) words, folded words (no
+diacritics, đ → d: Tantivy's ASCII folding, so indexing runs no Python over the text) and
+folded word pairs. A query word matches the folded field while the exact field adds a
+boost; a phrase matches the pair field. Pairs because Vietnamese words are mostly two
+syllables: a two-word phrase is one term lookup, a longer one reads the positions of
+rarer pairs (``ho_so``) rather than of the commonest syllables (``so`` is số, sổ, sơ…).
+The folded fields store the text: Tantivy's snippet generator finds where the matches
+are, search.highlight marks them as written.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from functools import lru_cache
+import os
 import shutil
 import threading
 from pathlib import Path
+from typing import NamedTuple
 
 import tantivy
 from tantivy import Occur, Query
@@ -19,18 +28,41 @@ from tantivy import Occur, Query
 from archive.errors import SearchUnavailable
 from search.access import OPEN_RIGHTS_KEY, Principal
 from search.base import FACETS, FacetCount, SearchIndex, SearchResults, make_hit
-from search.query import Clause, Lookup, Phrase, SearchQuery
+from search.highlight import snippet
+from search.query import Clause, Lookup, Phrase, SearchQuery, query_words
 from search.records import Record
-from search.text import exact, fold, key
+from search.text import key, nfc
 
 KEYWORDS = ("kind", "organ_id", "type_name", "maintenance", "rights", "direction")
-# (exact field, folded field, weight): a match in the metadata outweighs one in the body
-METADATA = (("meta_exact", "meta_folded", 2.0),)
-CONTENT = METADATA + (("text_exact", "text_folded", 1.0),)
+
+
+class Scope(NamedTuple):
+    """Where a query's words are looked for: texts as (exact field, folded field, weight),
+    and the one pair field its phrases run on (one positional query per phrase, not one per text)."""
+    texts: tuple[tuple[str, str, float], ...]
+    pairs: str
+
+
+# A match in the metadata outweighs one in the body. content_pairs holds the metadata's
+# pairs then the text's: a phrase found in the metadata also scores on meta_pairs.
+METADATA = Scope((("meta_exact", "meta_folded", 2.0),), "meta_pairs")
+CONTENT = Scope(METADATA.texts + (("text_exact", "text_folded", 1.0),), "content_pairs")
+BREAK = "|"               # between the metadata's pairs and the text's: no phrase spans it
 EXACT_BOOST = 1.5          # on top of the folded match: bạn above bán for the query bạn
 OWN_KEY_BOOST, DOSSIER_KEY_BOOST = 20.0, 5.0
 WRITER_HEAP = 128 * 1024**2
-LAYOUT = "2"               # bump when _schema() or _document() change: old indexes must be rebuilt
+# Tantivy's indexing threads run beside the Python thread that builds documents
+WRITER_THREADS = max(1, min(4, len(os.sched_getaffinity(0))))
+LAYOUT = "4"               # bump when _schema(), _document() or ANALYZERS change: old indexes must be rebuilt
+FOLDED, PAIRS = "luutru_folded", "luutru_pairs"
+ANALYZERS = {   # registered on every open: Tantivy does not store them with the index
+    FOLDED: lambda: tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+    .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold()).build(),
+    # pairs arrive folded (_fold), "_" joining their words: split on spaces, nothing else
+    PAIRS: lambda: tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build(),
+}
+_FOLDER = ANALYZERS[FOLDED]()
+SNIPPET_CHARS = 240
 _WRITE_LOCK = threading.Lock()
 _FACET_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="luutru-facets")
 
@@ -50,26 +82,45 @@ def _schema() -> tantivy.Schema:
     sb.add_integer_field("day", fast=True, indexed=True)               # date.toordinal(); 0: none
     for field in ("own_key", "dossier_key"):
         sb.add_text_field(field, tokenizer_name="raw")
-    for exact_field, folded_field, _ in CONTENT:
+    for exact_field, folded_field, _ in CONTENT.texts:
         sb.add_text_field(exact_field, index_option="freq")   # exact words only boost: no positions
-        sb.add_text_field(folded_field)                       # phrases run here
-    sb.add_text_field("title_folded")
+        sb.add_text_field(folded_field, index_option="freq", tokenizer_name=FOLDED, stored=True)
+    for pair_field in (METADATA.pairs, CONTENT.pairs):
+        sb.add_text_field(pair_field, tokenizer_name=PAIRS)   # phrases run here
+    sb.add_text_field("title_folded", tokenizer_name=FOLDED)
     sb.add_bytes_field("source", stored=True, indexed=False)
     return sb.build()
 
 
+def _pairs(words: list[str]) -> list[str]:
+    """``[ho, so, dien, tu]`` → ``[ho_so, so_dien, dien_tu]``: the terms of the pair fields."""
+    return list(map("_".join, zip(words, words[1:])))
+
+
+def _fold(text: str) -> list[str]:
+    """The folded words of a text, as the folded fields index them."""
+    return _FOLDER.analyze(text)
+
+
+@lru_cache(maxsize=4096)
+def _keyword_key(value: str) -> str:
+    return key(value)      # few distinct values (agencies, types, rights…): computed once each
+
+
 def _document(r: Record) -> tantivy.Document:
-    meta = r.metadata_text()
+    meta = r.metadata_text()      # a Record's texts are NFC already
+    meta_pairs = _pairs(_fold(meta))
     doc = tantivy.Document(
         id=r.id, dossier_code=r.dossier_code, year=r.year or 0,
         day=r.sort_date.toordinal() if r.sort_date else 0,
-        meta_exact=exact(meta), meta_folded=fold(meta), text_exact=exact(r.text), text_folded=fold(r.text),
-        title_folded=fold(r.title or ""), source=r.model_dump_json().encode(),
+        meta_exact=meta, meta_folded=meta, text_exact=r.text, text_folded=r.text,
+        meta_pairs=" ".join(meta_pairs), content_pairs=" ".join([*meta_pairs, BREAK, *_pairs(_fold(r.text))]),
+        title_folded=r.title or "", source=r.model_dump_json(exclude={"text"}).encode(),
     )
     for name in KEYWORDS:
         if value := getattr(r, name):
             doc.add_text(name, value)
-            doc.add_text(f"k_{name}", key(value))
+            doc.add_text(f"k_{name}", _keyword_key(value))
     for k in r.own_keys():
         doc.add_text("own_key", k)
     for k in r.dossier_keys():
@@ -93,6 +144,8 @@ class EmbeddedIndex(SearchIndex):
             self._index = tantivy.Index(self.schema, path=str(path), reuse=True)
         except ValueError as exc:
             raise SearchUnavailable(f"cannot open the search index at {path}: {exc}") from exc
+        for name, build in ANALYZERS.items():
+            self._index.register_tokenizer(name, build())
         if _read(marker) != LAYOUT:
             marker.write_text(LAYOUT)
 
@@ -100,7 +153,7 @@ class EmbeddedIndex(SearchIndex):
     def _write(self, change) -> None:
         with _WRITE_LOCK:           # one writer per index: threads of this process take turns
             try:
-                writer = self._index.writer(heap_size=WRITER_HEAP, num_threads=1)
+                writer = self._index.writer(heap_size=WRITER_HEAP, num_threads=WRITER_THREADS)
             except ValueError as exc:   # another process holds the index's writer lock
                 raise SearchUnavailable(f"the search index is being written by another process: {exc}") from exc
             try:
@@ -151,31 +204,38 @@ class EmbeddedIndex(SearchIndex):
     def _count(self, query: Query) -> int:
         return self._index.searcher().search(query, 1, count=True).count
 
-    def _phrase(self, phrase: Phrase, fields) -> Query:
+    def _phrase(self, phrase: Phrase, scope: Scope) -> Query:
         """The folded form must match; each word's exact form only adds to the score (exact
-        words rather than an exact phrase: one positional query per field is the costly part)."""
-        folded = []
-        for _, folded_field, weight in fields:
-            q = (self._term(folded_field, phrase.folded[0]) if len(phrase.words) == 1
-                 else Query.phrase_query(self.schema, folded_field, list(phrase.folded)))
-            folded.append((Occur.Should, Query.boost_query(q, weight)))
-        exact_words = [(Occur.Should, Query.boost_query(self._term(exact_field, w), weight * EXACT_BOOST))
-                       for exact_field, _, weight in fields for w in phrase.words]
-        return Query.boolean_query([(Occur.Must, Query.boolean_query(folded)), *exact_words])
+        words rather than an exact phrase: a positional query is the costly part)."""
+        folded_words = _fold(" ".join(phrase.words)) or ["_"]     # "_" matches nothing
+        pairs = _pairs(folded_words)
+        if not pairs:
+            match = Query.boolean_query([(Occur.Should, Query.boost_query(self._term(folded, folded_words[0]), weight))
+                                         for _, folded, weight in scope.texts])
+        elif len(pairs) == 1:
+            match = self._term(scope.pairs, pairs[0])
+        else:   # pairs 0, 2, 4… and the last one cover every word: fewer positions to read
+            match = Query.phrase_query(self.schema, scope.pairs,
+                                       [(i, pairs[i]) for i in sorted({*range(0, len(pairs), 2), len(pairs) - 1})])
+        boosts = [(Occur.Should, Query.boost_query(self._term(exact, w), weight * EXACT_BOOST))
+                  for exact, _, weight in scope.texts for w in phrase.words]
+        if pairs and scope.pairs != METADATA.pairs:   # the phrase's pairs in the metadata weigh more
+            boosts += [(Occur.Should, self._term(METADATA.pairs, p)) for p in pairs]
+        return Query.boolean_query([(Occur.Must, match), *boosts])
 
-    def _clause(self, clause: Clause, fields) -> Query:
+    def _clause(self, clause: Clause, scope: Scope) -> Query:
         if isinstance(clause, Lookup):
             return Query.boolean_query([
                 (Occur.Should, Query.boost_query(self._term("own_key", clause.key), OWN_KEY_BOOST)),
                 (Occur.Should, Query.boost_query(self._term("dossier_key", clause.key), DOSSIER_KEY_BOOST)),
-                (Occur.Should, self._phrase(clause.phrase, fields)),
+                (Occur.Should, self._phrase(clause.phrase, scope)),
             ])
-        return self._phrase(clause, fields)
+        return self._phrase(clause, scope)
 
-    def _matching(self, clauses: list[Clause], fields) -> Query:
+    def _matching(self, clauses: list[Clause], scope: Scope) -> Query:
         if not clauses:
             return Query.all_query()
-        return Query.boolean_query([(Occur.Must, self._clause(c, fields)) for c in clauses])
+        return Query.boolean_query([(Occur.Must, self._clause(c, scope)) for c in clauses])
 
     def _readable(self, principal: Principal) -> Query:
         """Records whose content the principal may read (search.access.can_read)."""
@@ -213,13 +273,44 @@ class EmbeddedIndex(SearchIndex):
         # Tantivy releases the GIL: the facet pass runs beside the top-documents pass
         facets_done = _FACET_POOL.submit(self._facets, searcher, q)
         result = searcher.search(q, query.per_page, count=False, offset=query.offset, **order)
+        highlight = self._highlighter(searcher, query)
         hits = []
         for score, address in result.hits:
-            record = Record.model_validate_json(searcher.doc(address)["source"][0])
-            hits.append(make_hit(record, principal, query, score if query.sort == "relevance" else None))
+            doc = searcher.doc(address)
+            record = Record.model_validate_json(doc["source"][0])
+            record = record.model_copy(update={"text": doc.get_first("text_folded") or ""})
+            hits.append(make_hit(record, principal, query, score if query.sort == "relevance" else None,
+                                 highlight=lambda field, text, doc=doc: highlight(field, text, doc)))
         facets = facets_done.result()
         total = sum(f.count for f in facets["kind"])   # every record has a kind: saves a counting pass
         return SearchResults(hits=hits, total=total, page=query.page, per_page=query.per_page, facets=facets)
+
+    def _highlighter(self, searcher, query: SearchQuery):
+        """(field, text, document) → snippet: Tantivy's generator finds the best fragment of the
+        stored field, search.highlight marks the query words around it as written."""
+        wanted = query_words(query.clauses)
+        terms = _fold(" ".join(sorted(wanted)))
+        if not terms:
+            return lambda *_: ""
+        generators = {}
+        for field, stored in (("text", "text_folded"), ("meta", "meta_folded")):
+            q = Query.boolean_query([(Occur.Should, self._term(stored, t)) for t in terms])
+            generator = tantivy.SnippetGenerator.create(searcher, q, self.schema, stored)
+            generator.set_max_num_chars(SNIPPET_CHARS)
+            generators[field] = (stored, generator)
+
+        def highlight(field: str, text: str, doc: tantivy.Document) -> str:
+            stored, generator = generators[field]
+            if not doc.get_first(stored):
+                return ""
+            found = generator.snippet_from_doc(doc)
+            if not found.highlighted():
+                return ""
+            raw, start = text.encode(), found.fragment_range().start
+            first, last = found.highlighted()[0].start + start, found.highlighted()[-1].end + start
+            return snippet(text, wanted, max_chars=SNIPPET_CHARS,
+                           near=(len(raw[:first].decode()), len(raw[:last].decode())))
+        return highlight
 
     def _facets(self, searcher, q: Query) -> dict[str, list[FacetCount]]:
         aggs = {name: {"terms": {"field": field, "size": 50}} for name, field in FACETS.items()}
@@ -229,7 +320,7 @@ class EmbeddedIndex(SearchIndex):
                 for name in FACETS}
 
     def suggest(self, prefix: str, principal: Principal, *, limit: int = 8) -> list[str]:
-        words = fold(prefix).split()
+        words = _fold(nfc(prefix))
         if not words:
             return []
         q = Query.boolean_query([

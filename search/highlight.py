@@ -6,6 +6,7 @@ Elasticsearch backend asks its highlighter for.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 from html import escape
@@ -16,11 +17,32 @@ PRE, POST = "<mark>", "</mark>"
 _fold_word = lru_cache(maxsize=100_000)(fold)
 
 
-def snippet(text: str, folded_words: set[str], *, max_chars: int = 240) -> str:
-    """The window of ``text`` with the most matches, or its beginning if nothing matches."""
+@lru_cache(maxsize=256)
+def _matcher(folded_words: frozenset[str]) -> re.Pattern:
+    """The query's words as whole words (a word is what search.text.WORD matches)."""
+    alternatives = "|".join(map(re.escape, sorted(folded_words, key=len, reverse=True)))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+
+
+def _matches(text: str, folded_words: set[str]) -> list[tuple[int, int, str]]:
+    """(start, end, folded word) of each query word in ``text``."""
+    folded = fold(text)
+    if len(folded) == len(text):   # Vietnamese always: one folded character per character
+        return [(m.start(), m.end(), m.group()) for m in _matcher(frozenset(folded_words)).finditer(folded)]
+    return [(m.start(), m.end(), w) for m in WORD.finditer(text) if (w := _fold_word(m.group())) in folded_words]
+
+
+def snippet(text: str, folded_words: set[str], *, max_chars: int = 240,
+            near: tuple[int, int] | None = None) -> str:
+    """The window of ``text`` with the most matches, or its beginning if nothing matches.
+
+    ``near`` (a character range where an index found the best matches) limits the search
+    to that part of the text: a long text is then not read through."""
     text = nfc(text)
-    spans = [(m.start(), m.end(), w) for m in WORD.finditer(text)
-             if (w := _fold_word(m.group())) in folded_words]
+    lo, hi = (max(0, near[0] - max_chars), near[1] + max_chars) if near else (0, len(text))
+    part = text[lo:hi]
+    spans = [(s + lo, e + lo, w) for s, e, w in (_matches(part, folded_words) if folded_words else [])
+             if (s or not lo) and (e < len(part) or hi >= len(text))]   # not a word cut by the range
     if not spans:
         return ""
     # best window: most distinct query words first (all of "chữ ký số", not ten times "số")
