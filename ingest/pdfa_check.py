@@ -13,6 +13,7 @@ are still reported as failures, and what pikepdf could not judge is listed as un
 """
 from __future__ import annotations
 
+import logging
 import mmap
 import re
 from dataclasses import dataclass, field
@@ -23,6 +24,10 @@ import pikepdf
 import pikepdf.pdfa
 
 from archive.settings import get_settings
+
+# pikepdf.pdfa reads embedded fonts with fontTools, which logs a warning for every subset
+# font whose 'head' dates are 0 (Ghostscript writes them so): noise, not a PDF/A finding.
+logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
 
 VALIDATOR = "luutru-pdfa-fallback"
 NOT_VERAPDF = "Kiểm tra thay thế (không phải veraPDF): chỉ các điều khoản liệt kê được kiểm tra."
