@@ -83,14 +83,14 @@ def audit_event(db: Session, action: str, **fields) -> None:
 
 def optional_user(request: Request, db: DbDep) -> Caller | None:
     """The caller if logged in (web pages redirect to the login page otherwise)."""
-    caller = _authenticate(request, db)
+    caller = request.state.caller = _authenticate(request, db)    # state: who a refusal is audited for
     db.commit()
     return caller
 
 
 def current_user(request: Request, db: DbDep) -> Caller:
     """The caller; a write through a session cookie must carry the CSRF token in its header."""
-    caller = _authenticate(request, db)
+    caller = request.state.caller = _authenticate(request, db)
     db.commit()                 # the connection goes back to the pool until the route needs one
     if caller is None:
         raise NotAuthenticated("log in or send an API token (Authorization: Bearer …)")

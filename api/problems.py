@@ -9,9 +9,11 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from archive.errors import InvalidDossier, InvalidRequest, LuuTruError, NotFound
+from archive import audit
+from archive.errors import Forbidden, InvalidDossier, InvalidRequest, LuuTruError, NotFound
 
 API_PREFIX = "/api/"
 
@@ -51,6 +53,12 @@ def install(app: FastAPI, html_error: Callable[[Request, LuuTruError], Response]
     async def _luutru(request: Request, exc: LuuTruError):
         if exc.http_status >= 500:
             log.error("%s %s: %s", request.method, request.url.path, exc)
+        if isinstance(exc, Forbidden) and not getattr(exc, "audited", False):   # its transaction is over
+            caller = getattr(request.state, "caller", None)
+            await run_in_threadpool(
+                audit.record_refusal, exc, actor=caller.name if caller else None,
+                via="api" if request.url.path.startswith(API_PREFIX) else "web",
+                attempted=f"{request.method} {request.url.path}")
         return respond(request, exc)
 
     @app.exception_handler(RequestValidationError)

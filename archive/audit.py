@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 GENESIS = "0" * 64
 ACTIONS = ("submit", "view", "download", "metadata_change", "transfer", "destroy", "grant", "revoke", "login",
            "logout", "approve", "reject", "legal_hold", "fixity", "destruction_draft", "destruction_review",
-           "retention_trigger", "notify")
+           "retention_trigger", "notify", "refused")
 HASHED_FIELDS = ("seq", "time", "actor", "agency", "action", "object", "outcome", "detail")
 
 
@@ -69,6 +69,20 @@ def record(action: str, *, actor: str, object: str | None = None, outcome: str =
         return _append(session, fields)
     with session_scope(catalog_url) as own:
         return _append(own, fields)
+
+
+def record_refusal(exc: Exception, *, actor: str | None, via: str, attempted: str) -> None:
+    """A refused attempt (archive.errors.Forbidden) is an event too: auditors see who tried
+    what they may not do. Called by the interfaces once the refused work has rolled back;
+    a trail that cannot be written is logged, never put in place of the refusal itself."""
+    context = getattr(exc, "context", {})
+    try:
+        record("refused", actor=actor or context.get("actor") or "anonymous", outcome="refused",
+               agency=context.get("agency"), object=attempted,
+               detail={"code": getattr(exc, "code", "forbidden"), "reason": getattr(exc, "detail", str(exc)),
+                       "via": via})
+    except Exception:   # noqa: BLE001 - the caller reports the refusal whatever happens here
+        log.exception("could not write the refusal of %s to the audit trail", attempted)
 
 
 @dataclass

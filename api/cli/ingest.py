@@ -13,9 +13,8 @@ from api.cli.app import app
 from archive.catalog.db import init_catalog, session_scope
 from archive.catalog.models import DossierRecord
 from archive.errors import LuuTruError
-from ingest import pipeline, state
+from ingest import state
 from ingest.job import IngestJob
-from ingest.steps import STEP_NAMES
 from schemas.manifest import MANIFEST_NAMES
 
 STEP_LABELS = {"receive": "tiếp nhận", "validate": "kiểm tra siêu dữ liệu", "identify": "nhận dạng định dạng",
@@ -40,6 +39,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Gói hồ sơ (thư m�
            organ_id: str = typer.Option(None, "--organ-id", help="Mã định danh cơ quan nộp (mặc định: cấu hình).")
            ) -> None:
     """Lưu trữ hồ sơ: kiểm tra, chuyển PDF/A, đóng gói, ghi vào kho, lập chỉ mục."""
+    from ingest import pipeline              # the steps load PDF, signature and packaging libraries:
+    from ingest.steps import STEP_NAMES      # only when ingesting, not for every luutru command
     console = Console()
     todo = submissions(paths)
     init_catalog()

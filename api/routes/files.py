@@ -28,6 +28,7 @@ def download(file_id: Annotated[int, Path(ge=1, le=2**62)], caller: CallerDep, d
     except (NotFound, Forbidden) as exc:    # refused attempts are part of who-read-what too
         audit_event(db, "download", actor=caller.name, agency=caller.user.organ_id, object=f"file:{file_id}",
                      outcome="denied", detail={"code": exc.code})
+        exc.audited = True                  # as a download: not again as a generic refusal
         raise
     response = stream_object(open_store(), key, size=file.size, sha256=file.sha256,
                              media_type=file.mime or "application/octet-stream",
