@@ -54,6 +54,12 @@ def bulk_actions(index_name: str, records: Iterable[Record]) -> Iterator[dict]:
         yield {"_op_type": "index", "_index": index_name, "_id": r.id, "_source": document_body(r)}
 
 
+def stale_records_query(dossier_code: str, kept_ids: list[str]) -> dict:
+    """The dossier's records that its new version no longer has."""
+    return {"bool": {"filter": [{"term": {"dossier_code": dossier_code}}],
+                     "must_not": [{"ids": {"values": kept_ids}}]}}
+
+
 # --- queries
 
 def _should(queries: list[dict]) -> dict:
@@ -212,6 +218,16 @@ class ElasticsearchIndex(SearchIndex):
         result = self._call(self.client.delete_by_query, index=self.index_name,
                             query={"term": {"dossier_code": dossier_code}}, refresh=True, conflicts="proceed")
         return result["deleted"]
+
+    def replace_dossier(self, dossier_code: str, records: Iterable[Record]) -> int:
+        """The new version is indexed first (same ids overwrite), then what it no longer has is
+        removed: Elasticsearch has no multi-document transaction, but a search never finds
+        the dossier missing in between, only briefly with a record too many."""
+        records = list(records)
+        count = self.index(records)
+        self._call(self.client.delete_by_query, index=self.index_name,
+                   query=stale_records_query(dossier_code, [r.id for r in records]), refresh=True, conflicts="proceed")
+        return count
 
     def clear(self) -> None:
         self._call(self.client.delete_by_query, index=self.index_name, query={"match_all": {}}, refresh=True,

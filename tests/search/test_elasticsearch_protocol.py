@@ -9,6 +9,7 @@ from pathlib import Path
 from search.access import Principal
 from search.elasticsearch import (
     choose_snippet, document_body, mapping, parse_facets, parse_hits, parse_response, parse_total, search_body,
+    stale_records_query,
 )
 from search.query import SearchQuery
 from tests.search.conftest import all_records
@@ -157,3 +158,10 @@ def test_recorded_envelope_with_a_restricted_record_parses_without_leaking_conte
     assert results.total == 1 and results.hits[0].record.id == record.id
     assert not results.hits[0].content_visible and results.hits[0].snippet == ""
     assert results.facets["agency"] == [] and results.facets["type"][0].value == "movie"
+
+
+def test_a_new_dossier_version_removes_only_the_records_it_no_longer_has():
+    query = stale_records_query("X", ["X", "X.001"])
+    assert query["bool"]["filter"] == [{"term": {"dossier_code": "X"}}]
+    assert query["bool"]["must_not"] == [{"ids": {"values": ["X", "X.001"]}}]
+    assert mapping()["mappings"]["properties"]["dossier_code"]["type"] == "keyword"   # term lookups are exact
