@@ -237,6 +237,16 @@ def _close(session: Session, actor: Principal, dlist: DestructionList, erased: l
     return certificate
 
 
+def list_summaries(organ_id: str | None) -> list[dict]:
+    """The destruction lists of one agency (of every agency when None), newest first."""
+    with session_scope() as session:
+        query = select(DestructionList).order_by(DestructionList.id.desc())
+        if organ_id is not None:
+            query = query.where(DestructionList.organ_id == organ_id)
+        return [{"id": d.id, "agency": d.organ_id, "stage": d.stage, "prepared_by": d.prepared_by,
+                 "prepared_at": d.prepared_at, "items": len(d.items)} for d in session.scalars(query)]
+
+
 def describe_list(list_id: int) -> dict:
     """The list with its items, reviews and certificate, as plain data (CLI, API)."""
     with session_scope() as session:

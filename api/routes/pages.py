@@ -35,7 +35,7 @@ def page_caller(caller: Annotated[Caller | None, Depends(optional_user)]) -> Cal
 PageCaller = Annotated[Caller, Depends(page_caller)]
 
 
-def _render(request: Request, template: str, caller: Caller | None, status_code: int = 200, **context):
+def render(request: Request, template: str, caller: Caller | None, status_code: int = 200, **context):
     return TEMPLATES.TemplateResponse(request, template, {"caller": caller, "csrf": csrf_token(request), **context},
                                       status_code=status_code)
 
@@ -47,7 +47,7 @@ def home() -> RedirectResponse:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/search"):
-    return _render(request, "login.html", None, next=safe_next(next))
+    return render(request, "login.html", None, next=safe_next(next))
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -58,7 +58,7 @@ def login(request: Request, db: DbDep, username: Annotated[str, Form(max_length=
     try:
         user = authenticate(db, username, password)
     except (InvalidCredentials, TooManyLoginAttempts) as exc:
-        return _render(request, "login.html", None, status_code=exc.http_status, next=safe_next(next), error=exc.message_vi,
+        return render(request, "login.html", None, status_code=exc.http_status, next=safe_next(next), error=exc.message_vi,
                        username=username)
     db.commit()
     start_session(request, user)
@@ -83,7 +83,7 @@ def search_page(request: Request, caller: PageCaller, settings: SettingsDep):
         params = {k: v for k, v in {**current, **changes}.items() if v not in ("", None)}
         return "/search?" + urlencode(params)
 
-    return _render(request, "search.html", caller, results=results, query=query, current=current, url_with=url_with)
+    return render(request, "search.html", caller, results=results, query=query, current=current, url_with=url_with)
 
 
 @router.get("/dossiers/{code}", response_class=HTMLResponse)
@@ -93,7 +93,7 @@ def dossier_page(request: Request, code: str, caller: PageCaller, db: DbDep):
     files = holdings.files(db, record)
     documents = [{"record": d, "rows": metadata_rows(d.fields, DOCUMENT),
                   "files": [f for f in files if f.document_id == d.id]} for d in record.documents]
-    return _render(request, "dossier.html", caller, dossier=record, rows=metadata_rows(record.metadata_json, DOSSIER),
+    return render(request, "dossier.html", caller, dossier=record, rows=metadata_rows(record.metadata_json, DOSSIER),
                    documents=documents, readable=holdings.readable(caller.principal, record),
                    events=holdings.events(db, record), versions=record.versions)
 
@@ -103,12 +103,12 @@ def submit_page(request: Request, caller: PageCaller):
     if caller.user.role != "archivist":
         raise Forbidden("only an agency's archivist submits dossiers",
                         message_vi="Chỉ văn thư, lưu trữ của cơ quan được nộp hồ sơ.")
-    return _render(request, "submit.html", caller, labels=json.dumps(LABELS, ensure_ascii=False))
+    return render(request, "submit.html", caller, labels=json.dumps(LABELS, ensure_ascii=False))
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
 async def dashboard_page(request: Request, caller: PageCaller, agency: str | None = None):
     report = await report_for(caller, agency or None)
     holdings = report.section("holdings").rows            # [agency, retention, end year, count]
-    return _render(request, "dashboard.html", caller, report=report, summary_labels=SUMMARY_VI,
+    return render(request, "dashboard.html", caller, report=report, summary_labels=SUMMARY_VI,
                    by_agency=bar_chart(holdings, 0), by_retention=bar_chart(holdings, 1))

@@ -1,0 +1,82 @@
+"""Web pages for destruction lists: each member of the procedure (council, Sở Nội vụ,
+agency head, archivist) sees the list and acts at its stage through a form. The forms call
+the same archive.destruction functions as the API and the CLI, which check role, agency,
+stage and legal holds; the page only offers what the caller's role does at this stage."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from api.clock import TodayDep
+from api.deps import check_csrf
+from api.routes.destruction import READERS, readable_list
+from api.routes.pages import PageCaller, render
+from archive import destruction
+from archive.authority import require
+
+router = APIRouter(prefix="/destruction-lists", include_in_schema=False)
+ListId = Annotated[int, Path(ge=1, le=2**62)]
+Token = Annotated[str, Form(alias="csrf_token")]
+Note = Annotated[str | None, Form(max_length=2000)]
+STAGE_LABELS = {"council_review": "Hội đồng xác định giá trị tài liệu xem xét",
+                "audit_review": "Sở Nội vụ thẩm định", "head_approval": "Chờ thủ trưởng cơ quan quyết định",
+                "approved": "Đã có quyết định hủy, chờ thực hiện", "executed": "Đã hủy, có biên bản hủy",
+                "rejected": "Sở Nội vụ không đồng ý"}
+# The forms a role is offered at each stage (archive.destruction enforces the same rules).
+FORMS = {("council", "council_review"): "review", ("council", "audit_review"): "review",
+         ("auditor", "audit_review"): "audit", ("agency_head", "head_approval"): "approve",
+         ("archivist", "approved"): "execute", ("agency_head", "approved"): "execute"}
+
+
+def _back(list_id: int) -> RedirectResponse:
+    return RedirectResponse(f"/destruction-lists/{list_id}", status_code=303)   # after a POST, a GET
+
+
+@router.get("", response_class=HTMLResponse)
+def lists_page(request: Request, caller: PageCaller):
+    require(caller.principal, READERS, action="read destruction lists")
+    agency = None if caller.user.role in ("auditor", "admin") else caller.user.organ_id
+    return render(request, "destruction_lists.html", caller, lists=destruction.list_summaries(agency),
+                  stage_labels=STAGE_LABELS)
+
+
+@router.get("/{list_id}", response_class=HTMLResponse)
+def list_page(request: Request, list_id: ListId, caller: PageCaller):
+    dlist = readable_list(caller, list_id)
+    return render(request, "destruction_list.html", caller, dlist=dlist, stage_labels=STAGE_LABELS,
+                  form=FORMS.get((caller.user.role, dlist["stage"])))
+
+
+@router.post("/{list_id}/items/{code}/review")
+def review(request: Request, list_id: ListId, code: Annotated[str, Path(max_length=64)], caller: PageCaller,
+           today: TodayDep, csrf_token_: Token = "", decision: Annotated[Literal["agree", "keep"], Form()] = "agree",
+           new_maintenance: Annotated[str | None, Form(max_length=50)] = None, note: Note = None):
+    check_csrf(request, csrf_token_)
+    destruction.review_item(caller.principal, list_id, code, decision, new_maintenance=new_maintenance or None,
+                            note=note or None, today=today)
+    return _back(list_id)
+
+
+@router.post("/{list_id}/audit")
+def audit(request: Request, list_id: ListId, caller: PageCaller, csrf_token_: Token = "",
+          agree: Annotated[Literal["yes", "no"], Form()] = "no", note: Note = None):
+    check_csrf(request, csrf_token_)
+    destruction.audit_list(caller.principal, list_id, agree=agree == "yes", note=note or None)
+    return _back(list_id)
+
+
+@router.post("/{list_id}/approve")
+def approve(request: Request, list_id: ListId, caller: PageCaller, today: TodayDep,
+            decision_ref: Annotated[str, Form(min_length=1, max_length=100)], csrf_token_: Token = ""):
+    check_csrf(request, csrf_token_)
+    destruction.approve_list(caller.principal, list_id, decision_ref=decision_ref, today=today)
+    return _back(list_id)
+
+
+@router.post("/{list_id}/execute")
+def execute(request: Request, list_id: ListId, caller: PageCaller, today: TodayDep, csrf_token_: Token = ""):
+    check_csrf(request, csrf_token_)
+    destruction.execute_list(caller.principal, list_id, today=today)
+    return _back(list_id)
