@@ -81,16 +81,24 @@ def audit_event(db: Session, action: str, **fields) -> None:
     audit.record(action, **fields)
 
 
+def _remember(request: Request, caller: Caller | None) -> None:
+    """Who the request is from, as plain text (the User row expires with the session): a
+    refusal is audited in that name (api.problems)."""
+    request.state.actor = caller.name if caller else None
+
+
 def optional_user(request: Request, db: DbDep) -> Caller | None:
     """The caller if logged in (web pages redirect to the login page otherwise)."""
-    caller = request.state.caller = _authenticate(request, db)    # state: who a refusal is audited for
+    caller = _authenticate(request, db)
+    _remember(request, caller)
     db.commit()
     return caller
 
 
 def current_user(request: Request, db: DbDep) -> Caller:
     """The caller; a write through a session cookie must carry the CSRF token in its header."""
-    caller = request.state.caller = _authenticate(request, db)
+    caller = _authenticate(request, db)
+    _remember(request, caller)
     db.commit()                 # the connection goes back to the pool until the route needs one
     if caller is None:
         raise NotAuthenticated("log in or send an API token (Authorization: Bearer …)")

@@ -54,9 +54,8 @@ def install(app: FastAPI, html_error: Callable[[Request, LuuTruError], Response]
         if exc.http_status >= 500:
             log.error("%s %s: %s", request.method, request.url.path, exc)
         if isinstance(exc, Forbidden) and not getattr(exc, "audited", False):   # its transaction is over
-            caller = getattr(request.state, "caller", None)
             await run_in_threadpool(
-                audit.record_refusal, exc, actor=caller.name if caller else None,
+                audit.record_refusal, exc, actor=getattr(request.state, "actor", None),
                 via="api" if request.url.path.startswith(API_PREFIX) else "web",
                 attempted=f"{request.method} {request.url.path}")
         return respond(request, exc)

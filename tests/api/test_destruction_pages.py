@@ -4,13 +4,25 @@ offers nobody a form that is not theirs, and other agencies cannot open the list
 from __future__ import annotations
 
 import re
+import shutil
+
+import pytest
 
 from archive import audit
-from tests.api.conftest import PASSWORD
-from tests.api.test_lifecycle_api import after_expiry, call, ten_year_dossier  # noqa: F401 (fixtures)
+from tests.api.conftest import AGENCY_A, PASSWORD, SAMPLES
+from tests.api.test_lifecycle_api import after_expiry, call  # noqa: F401 (fixture)
 from tests.lifecycle.conftest import REASON
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def expired_dossier(archive) -> str:
+    """A 10-year dossier of agency A, ended 2021-07-20: expired on the archive's fixed today."""
+    from ingest import pipeline
+    copy = archive.home / "samples" / "quarterly-report"
+    shutil.copytree(SAMPLES / "ubnd-2021-15vp-tinh-hinh-vbdt-quy-ii", copy)
+    return pipeline.submit(copy, organ_id=AGENCY_A, actor="archivist_a").dossier().code
 
 
 def _as(client, username: str) -> str:
@@ -28,9 +40,9 @@ def _post(client, token: str, path: str, **form):
     return client.get(response.headers["location"])
 
 
-def test_a_list_goes_from_council_to_destruction_through_the_pages(archive, client, ten_year_dossier,  # noqa: F811
+def test_a_list_goes_from_council_to_destruction_through_the_pages(archive, client, expired_dossier,
                                                                    after_expiry):  # noqa: F811
-    code = ten_year_dossier
+    code = expired_dossier
     list_id = call(archive, "archivist_a", "POST", "/destruction-lists", 201,
                    json={"items": [{"dossier_code": code, "reason": REASON}]}).json()["id"]
     page = f"/destruction-lists/{list_id}"
