@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from archive.catalog.db import session_scope
 from archive.catalog.models import AuditEntry, AuditHead
+from archive.errors import LuuTruError
 
 log = logging.getLogger(__name__)
 
@@ -71,16 +72,15 @@ def record(action: str, *, actor: str, object: str | None = None, outcome: str =
         return _append(own, fields)
 
 
-def record_refusal(exc: Exception, *, actor: str | None, via: str, attempted: str) -> None:
+def record_refusal(exc: LuuTruError, *, actor: str | None, via: str, attempted: str) -> None:
     """A refused attempt (archive.errors.Forbidden) is an event too: auditors see who tried
     what they may not do. Called by the interfaces once the refused work has rolled back;
-    a trail that cannot be written is logged, never put in place of the refusal itself."""
-    context = getattr(exc, "context", {})
+    a trail that cannot be written is logged, never put in place of the refusal itself.
+    ``actor`` defaults to the one the refusal names."""
     try:
-        record("refused", actor=actor or context.get("actor") or "anonymous", outcome="refused",
-               agency=context.get("agency"), object=attempted,
-               detail={"code": getattr(exc, "code", "forbidden"), "reason": getattr(exc, "detail", str(exc)),
-                       "via": via})
+        record("refused", actor=actor or exc.context.get("actor") or "anonymous", outcome="refused",
+               agency=exc.context.get("agency"), object=attempted,
+               detail={"code": exc.code, "reason": exc.detail, "via": via})
     except Exception:   # noqa: BLE001 - the caller reports the refusal whatever happens here
         log.exception("could not write the refusal of %s to the audit trail", attempted)
 

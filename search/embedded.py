@@ -277,17 +277,16 @@ class EmbeddedIndex(SearchIndex):
         hits = []
         for score, address in result.hits:
             doc = searcher.doc(address)
-            record = Record.model_validate_json(doc["source"][0])
-            record = record.model_copy(update={"text": doc.get_first("text_folded") or ""})
+            record = Record.model_validate_json(doc["source"][0])     # without its text: the hit has none
             hits.append(make_hit(record, principal, query, score if query.sort == "relevance" else None,
-                                 highlight=lambda field, text, doc=doc: highlight(field, text, doc)))
+                                 highlight=lambda field, _, doc=doc: highlight(field, doc)))
         facets = facets_done.result()
         total = sum(f.count for f in facets["kind"])   # every record has a kind: saves a counting pass
         return SearchResults(hits=hits, total=total, page=query.page, per_page=query.per_page, facets=facets)
 
     def _highlighter(self, searcher, query: SearchQuery):
-        """(field, text, document) → snippet: Tantivy's generator finds the best fragment of the
-        stored field, search.highlight marks the query words around it as written."""
+        """(field, document) → snippet: Tantivy's generator finds the best fragment of the
+        field's stored text, search.highlight marks the query words around it as written."""
         wanted = query_words(query.clauses)
         terms = _fold(" ".join(sorted(wanted)))
         if not terms:
@@ -299,9 +298,10 @@ class EmbeddedIndex(SearchIndex):
             generator.set_max_num_chars(SNIPPET_CHARS)
             generators[field] = (stored, generator)
 
-        def highlight(field: str, text: str, doc: tantivy.Document) -> str:
+        def highlight(field: str, doc: tantivy.Document) -> str:
             stored, generator = generators[field]
-            if not doc.get_first(stored):
+            text = doc.get_first(stored)
+            if not text:
                 return ""
             found = generator.snippet_from_doc(doc)
             if not found.highlighted():
