@@ -68,37 +68,30 @@ def nfc(text: str) -> str:
 
 def read_pdf(path: Path) -> Layout:
     """Text rectangles of every page (PDFium); a PDF without text is a scan (``pages_as_images``)."""
-    import pypdfium2
     import pypdfium2.raw as pdfium_c
 
-    from ingest.tools.pdfium import _LOCK
+    from ingest.tools.pdfium import opened
 
-    with _LOCK:
-        try:
-            document = pypdfium2.PdfDocument(str(path))
-        except pypdfium2.PdfiumError as exc:
-            raise BrokenFile(f"{path.name}: {exc}") from exc
-        try:
-            lines = []
-            for number in range(len(document)):
-                page = document[number]
-                width, height = page.get_size()
-                textpage = page.get_textpage()
-                for i in range(textpage.count_rects()):
-                    left, bottom, right, top = textpage.get_rect(i)
-                    text = nfc(textpage.get_text_bounded(left, bottom, right, top))
-                    if not text:
-                        continue
-                    first = textpage.get_index((left + 1), (bottom + top) / 2, 2, 2)
-                    weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, first) if first is not None and first >= 0 else -1
-                    lines.append(Line(text, number + 1, (left / width, 1 - top / height, right / width,
-                                                         1 - bottom / height),
-                                      bold=None if weight < 0 else weight >= 600))
-                textpage.close()
-                page.close()
-            return Layout("pdf", len(document), lines)
-        finally:
-            document.close()
+    with opened(path) as document:
+        lines = []
+        for number in range(len(document)):
+            page = document[number]
+            width, height = page.get_size()
+            textpage = page.get_textpage()
+            for i in range(textpage.count_rects()):
+                left, bottom, right, top = textpage.get_rect(i)
+                text = nfc(textpage.get_text_bounded(left, bottom, right, top))
+                if not text:
+                    continue
+                first = textpage.get_index((left + 1), (bottom + top) / 2, 2, 2)
+                found = first is not None and first >= 0
+                weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, first) if found else -1
+                lines.append(Line(text, number + 1, (left / width, 1 - top / height, right / width,
+                                                     1 - bottom / height),
+                                  bold=None if weight < 0 else weight >= 600))
+            textpage.close()
+            page.close()
+        return Layout("pdf", len(document), lines)
 
 
 # --- office documents (no geometry: boxes from alignment and order) --------------------------

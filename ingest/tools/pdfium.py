@@ -8,11 +8,13 @@ not thread-safe (not even across documents), so every call holds one process-wid
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pypdfium2
 
-from archive.errors import ToolFailed
+from archive.errors import BrokenFile, ToolFailed
 
 NAME = "PDFium (pypdfium2)"
 _LOCK = threading.Lock()
@@ -38,5 +40,19 @@ def text(path: Path, *, last_page: int | None = None) -> str:
                 textpage.close()
                 page.close()
             return "\f".join(pages)
+        finally:
+            document.close()
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[pypdfium2.PdfDocument]:
+    """The document, under the process-wide lock; an unreadable PDF is a ``BrokenFile``."""
+    with _LOCK:
+        try:
+            document = pypdfium2.PdfDocument(str(path))
+        except pypdfium2.PdfiumError as exc:
+            raise BrokenFile(f"{Path(path).name}: {exc}") from exc
+        try:
+            yield document
         finally:
             document.close()

@@ -108,27 +108,16 @@ def image_layout(path: Path, *, languages: str | None = None, timeout: float | N
 
 def pdf_layout(path: Path, *, languages: str | None = None, timeout: float | None = None):
     """Lines of a PDF without a text layer (a scan saved as PDF), its pages rendered at 300 dpi."""
-    import pypdfium2
-
     from ingest.draft.layout import Layout
 
-    from .pdfium import _LOCK
+    from .pdfium import opened
 
     languages = languages or get_settings().ocr_languages
     layout = Layout("scan", 0)
     with tempfile.TemporaryDirectory(prefix="luutru-tsv-") as scratch:
-        with _LOCK:
-            try:
-                document = pypdfium2.PdfDocument(str(path))
-            except pypdfium2.PdfiumError as exc:
-                raise BrokenFile(f"{path.name}: {exc}") from exc
-            try:
-                images = []
-                for index in range(len(document)):
-                    bitmap = document[index].render(scale=TARGET_DPI / 72, grayscale=True)
-                    images.append(_prepared(bitmap.to_pil(), TARGET_DPI, Path(scratch), index))
-            finally:
-                document.close()
+        with opened(path) as document:
+            images = [_prepared(document[index].render(scale=TARGET_DPI / 72, grayscale=True).to_pil(), TARGET_DPI,
+                                Path(scratch), index) for index in range(len(document))]
         for index, image in enumerate(images):
             layout.lines += _lines(_tsv(image, languages, timeout), index + 1)
         layout.pages = len(images)
