@@ -51,6 +51,7 @@ class Submission:
     files: list[str]                        # every other file, relative POSIX paths, sorted
     problems: list[Problem] = field(default_factory=list)   # structure and manifest problems
     manifest: Manifest | None = None
+    origin: dict = field(default_factory=dict)   # what wrapped it: {"bagit": {bag-info…}}, {"eark": {…}}
     _work: tempfile.TemporaryDirectory | None = None
     _read: tuple[Dossier | None, list[Problem]] | None = None
 
@@ -96,14 +97,14 @@ def open_submission(path: str | Path, settings: Settings | None = None,
     settings = settings or get_settings()
     source = Path(path)
     if source.is_dir():
-        return _from_folder(source, source, settings)
+        return _from_root(source, source, settings)
     if source.is_file() and source.name in MANIFEST_NAMES:
         return _from_folder(source, source.parent, settings)
     if source.is_file() and zipfile.is_zipfile(source):
         work = tempfile.TemporaryDirectory(prefix="luutru-submission-", dir=work_dir)
         try:
             extract_zip(source, Path(work.name), settings)
-            submission = _from_folder(source, _manifest_root(Path(work.name)), settings)
+            submission = _from_root(source, _manifest_root(Path(work.name)), settings)
         except BaseException:
             work.cleanup()
             raise
@@ -184,15 +185,38 @@ def _extract_entries(archive: Path, dest: Path, settings: Settings) -> None:
 
 def _manifest_root(folder: Path) -> Path:
     """The folder itself, or its single sub-folder when the ZIP was made of the folder."""
-    if any((folder / n).is_file() for n in MANIFEST_NAMES):
+    from ingest.packages import ROOT_MARKERS
+
+    if any((folder / n).is_file() for n in ROOT_MARKERS):
         return folder
     children = [c for c in folder.iterdir() if c.name not in _JUNK and c.name != "__MACOSX"]
-    if len(children) == 1 and children[0].is_dir() and any((children[0] / n).is_file() for n in MANIFEST_NAMES):
+    if len(children) == 1 and children[0].is_dir() and any((children[0] / n).is_file() for n in ROOT_MARKERS):
         return children[0]
     return folder
 
 
-def _from_folder(source: Path, root: Path, settings: Settings) -> Submission:
+def _from_root(source: Path, root: Path, settings: Settings) -> Submission:
+    """A bag is checked and unwrapped, an E-ARK SIP checked, anything else read as a dossier folder."""
+    from ingest import packages
+
+    if packages.is_bag(root):
+        origin = packages.check_bag(root)
+        submission = _from_root(source, root / "data", settings)
+        submission.origin = {**origin, **submission.origin}
+        return submission
+    if packages.is_eark(root):
+        origin, manifest_path = packages.check_eark(root, settings)
+        submission = _from_folder(source, root, settings, manifest_path=manifest_path,
+                                  content=packages.EARK_DATA)
+        submission.origin = origin
+        return submission
+    return _from_folder(source, root, settings)
+
+
+def _from_folder(source: Path, root: Path, settings: Settings, *, manifest_path: Path | None = None,
+                 content: re.Pattern | None = None) -> Submission:
+    """``content``: where the dossier's files are (an E-ARK SIP's representation data); the
+    package's own METS, schemas and metadata are not documents."""
     files, problems, total = [], [], 0
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         here = Path(dirpath)
@@ -210,12 +234,14 @@ def _from_folder(source: Path, root: Path, settings: Settings) -> Submission:
                           f"{settings.max_submission_bytes} bytes",
                           "Gói hồ sơ vượt quá giới hạn số tệp hoặc dung lượng cho phép.")
     # An empty manifest is no manifest: nothing in it can be validated.
-    manifest_path = next((root / n for n in MANIFEST_NAMES if (root / n).is_file() and (root / n).stat().st_size),
-                         None)
+    manifest_path = manifest_path or next((root / n for n in MANIFEST_NAMES
+                                           if (root / n).is_file() and (root / n).stat().st_size), None)
     if manifest_path is None:
-        raise _refuse("manifest_missing", f"no hoso.xml or hoso.json in {source}",
-                      "Không tìm thấy tệp kê khai hoso.xml hoặc hoso.json trong gói hồ sơ.")
+        from ingest.packages import refuse_without_manifest
+        raise refuse_without_manifest(source, root, files)
     manifest = read_manifest(manifest_path, settings.max_manifest_bytes)
     problems.extend(manifest.problems)
-    files = sorted(f for f in files if f not in MANIFEST_NAMES)
+    own = manifest_path.relative_to(root).as_posix()
+    files = sorted(f for f in files if f not in MANIFEST_NAMES and f != own
+                   and (content is None or content.match(f)))
     return Submission(source, root, manifest_path, files, problems, manifest)

@@ -15,7 +15,7 @@ from archive.catalog.models import DossierRecord
 from archive.errors import LuuTruError
 from ingest import state
 from ingest.job import IngestJob
-from schemas.manifest import MANIFEST_NAMES
+from ingest.packages import is_submission_root
 
 STEP_LABELS = {"receive": "tiếp nhận", "validate": "kiểm tra siêu dữ liệu", "identify": "nhận dạng định dạng",
                "normalise": "chuyển đổi PDF/A", "validate_pdfa": "kiểm tra PDF/A", "checksum": "tính mã SHA-256",
@@ -24,11 +24,15 @@ STEP_LABELS = {"receive": "tiếp nhận", "validate": "kiểm tra siêu dữ li
 
 
 def submissions(paths: list[Path]) -> list[Path]:
-    """Each path is a submission (folder with a manifest, or ZIP) or a folder of submissions."""
+    """Each path is a submission (folder with a manifest, bag, E-ARK SIP, or ZIP) or a folder of
+    submissions. A folder with none of those inside is one submission, refused as such (a folder
+    of documents is told about ``luutru draft``), not walked into folder by folder."""
     found = []
     for path in paths:
-        if path.is_dir() and not any((path / n).is_file() for n in MANIFEST_NAMES):
-            found += sorted(p for p in path.iterdir() if p.is_dir() or p.suffix.lower() == ".zip")
+        children = sorted(p for p in path.iterdir() if p.is_dir() or p.suffix.lower() == ".zip") \
+            if path.is_dir() and not is_submission_root(path) else []
+        if any(c.suffix.lower() == ".zip" or is_submission_root(c) for c in children):
+            found += children
         else:
             found.append(path)
     return found

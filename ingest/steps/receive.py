@@ -17,10 +17,26 @@ def run(job: IngestJob) -> None:
     shutil.rmtree(partial, ignore_errors=True)
     with open_submission(source, work_dir=job.workdir) as submission:  # refuses hostile ZIPs and paths
         shutil.copytree(submission.root, partial, symlinks=False)
+        origin = submission.origin
     shutil.rmtree(job.submission_dir, ignore_errors=True)
     partial.rename(job.submission_dir)
     received = {"source": str(source), "received_at": now().isoformat(),
                 "source_sha256": sha256_file(source)[0] if source.is_file() else None}
-    job.save("receive", {**received, "events": [event("ingestion start", detail=f"received {source.name}")]})
+    job.save("receive", {**received, "origin": origin,
+                         "events": [event("ingestion start", detail=f"received {source.name}"), *_origin_events(origin)]})
     audit.record("submit", actor=request.get("actor", "system"), agency=request.get("organ_id"),
                  object=str(source), detail={"job": job.id})
+
+
+def _origin_events(origin: dict) -> list[dict]:
+    """The package it came in, kept in the AIP's PREMIS: a bag's bag-info fields, an E-ARK SIP's check."""
+    out = []
+    if "bagit" in origin:
+        bag = origin["bagit"]
+        fields = "; ".join(f"{k}: {v}" for k, v in sorted(bag["info"].items()))
+        out.append(event("validation", tool="bagit", detail=f"BagIt {bag['version']} bag valid "
+                                                            f"({', '.join(bag['algorithms'])}); bag-info: {fields}"))
+    if "eark" in origin:
+        out.append(event("validation", tool="eark-validator",
+                         detail=f"E-ARK SIP conformant; Appendix VI manifest {origin['eark']['manifest']}"))
+    return out
