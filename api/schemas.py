@@ -117,3 +117,22 @@ class JobOut(BaseModel):
 class JobAccepted(BaseModel):
     job_id: str
     status_url: str
+
+
+class AuditEntryOut(_Orm):
+    seq: int
+    time: str
+    actor: str
+    agency: str | None
+    action: str
+    object: str | None
+    outcome: str
+    detail: dict[str, Any] | None
+    hash: str
+
+
+class AuditPage(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    items: list[AuditEntryOut]

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import audit
+from archive.audit_checkpoint import checkpoint_after
 from archive.authority import local_today, require
 from archive.catalog.db import get_engine, session_scope
 from archive.catalog.destruction import DestructionCertificate, DestructionItem, DestructionList, DestructionReview
@@ -214,6 +215,7 @@ def execute_list(actor: Principal, list_id: int, *, today: date | None = None,
         else:
             certificate = _close(session, actor, dlist, erased, store_list[0], settings)
     scrub_catalog(get_engine())
+    checkpoint_after("destruction", store_list[0])
     if left:
         raise DestructionIncomplete(f"{len(left)} copies left: {'; '.join(left[:5])}", left=left)
     return certificate

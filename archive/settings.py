@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(5, description="Failed logins of one user name before logins are refused for a while.")
     login_lockout_minutes: int = Field(15, description="How long those failures count.")
 
+    # Audit trail (archive/audit.py): entries are chained with an HMAC under a key kept outside
+    # the database; checkpoints of the chain go to the object store, write-once.
+    audit_key: str | None = Field(None, description="HMAC key of the audit chain; default: data_dir/audit.key "
+                                  "(created 0600 on first use). Never stored in the catalog.")
+    audit_key_file: Path | None = Field(None, description="File holding the audit key (default data_dir/audit.key).")
+    audit_checkpoint_years: int = Field(20, description="Checkpoints of the audit chain are locked this long.")
+
     # Transfer to the historical archive (archive/transfer): the receiving archive signs its
     # acknowledgement with its key; the sending agency verifies it with that archive's certificate.
     archive_name: str = Field("LuuTru", description="Name of this archive as its acknowledgements state it.")

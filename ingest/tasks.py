@@ -21,7 +21,9 @@ app.conf.update(
     task_serializer="json",
     broker_connection_retry_on_startup=True,
     beat_schedule={"fixity-daily": {"task": "luutru.fixity", "schedule": crontab(hour=1, minute=0)},
-                   "retention-daily": {"task": "luutru.retention", "schedule": crontab(hour=6, minute=30)}},
+                   "retention-daily": {"task": "luutru.retention", "schedule": crontab(hour=6, minute=30)},
+                   "audit-checkpoint-daily": {"task": "luutru.audit_checkpoint",
+                                              "schedule": crontab(hour=23, minute=50)}},
     timezone=settings.timezone,
 )
 
@@ -51,6 +53,14 @@ def retention() -> dict:
     from archive.retention_run import run_retention
     run = run_retention()
     return {"due": len(run.due), "new_notices": run.new_notices, "emails": len(run.emails_sent)}
+
+
+@app.task(name="luutru.audit_checkpoint")
+def audit_checkpoint() -> dict:
+    """Daily: the audit trail's head, written once to the object store."""
+    from archive.audit_checkpoint import write_checkpoint
+    checkpoint = write_checkpoint("daily")
+    return {"seq": checkpoint.seq if checkpoint else 0}
 
 
 def enqueue(job_id: str, steps: list[str], *, wait: bool = True, timeout: float | None = None) -> None:

@@ -16,3 +16,8 @@ echo "==> 3. Tìm kiếm không dấu: \"van ban dien tu\" (as a researcher: ope
 luutru search "van ban dien tu" --as-role researcher
 echo "==> 4. Tra cứu theo số, ký hiệu: 04/2021/QĐ-UBND"
 luutru search "04/2021/QĐ-UBND" --as-role researcher
+
+echo "==> 5. Nhật ký kiểm tra: điểm kiểm tra chỉ ghi một lần trong kho, rồi xác minh chuỗi HMAC"
+echo "    (khóa HMAC: $LUUTRU_DATA_DIR/audit.key, quyền 0600, tạo ở lần dùng đầu tiên, không lưu trong CSDL)"
+luutru audit checkpoint
+luutru audit verify

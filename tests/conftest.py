@@ -12,6 +12,10 @@ import pytest
 
 from tests import services
 
+# The audit chain's HMAC key, shared by the tests and the CLI processes they start (which
+# inherit the environment); tests of the key file itself remove it from their child's env.
+os.environ.setdefault("LUUTRU_AUDIT_KEY", "tests-audit-key-not-for-production")
+
 
 def _start(request, find, missing: str, server_class):
     """Start ``server_class(find())`` for the session, or skip saying what is not installed."""

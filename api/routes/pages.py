@@ -16,6 +16,7 @@ from api.routes.auth import end_session, start_session
 from api.routes.reports import report_for
 from api.routes.search import build_query
 from api.web import LABELS, TEMPLATES, LoginRequired, bar_chart, metadata_rows, safe_next
+from archive import audit_checkpoint
 from archive.reports import SUMMARY_VI
 from archive.errors import Forbidden, TooManyLoginAttempts
 from schemas.fields import DOCUMENT, DOSSIER
@@ -106,9 +107,17 @@ def submit_page(request: Request, caller: PageCaller):
     return render(request, "submit.html", caller, labels=json.dumps(LABELS, ensure_ascii=False))
 
 
+def last_verified_checkpoint(db: DbDep) -> dict | None:
+    """The newest audit checkpoint the trail was last verified against (``luutru audit verify``)."""
+    row = audit_checkpoint.last_verified(db)
+    return row and {"seq": row.seq, "time": row.time, "verified_at": row.verified_at}
+
+
 @router.get("/dashboard", response_class=HTMLResponse)
-async def dashboard_page(request: Request, caller: PageCaller, agency: str | None = None):
+async def dashboard_page(request: Request, caller: PageCaller,
+                         checkpoint: Annotated[dict | None, Depends(last_verified_checkpoint)],
+                         agency: str | None = None):
     report = await report_for(caller, agency or None)
     holdings = report.section("holdings").rows            # [agency, retention, end year, count]
     return render(request, "dashboard.html", caller, report=report, summary_labels=SUMMARY_VI,
-                   by_agency=bar_chart(holdings, 0), by_retention=bar_chart(holdings, 1))
+                   by_agency=bar_chart(holdings, 0), by_retention=bar_chart(holdings, 1), checkpoint=checkpoint)

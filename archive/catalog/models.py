@@ -218,3 +218,15 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     seq: Mapped[int]
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """A checkpoint of the audit trail written to the object store (archive/audit_checkpoint.py);
+    the store's write-once copy is the evidence, this row says when it was last verified."""
+    __tablename__ = "audit_checkpoints"
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    time: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(String(40))
+    object_key: Mapped[str] = mapped_column(String(200))
+    verified_at: Mapped[datetime | None]

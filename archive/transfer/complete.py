@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from archive import audit
+from archive.audit_checkpoint import checkpoint_after
 from archive.catalog.db import init_catalog, session_scope
 from archive.catalog.models import DossierRecord
 from archive.catalog.types import utcnow
@@ -131,4 +132,5 @@ def acknowledge_transfer(ack_path: Path, *, actor: str = "system", settings: Set
         for code in (d.code for d in copies):
             audit.record("transfer", actor=actor, agency=transfer.organ_id, object=code, session=session,
                          detail={"step": "transferred", "reference": ack.reference, "receiver": signer})
+    checkpoint_after("transfer", stores(settings)[0])
     return CompletedTransfer(ack.reference, signer, [d.code for d in copies], removed)

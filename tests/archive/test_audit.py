@@ -60,7 +60,9 @@ def test_edit_with_recomputed_hash_is_caught_at_the_next_entry(trail):
 def test_deleted_entry_is_named(trail):
     run_sql(trail, delete(AuditEntry).where(AuditEntry.seq == 2))
     report = audit.verify(trail)
-    assert report.broken_seq == 3 and "deleted" in report.reason
+    [finding] = report.findings
+    assert (finding.kind, finding.seq, finding.last_seq) == ("deleted", 2, 2)
+    assert "entries 2..2 before entry 3 were deleted" in report.reason
 
 
 def test_deleted_last_entry_is_detected(trail):

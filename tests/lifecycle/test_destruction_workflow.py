@@ -107,8 +107,11 @@ def test_expired_dossier_is_destroyed_everywhere_with_an_archived_certificate(ar
     assert "BIÊN BẢN HỦY" in text and code in text and "15/QĐ-UBND" in text and HEAD.user in text
     assert objects[0]["sha256"][:20] in text.replace("\n", "")
 
-    chain = audit.verify()
+    chain = audit.verify(store=store)
     assert chain.ok and chain.entries > 0
+    # the execution left a write-once checkpoint naming the trail's last entry at that moment
+    assert chain.checkpoint is not None and chain.checkpoint.reason == "destruction"
+    assert any(a == "destroy" for a, _, _ in _audit_actions()[:chain.checkpoint.seq])
     actions = [(action, actor) for action, actor, _ in _audit_actions()]
     assert ("destruction_draft", ARCHIVIST.user) in actions and ("destruction_review", COUNCIL.user) in actions
     assert ("approve", AUDITOR.user) in actions and ("approve", HEAD.user) in actions

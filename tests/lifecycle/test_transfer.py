@@ -214,7 +214,8 @@ def test_permanent_dossier_is_transferred_and_the_sender_changes_only_after_the_
             record = s.scalar(select(DossierRecord).where(DossierRecord.code == PERMANENT))
             assert transfer.state == "transferred" and transfer.reference == manifest.reference
             assert line.mets_sha256 == entry.mets_sha256 and record.metadata_json["Title"]
-        assert audit.verify().ok
+        chain = audit.verify(store=open_store())
+        assert chain.ok and chain.checkpoint.reason == "transfer"   # a write-once checkpoint after the transfer
         with session_scope() as s:
             steps = [(e.object, e.detail["step"]) for e in s.scalars(
                 select(AuditEntry).where(AuditEntry.action == "transfer").order_by(AuditEntry.seq))]
