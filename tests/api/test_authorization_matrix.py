@@ -122,6 +122,7 @@ CASES = [
          denied=404, also={403: frozenset({"auditor", "admin"})}),
     Case("search", "GET", "/search?q=van+ban", 200, ALL),
     Case("own report", "GET", "/reports", 200, ALL - RESEARCHERS),
+    Case("audit trail", "GET", "/audit", 200, ALL - RESEARCHERS),
     Case("agency B report", "GET", "/reports?agency=000.00.31.H41", 200,
          frozenset({"auditor", "admin", "archivist_b", "council_b", "head_b"})),
     # Lifecycle: each request reaches the domain's own checks; an allowed caller gets the
