@@ -5,6 +5,7 @@ store, embedded search index, pipeline steps run in-process.
 """
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +26,10 @@ class Settings(BaseSettings):
     elasticsearch_compatible_with: int | None = Field(
         None, description="Set to 8 when the elasticsearch client is 9.x and the server 8.x.")
     broker_url: str | None = Field(None, description="Celery broker; unset runs steps in-process.")
-    verapdf_path: str | None = Field(None, description="veraPDF executable; unset uses the fallback checker.")
+    verapdf_home: Path = Field(Path.home() / ".cache" / "luutru" / "verapdf",
+                               description="Where scripts/verapdf/install.sh puts veraPDF and its launcher.")
+    verapdf_path: str | None = Field(None, description="veraPDF executable; default: the installed launcher when "
+                                     "Java is present; empty: the fallback checker.")
     pdfa_level: str = Field("2b", description="PDF/A conformance level of preservation copies.")
     # Preservation actions (ingest/tools): every external program runs under this limit.
     tool_timeout_seconds: int = Field(600, description="Kill an external tool (Ghostscript, LibreOffice, OCR) after this.")
@@ -77,6 +81,12 @@ class Settings(BaseSettings):
     transfer_signing_certificate: Path | None = Field(None, description="PEM X.509 certificate of that key.")
     transfer_receiver_certificate: Path | None = Field(
         None, description="PEM X.509 certificate of the historical archive whose acknowledgements are accepted.")
+
+    def model_post_init(self, __context) -> None:
+        # Unset (not empty): the launcher scripts/setup.sh installed, if Java can run it.
+        launcher = self.verapdf_home / "verapdf"
+        if self.verapdf_path is None and launcher.is_file() and shutil.which("java"):
+            self.verapdf_path = str(launcher)
 
     @property
     def catalog_url(self) -> str:

@@ -147,9 +147,14 @@ def _finish(
 
 def validate_pdfa(path: Path) -> PdfaValidation:
     """veraPDF when configured (Settings.verapdf_path), otherwise the fallback checker."""
+    return validate_pdfa_many([path])[Path(path)]
+
+
+def validate_pdfa_many(paths: list[Path]) -> dict[Path, PdfaValidation]:
+    """Validate several copies: veraPDF in one run (one JVM), or the fallback file by file."""
     if get_settings().verapdf_path:
-        return verapdf.validate(path)
-    return pdfa_check.check(path)
+        return verapdf.validate_many(paths)
+    return {Path(p): pdfa_check.check(p) for p in paths}
 
 
 def _inspect_pdf(path: Path) -> bool:

@@ -14,6 +14,9 @@ TEST_PKGS="redis-server postgresql chromium"   # chromium: end-to-end browser te
 pkgs="$RUNTIME_PKGS"
 [ "$mode" = test ] && pkgs="$pkgs $TEST_PKGS"
 missing=$(for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
+# Java and Maven, for veraPDF (scripts/verapdf): any installed java/mvn will do.
+command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
+command -v mvn >/dev/null 2>&1 || missing="$missing maven"
 if [ -n "$missing" ]; then
   echo "==> apt-get install $(echo $missing)"
   export DEBIAN_FRONTEND=noninteractive
@@ -30,6 +33,9 @@ echo "==> installing luutru into .venv"
 .venv/bin/pip install -q --upgrade pip >/dev/null
 .venv/bin/pip install -q -e '.[test]'
 export PATH="$PWD/.venv/bin:$PATH"
+# veraPDF from Maven Central into ~/.cache/luutru/verapdf (LUUTRU_VERAPDF_HOME); the settings
+# find its launcher there by default.
+echo "==> installing veraPDF: $(bash scripts/verapdf/install.sh)"
 
 case "$mode" in
   demo)

@@ -21,12 +21,27 @@ def _start(request, find, missing: str, server_class):
     """Start ``server_class(find())`` for the session, or skip saying what is not installed."""
     found = find()
     if found is None:
-        if os.environ.get("LUUTRU_REQUIRE_SERVICES") == "1":
-            pytest.fail(missing)
-        pytest.skip(missing)
+        _missing(missing)
     server = server_class(found)
     request.addfinalizer(server.stop)
     return server.start()
+
+
+def _missing(reason: str):
+    if os.environ.get("LUUTRU_REQUIRE_SERVICES") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def verapdf() -> str:
+    """The real veraPDF launcher, found as the settings find it (scripts/verapdf/install.sh)."""
+    from archive.settings import Settings
+
+    path = Settings().verapdf_path
+    if not path:
+        _missing("veraPDF not installed or no Java (bash scripts/verapdf/install.sh)")
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -1,17 +1,19 @@
-"""Validate PDF/A: every preservation copy, with veraPDF when configured, otherwise with
-the pikepdf fallback checker (whose report says it is not veraPDF)."""
+"""Validate PDF/A: every preservation copy of the dossier in one veraPDF run when veraPDF
+is configured, otherwise with the pikepdf fallback checker (whose report says it is not
+veraPDF)."""
 from __future__ import annotations
 
 from ingest.job import IngestJob, event
-from ingest.normalise import validate_pdfa
+from ingest.normalise import validate_pdfa_many
 
 
 def run(job: IngestJob) -> None:
     copies, events = {}, []
-    for ordinal, doc in job.result("normalise")["documents"].items():
-        if not doc["output"]:
-            continue
-        v = validate_pdfa(job.workdir / doc["output"])
+    outputs = {ordinal: job.workdir / doc["output"]
+               for ordinal, doc in job.result("normalise")["documents"].items() if doc["output"]}
+    verdicts = validate_pdfa_many(list(outputs.values()))
+    for ordinal, output in outputs.items():
+        v = verdicts[output]
         failed = [r.rule_id for r in v.failed_rules]
         copies[ordinal] = {"validator": v.validator, "validator_version": v.validator_version,
                            "flavour": v.flavour, "compliant": v.compliant, "failed_rules": failed,
