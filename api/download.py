@@ -7,6 +7,7 @@ several ranges gets the whole file, which RFC 9110 allows.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Iterator
 from urllib.parse import quote
 
@@ -42,10 +43,17 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     return start, end
 
 
+def ascii_name(filename: str) -> str:
+    """The name without diacritics, for clients that ignore ``filename*`` (Đ has no decomposition)."""
+    plain = unicodedata.normalize("NFKD", filename.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in plain if c.isascii() and c not in '"\\' and c.isprintable())
+    return plain or "tep"
+
+
 def content_disposition(media_type: str, filename: str) -> dict[str, str]:
     """PDFs open in the browser's viewer; anything else (an original could be HTML or SVG)
     is a download, sandboxed, so a submitted file never runs script on the archive's origin."""
-    name = f"filename*=UTF-8''{quote(filename)}"
+    name = f"filename=\"{ascii_name(filename)}\"; filename*=UTF-8''{quote(filename)}"   # RFC 6266 / 5987
     if media_type in INLINE_TYPES:
         return {"Content-Disposition": f"inline; {name}"}
     return {"Content-Disposition": f"attachment; {name}", "Content-Security-Policy": "sandbox"}

@@ -7,10 +7,12 @@ auditor and a restricted dossier) refuses the content as forbidden.
 """
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session
 
-from archive.catalog.models import DocumentRecord, DossierRecord, FileRecord, PackageVersion, PreservationEvent
+from archive.catalog.models import Agency, DocumentRecord, DossierRecord, FileRecord, PackageVersion, PreservationEvent
 from archive.errors import Forbidden, NotFound
 from search.access import OPEN_RIGHTS, Principal, can_find, can_read
 
@@ -82,18 +84,38 @@ def events(session: Session, record: DossierRecord) -> list[PreservationEvent]:
                                 .order_by(PreservationEvent.time, PreservationEvent.id)).scalars())
 
 
-def file_for_download(session: Session, principal: Principal, file_id: int) -> tuple[FileRecord, DossierRecord, str]:
-    """A file, its dossier and its object key, if the principal may read the dossier's content."""
+def file_for_download(session: Session, principal: Principal, file_id: int) -> tuple[FileRecord, DossierRecord, str, str]:
+    """A file, its dossier, its object key and the name it was submitted under, if the
+    principal may read the dossier's content."""
     row = session.execute(
-        select(FileRecord, DossierRecord, PackageVersion)
+        select(FileRecord, DossierRecord, PackageVersion, DocumentRecord.fields)
         .join(DocumentRecord, DocumentRecord.id == FileRecord.document_id)
         .join(DossierRecord, DossierRecord.id == DocumentRecord.dossier_id)
         .join(PackageVersion, PackageVersion.id == FileRecord.package_version_id)
         .where(FileRecord.id == file_id)).first()
     if row is None or not can_find(principal, **_rights_of(row[1])):
         raise NotFound(f"no file {file_id}", message_vi="Không tìm thấy tệp.")
-    file, record, version = row
+    file, record, version, fields = row
     if not readable(principal, record):
         raise Forbidden(f"dossier {record.code} is restricted", dossier=record.code,
                         message_vi="Hồ sơ thuộc diện hạn chế sử dụng, bạn chưa được cấp quyền khai thác.")
-    return file, record, f"{version.object_prefix}/{file.path}"
+    return file, record, f"{version.object_prefix}/{file.path}", submitted_name(file, fields or {})
+
+
+def submitted_name(file: FileRecord, fields: dict) -> str:
+    """The name a file was submitted under: the package keeps originals as NN.ext in the
+    document's submission order (archive.package.build) and the PDF/A copy as NNN.pdf, named
+    here after the document's main file."""
+    stored = PurePosixPath(file.path)
+    submitted = [PurePosixPath(f.get("path", "")) for f in fields.get("files", [])]
+    if file.role == "original" and stored.stem.isdigit() and 0 < int(stored.stem) <= len(submitted):
+        return submitted[int(stored.stem) - 1].name or stored.name
+    main = next((p for p, f in zip(submitted, fields.get("files", [])) if f.get("role", "main") == "main"), None)
+    if file.role == "preservation" and main is not None and main.stem:
+        return f"{main.stem}.pdf"
+    return stored.name
+
+
+def agency_names(session: Session) -> dict[str, str]:
+    """OrganId → the agency's name, for pages and reports that show agencies to people."""
+    return dict(session.execute(select(Agency.organ_id, Agency.name)).all())

@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
 from pathlib import Path
 
-from archive.errors import LuuTruError, NotFound
+from archive.errors import LuuTruError, NotFound, WrongWorkflowStage
 from archive.settings import Settings
 from ingest import pipeline, state
 from ingest.job import IngestJob
@@ -68,4 +69,56 @@ def progress(job_id: str) -> dict:
         code = job.dossier().code
     return {"job_id": job_id, "state": overall, "dossier_code": code,
             "done_steps": sum(s.state == "done" for s in steps), "total_steps": len(steps),
-            "steps": [{"step": s.step, "state": s.state, "reason": s.reason, "attempts": s.attempts} for s in steps]}
+            "steps": [{"step": s.step, "state": s.state, "reason": s.reason, "attempts": s.attempts,
+                       "reason_vi": reason_vi(s.reason) if s.state == "failed" else None} for s in steps]}
+
+
+def _subclasses(cls: type) -> list[type]:
+    return [cls] + [s for sub in cls.__subclasses__() for s in _subclasses(sub)]
+
+
+def reason_vi(reason: str | None) -> str:
+    """A failed step's reason (``code: detail``, as the pipeline records it) in Vietnamese:
+    the message of the error with that stable code."""
+    if not reason:
+        return ""
+    code = reason.split(":", 1)[0].strip()
+    known = {cls.code: cls.message_vi for cls in _subclasses(LuuTruError)}
+    return known.get(code, LuuTruError.message_vi)
+
+
+def describe(job_id: str) -> dict:
+    """Progress of a job with who submitted it, when, and the validator's errors and warnings."""
+    job = IngestJob.load(job_id)
+    described = {**progress(job_id), **owner(job_id),
+                 "submitted_at": datetime.fromtimestamp(job.result_path("job").stat().st_mtime, timezone.utc),
+                 "errors": [], "warnings": []}
+    if job.result_path("validate").exists():
+        report = job.result("validate").get("report") or {}
+        described["errors"], described["warnings"] = report.get("errors", []), report.get("warnings", [])
+    return described
+
+
+def list_jobs(organ_id: str | None, limit: int = 50) -> list[dict]:
+    """The newest jobs, of one agency (None: every agency), described."""
+    out = []
+    for job_id in state.jobs_of(limit=limit * 4):
+        if not IngestJob.load(job_id).result_path("job").exists():
+            continue
+        described = describe(job_id)
+        if organ_id is None or described["organ_id"] == organ_id:
+            out.append(described)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def retry(job_id: str, runner: JobRunner) -> None:
+    """Run a failed job's remaining steps again (each step is idempotent); refused while it runs."""
+    if progress(job_id)["state"] != "failed":
+        raise WrongWorkflowStage(f"job {job_id} has not failed; nothing to retry",
+                                 message_vi="Chỉ thử lại được phiên nộp đã bị lỗi.")
+    for step in state.states(job_id):
+        if step.state == "failed":
+            state.mark(job_id, step.step, "pending")
+    runner.start(job_id)

@@ -103,6 +103,7 @@ class StepOut(BaseModel):
     state: str
     reason: str | None
     attempts: int
+    reason_vi: str | None = None     # the reason in Vietnamese (the message of the error code)
 
 
 class JobOut(BaseModel):

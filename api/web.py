@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from archive.errors import LuuTruError
@@ -27,6 +28,11 @@ FILE_ROLE_LABELS = {"original": "Bản gốc", "preservation": "Bản bảo qu�
 DIRECTION_LABELS = {"incoming": "Văn bản đến", "outgoing": "Văn bản đi", "internal": "Văn bản nội bộ"}
 STATUS_LABELS = {"receiving": "Đang tiếp nhận", "ingesting": "Đang xử lý", "archived": "Đã lưu trữ",
                  "failed": "Lỗi", "transferred": "Đã nộp lưu", "destroyed": "Đã hủy"}
+STEP_LABELS = {"receive": "Tiếp nhận", "validate": "Kiểm tra siêu dữ liệu", "identify": "Nhận dạng định dạng",
+               "normalise": "Tạo bản PDF/A", "validate_pdfa": "Kiểm tra PDF/A", "checksum": "Tính mã SHA-256",
+               "package": "Đóng gói lưu trữ", "store": "Ghi vào kho", "verify": "Đọc lại, đối chiếu mã",
+               "index": "Lập chỉ mục tìm kiếm"}
+STATE_LABELS = {"pending": "chờ", "running": "đang chạy", "done": "xong", "failed": "lỗi"}
 FACET_LABELS = {"agency": "Cơ quan", "type": "Loại văn bản", "year": "Năm", "retention": "Thời hạn bảo quản",
                 "rights": "Chế độ sử dụng", "direction": "Chiều văn bản", "kind": "Loại bản ghi"}
 
@@ -118,6 +124,15 @@ def error_page(request: Request, exc: LuuTruError) -> HTMLResponse:
                                       status_code=exc.http_status)
 
 
-TEMPLATES.env.filters.update(vn_date=vn_date, file_size=file_size, cell=cell)
+@pass_context
+def agency(context, organ_id: str | None) -> str:
+    """An agency by its name (the page's ``agencies``), its OrganId only when it has none."""
+    if not organ_id:
+        return ""
+    return context.get("agencies", {}).get(organ_id) or organ_id
+
+
+TEMPLATES.env.filters.update(vn_date=vn_date, file_size=file_size, cell=cell, agency=agency, field_label=field_label)
 TEMPLATES.env.globals.update(ROLE_LABELS=ROLE_LABELS, FILE_ROLE_LABELS=FILE_ROLE_LABELS, STATUS_LABELS=STATUS_LABELS,
-                             DIRECTION_LABELS=DIRECTION_LABELS, FACET_LABELS=FACET_LABELS, Markup=Markup)
+                             DIRECTION_LABELS=DIRECTION_LABELS, FACET_LABELS=FACET_LABELS,
+                             STEP_LABELS=STEP_LABELS, STATE_LABELS=STATE_LABELS, Markup=Markup)

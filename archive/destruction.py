@@ -25,6 +25,7 @@ from archive.audit_checkpoint import checkpoint_after
 from archive.authority import local_today, require
 from archive.catalog.db import get_engine, session_scope
 from archive.catalog.destruction import DestructionCertificate, DestructionItem, DestructionList, DestructionReview
+from archive.catalog.models import DossierRecord
 from archive.catalog.types import utcnow
 from archive.destruction_certificate import archive_certificate
 from archive.erasure import ErasedDossier, erase, refuse_if_locked, residue, scrub_catalog, snapshot, stores
@@ -267,3 +268,15 @@ def describe_list(list_id: int) -> dict:
                                             "xml": certificate.xml_key, "xml_sha256": certificate.xml_sha256,
                                             "keep_until": certificate.keep_until},
         }
+
+
+def candidates(organ_id: str, today: date) -> list[DossierRecord]:
+    """The agency's archived dossiers a destruction list may propose today: expired, not
+    under a legal hold, not on a list still open (``draft_list`` checks each again)."""
+    with session_scope() as session:
+        listed = select(DestructionItem.dossier_code).join(DestructionList).where(
+            DestructionList.stage.in_(OPEN_STAGES))
+        return list(session.scalars(
+            select(DossierRecord).where(DossierRecord.organ_id == organ_id, DossierRecord.status == "archived",
+                                        DossierRecord.retention_expiry < today, DossierRecord.legal_hold.is_(False),
+                                        DossierRecord.code.not_in(listed)).order_by(DossierRecord.retention_expiry)))

@@ -69,3 +69,10 @@ def lift_hold(actor: Principal, dossier_code: str, reason: str) -> None:
         record.legal_hold = False
         audit.record("legal_hold", actor=actor.user, agency=record.organ_id, object=dossier_code,
                      detail={"hold": "lifted", "reason": reason, "hold_id": hold.id}, session=session)
+
+
+def holds_of(dossier_code: str) -> list[LegalHold]:
+    """Every hold of the dossier, newest first: who placed and lifted it, when and why."""
+    with session_scope() as session:
+        return list(session.execute(select(LegalHold).where(LegalHold.dossier_code == dossier_code)
+                                    .order_by(LegalHold.id.desc())).scalars())

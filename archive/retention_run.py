@@ -151,3 +151,24 @@ def record_trigger(actor: Principal, dossier_code: str, trigger_date: date) -> d
                      detail={"trigger_date": trigger_date, "expiry": expiry, "previous_expiry": previous},
                      session=session)
         return expiry
+
+
+def awaiting_trigger(session: Session, *, agency: str | None = None) -> list[DossierRecord]:
+    """Archived dossiers whose retention counts from an event not yet recorded."""
+    codelists = load_codelists()
+    query = select(DossierRecord).where(DossierRecord.status == "archived",
+                                        DossierRecord.event_trigger_date.is_(None)).order_by(DossierRecord.code)
+    if agency:
+        query = query.where(DossierRecord.organ_id == agency)
+    return [d for d in session.execute(query).scalars()
+            if (period := codelists.retention_period(d.maintenance)) is not None and period.event]
+
+
+def mark_read(actor: Principal, notification_id: int) -> None:
+    """The agency's staff mark one of its notices read."""
+    with session_scope() as session:
+        notice = session.get(Notification, notification_id)
+        if notice is None:
+            raise NotFound(f"notification {notification_id} not found", message_vi="Không tìm thấy thông báo.")
+        require(actor, ("archivist", "council", "agency_head"), agency=notice.organ_id, action="read a notice")
+        notice.read_at = notice.read_at or utcnow()

@@ -2,10 +2,9 @@
 range requests, and every download written to the audit trail."""
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path
+from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import StreamingResponse
 
 from api import holdings
@@ -21,18 +20,20 @@ router = APIRouter(prefix="/files", tags=["files"])
             responses={200: {"content": {"application/octet-stream": {}}}, 206: {"description": "Một khoảng byte"},
                        416: {"description": "Khoảng byte ngoài tệp"}})
 def download(file_id: Annotated[int, Path(ge=1, le=2**62)], caller: CallerDep, db: DbDep,
+             view: Annotated[bool, Query(description="Xem trong trình xem của trang (ghi nhật ký là xem).")] = False,
              range: Annotated[str | None, Header(max_length=200)] = None,
              if_range: Annotated[str | None, Header(max_length=200)] = None) -> StreamingResponse:
+    action = "view" if view else "download"      # read in the page's viewer, or saved
     try:
-        file, record, key = holdings.file_for_download(db, caller.principal, file_id)
+        file, record, key, name = holdings.file_for_download(db, caller.principal, file_id)
     except (NotFound, Forbidden) as exc:    # refused attempts are part of who-read-what too
-        audit_event(db, "download", actor=caller.name, agency=caller.user.organ_id, object=f"file:{file_id}",
+        audit_event(db, action, actor=caller.name, agency=caller.user.organ_id, object=f"file:{file_id}",
                      outcome="denied", detail={"code": exc.code})
         exc.audited = True                  # as a download: not again as a generic refusal
         raise
     response = stream_object(open_store(), key, size=file.size, sha256=file.sha256,
                              media_type=file.mime or "application/octet-stream",
-                             filename=PurePosixPath(file.path).name, range_header=range, if_range=if_range)
-    audit_event(db, "download", actor=caller.name, agency=caller.user.organ_id, object=f"{record.code}/{file.path}",
+                             filename=name, range_header=range, if_range=if_range)
+    audit_event(db, action, actor=caller.name, agency=caller.user.organ_id, object=f"{record.code}/{file.path}",
                  detail={"file_id": file.id, "role": file.role, "range": response.headers.get("content-range")})
     return response

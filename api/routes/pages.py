@@ -3,7 +3,7 @@ They call the same domain code and rights rules as the API; writes carry the CSR
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Callable
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -11,14 +11,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api import holdings
 from api.accounts import InvalidCredentials, authenticate
+from api.clock import TodayDep
 from api.deps import Caller, DbDep, SettingsDep, audit_event, check_csrf, csrf_token, optional_user
 from api.routes.auth import end_session, start_session
 from api.routes.reports import report_for
 from api.routes.search import build_query
-from api.web import LABELS, TEMPLATES, LoginRequired, bar_chart, metadata_rows, safe_next
+from api.web import LABELS, STATE_LABELS, STEP_LABELS, TEMPLATES, LoginRequired, bar_chart, metadata_rows, safe_next
 from archive import audit_checkpoint
+from archive.catalog.db import session_scope
+from archive.legal_hold import HOLDERS, holds_of
 from archive.reports import SUMMARY_VI
-from archive.errors import Forbidden, TooManyLoginAttempts
+from archive.errors import Forbidden, InvalidRequest, LuuTruError, TooManyLoginAttempts
+from schemas.codelists import load_codelists
 from schemas.fields import DOCUMENT, DOSSIER
 from search.base import open_index
 
@@ -37,8 +41,33 @@ PageCaller = Annotated[Caller, Depends(page_caller)]
 
 
 def render(request: Request, template: str, caller: Caller | None, status_code: int = 200, **context):
-    return TEMPLATES.TemplateResponse(request, template, {"caller": caller, "csrf": csrf_token(request), **context},
-                                      status_code=status_code)
+    """A page; the result of the form posted just before (``flash``) is shown on it once."""
+    done = request.session.pop("flash", None)
+    with session_scope() as session:
+        agencies = holdings.agency_names(session)
+    return TEMPLATES.TemplateResponse(request, template, {"caller": caller, "csrf": csrf_token(request), "done": done,
+                                                          "agencies": agencies, **context}, status_code=status_code)
+
+
+def confirmed(what: str, answer: str) -> None:
+    """The confirmation step of an irreversible act: the box ticked, or nothing is done."""
+    if answer != "yes":
+        raise InvalidRequest(f"not confirmed: {what}", message_vi=f"Hãy đánh dấu ô xác nhận trước khi {what}.")
+
+
+def submit_form(request: Request, token: str, action: Callable[[], str], again: Callable[..., HTMLResponse],
+                back: str) -> HTMLResponse | RedirectResponse:
+    """Run a page form's domain call after the CSRF check. Done: the page ``back`` shows its
+    result. A wrong value or a rule of the domain (stage, legal hold…): the form again with
+    the message, nothing done. A refusal (Forbidden) goes on to be audited and shown as such."""
+    check_csrf(request, token)
+    try:
+        request.session["flash"] = action()
+    except LuuTruError as exc:
+        if isinstance(exc, Forbidden) or exc.http_status >= 500:
+            raise
+        return again(problem=exc.message_vi, status_code=exc.http_status)
+    return RedirectResponse(back, status_code=303)
 
 
 @router.get("/")
@@ -88,15 +117,27 @@ def search_page(request: Request, caller: PageCaller, settings: SettingsDep):
 
 
 @router.get("/dossiers/{code}", response_class=HTMLResponse)
-def dossier_page(request: Request, code: str, caller: PageCaller, db: DbDep):
+def dossier_view(request: Request, code: str, caller: PageCaller, db: DbDep):
+    return dossier_page(request, code, caller, db)
+
+
+def dossier_page(request: Request, code: str, caller: Caller, db, status_code: int = 200, **context) -> HTMLResponse:
+    """The dossier as the caller may see it, with the lifecycle forms their role has here
+    (legal hold, event date); ``context`` carries a form's message when it comes back."""
     record = holdings.dossier(db, caller.principal, code)
     audit_event(db, "view", actor=caller.name, agency=caller.user.organ_id, object=record.code)
     files = holdings.files(db, record)
     documents = [{"record": d, "rows": metadata_rows(d.fields, DOCUMENT),
                   "files": [f for f in files if f.document_id == d.id]} for d in record.documents]
-    return render(request, "dossier.html", caller, dossier=record, rows=metadata_rows(record.metadata_json, DOSSIER),
-                   documents=documents, readable=holdings.readable(caller.principal, record),
-                   events=holdings.events(db, record), versions=record.versions)
+    own = caller.user.role in ("auditor", "admin") or caller.user.organ_id == record.organ_id
+    period = load_codelists().retention_period(record.maintenance)
+    return render(request, "dossier.html", caller, status_code=status_code, dossier=record,
+                  rows=metadata_rows(record.metadata_json, DOSSIER), documents=documents,
+                  readable=holdings.readable(caller.principal, record), events=holdings.events(db, record),
+                  versions=record.versions, holds=holds_of(record.code) if caller.user.role != "researcher" else [],
+                  may_hold=own and caller.user.role in HOLDERS and record.status == "archived",
+                  may_trigger=(own and caller.user.role == "archivist" and record.status == "archived"
+                               and period is not None and period.event), **context)
 
 
 @router.get("/submit", response_class=HTMLResponse)
@@ -104,7 +145,9 @@ def submit_page(request: Request, caller: PageCaller):
     if caller.user.role != "archivist":
         raise Forbidden("only an agency's archivist submits dossiers",
                         message_vi="Chỉ văn thư, lưu trữ của cơ quan được nộp hồ sơ.")
-    return render(request, "submit.html", caller, labels=json.dumps(LABELS, ensure_ascii=False))
+    return render(request, "submit.html", caller, labels=json.dumps(LABELS, ensure_ascii=False),
+                  step_labels=json.dumps(STEP_LABELS, ensure_ascii=False),
+                  state_labels=json.dumps(STATE_LABELS, ensure_ascii=False))
 
 
 def last_verified_checkpoint(db: DbDep) -> dict | None:
@@ -114,10 +157,10 @@ def last_verified_checkpoint(db: DbDep) -> dict | None:
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-async def dashboard_page(request: Request, caller: PageCaller,
+async def dashboard_page(request: Request, caller: PageCaller, today: TodayDep,
                          checkpoint: Annotated[dict | None, Depends(last_verified_checkpoint)],
                          agency: str | None = None):
-    report = await report_for(caller, agency or None)
+    report = await report_for(caller, agency or None, today)
     holdings = report.section("holdings").rows            # [agency, retention, end year, count]
     return render(request, "dashboard.html", caller, report=report, summary_labels=SUMMARY_VI,
                    by_agency=bar_chart(holdings, 0), by_retention=bar_chart(holdings, 1), checkpoint=checkpoint)

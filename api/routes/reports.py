@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from api.clock import TodayDep
 from api.deps import Caller, CallerDep
 from archive.errors import Forbidden
 from archive.reports import Report, build_report
@@ -44,10 +46,12 @@ def report_scope(caller: Caller, agency: str | None) -> str | None:
                     message_vi="Bạn chỉ xem được báo cáo của cơ quan mình.")
 
 
-async def report_for(caller: Caller, agency: str | None) -> Report:
-    return await run_in_threadpool(build_report, report_scope(caller, agency))
+async def report_for(caller: Caller, agency: str | None, today: date) -> Report:
+    """The report the caller may read, as of the archive's today (LUUTRU_FIXED_TODAY honoured)."""
+    return await run_in_threadpool(partial(build_report, report_scope(caller, agency), today=today))
 
 
 @router.get("/reports", response_model=ReportOut, summary="Báo cáo tình hình lưu trữ (theo cơ quan hoặc toàn tỉnh)")
-async def read_report(caller: CallerDep, agency: Annotated[str | None, Query(max_length=13)] = None) -> ReportOut:
-    return ReportOut.model_validate(dataclasses.asdict(await report_for(caller, agency)))
+async def read_report(caller: CallerDep, today: TodayDep,
+                      agency: Annotated[str | None, Query(max_length=13)] = None) -> ReportOut:
+    return ReportOut.model_validate(dataclasses.asdict(await report_for(caller, agency, today)))

@@ -13,6 +13,7 @@ from api.clock import TodayDep
 from api.deps import Caller, CallerDep, DbDep, audit_event, require_role
 from api.routes.reports import report_scope
 from archive import legal_hold, retention_run
+from archive.authority import require
 from archive.errors import InvalidRequest
 
 router = APIRouter(tags=["retention"])
@@ -98,10 +99,16 @@ def list_notifications(caller: CallerDep, agency: Annotated[str | None, Query(ma
     return retention_run.notifications(organ_id, unread_only=unread)
 
 
-@router.post("/retention/run", response_model=RunOut, summary="Chạy rà soát thời hạn bảo quản và gửi thông báo")
-def run(caller: RunnerDep, today: TodayDep, db: DbDep) -> retention_run.RetentionRun:
+def run_and_audit(caller: Caller, today: date, db) -> retention_run.RetentionRun:
+    """The retention run started by an auditor or administrator (API or page), in the trail."""
+    require(caller.principal, ("auditor", "admin"), action="run the retention review")
     result = retention_run.run_retention(today)
     audit_event(db, "notify", actor=caller.name, agency=caller.user.organ_id, object="retention-run",
                 detail={"today": result.today, "due": len(result.due), "new_notices": result.new_notices,
                         "emails": result.emails_sent})
     return result
+
+
+@router.post("/retention/run", response_model=RunOut, summary="Chạy rà soát thời hạn bảo quản và gửi thông báo")
+def run(caller: RunnerDep, today: TodayDep, db: DbDep) -> retention_run.RetentionRun:
+    return run_and_audit(caller, today, db)

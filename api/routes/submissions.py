@@ -12,7 +12,7 @@ from api.deps import Caller, CallerDep, SettingsDep, require_role
 from api.schemas import JobAccepted, JobOut
 from api.upload import OPENAPI_BODY, receive_file
 from archive import audit
-from archive.errors import NotFound
+from archive.errors import Forbidden, NotFound
 from ingest.submission import open_submission
 from schemas.validator import validate
 
@@ -33,12 +33,48 @@ async def submit(request: Request, caller: ArchivistDep, settings: SettingsDep) 
     return JobAccepted(job_id=job.id, status_url=str(request.url_for("job_status", job_id=job.id).path))
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut, summary="Tiến độ xử lý một hồ sơ đã nộp")
-def job_status(job_id: JobId, caller: CallerDep) -> dict[str, Any]:
+def jobs_scope(caller: Caller) -> str | None:
+    """The agency whose jobs the caller follows (None: every agency)."""
+    if caller.user.role not in JOB_READERS:
+        raise Forbidden(f"role {caller.user.role} does not follow ingest jobs",
+                        message_vi="Chỉ văn thư, lưu trữ, Sở Nội vụ và quản trị theo dõi phiên nộp hồ sơ.")
+    return caller.user.organ_id if caller.user.role == "archivist" else None
+
+
+def readable_job(caller: Caller, job_id: str) -> dict[str, Any]:
+    """The job's owner, if the caller may follow it; another agency's job is not disclosed."""
     owner = jobs.owner(job_id)
     role = caller.user.role
     if role not in JOB_READERS or (role == "archivist" and owner["organ_id"] != caller.user.organ_id):
         raise NotFound(f"no job {job_id!r}", message_vi="Không tìm thấy phiên nộp hồ sơ.")
+    return owner
+
+
+def retry_job(request: Request, caller: Caller, job_id: str) -> None:
+    """Only the submitting agency's archivist runs a failed job again."""
+    readable_job(caller, job_id)
+    if caller.user.role != "archivist":
+        raise Forbidden("only the agency's archivist retries its jobs",
+                        message_vi="Chỉ văn thư, lưu trữ của cơ quan được thử lại phiên nộp.")
+    jobs.retry(job_id, request.app.state.jobs)
+    audit.record("submit", actor=caller.name, agency=caller.user.organ_id, object=f"job:{job_id}",
+                 detail={"retry": True})
+
+
+@router.get("/jobs", response_model=list[JobOut], summary="Các phiên nộp hồ sơ gần đây (của cơ quan mình)")
+def list_jobs(caller: CallerDep) -> list[dict[str, Any]]:
+    return jobs.list_jobs(jobs_scope(caller))
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut, summary="Tiến độ xử lý một hồ sơ đã nộp")
+def job_status(job_id: JobId, caller: CallerDep) -> dict[str, Any]:
+    readable_job(caller, job_id)
+    return jobs.progress(job_id)
+
+
+@router.post("/jobs/{job_id}/retry", response_model=JobOut, status_code=202, summary="Thử lại phiên nộp bị lỗi")
+def retry(request: Request, job_id: JobId, caller: CallerDep) -> dict[str, Any]:
+    retry_job(request, caller, job_id)
     return jobs.progress(job_id)
 
 

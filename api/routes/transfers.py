@@ -21,7 +21,9 @@ from archive.authority import require
 from archive.errors import InvalidRequest, NotFound
 from archive.transfer import acknowledge_transfer, prepare_transfer
 from archive.transfer.acknowledgement import signature_path
+from archive.transfer.complete import CompletedTransfer
 from archive.transfer.manifest import HANDOVER_RECORD, TRANSFER_LIST
+from archive.transfer.prepare import PreparedTransfer
 from archive.transfer.models import Transfer
 
 router = APIRouter(prefix="/transfers", tags=["transfers"])
@@ -63,12 +65,16 @@ def _outgoing(db, caller: Caller, reference: str, roles: tuple[str, ...], action
     return transfer
 
 
+def prepare_for(caller: Caller, codes: list[str], settings) -> PreparedTransfer:
+    """An archivist prepares a transfer of their agency's dossiers (API and page)."""
+    require(caller.principal, ("archivist",), action="prepare a transfer to the historical archive")
+    return prepare_transfer(codes, settings.data_dir / "transfers", organ_id=caller.user.organ_id, actor=caller.name)
+
+
 @router.post("", response_model=TransferOut, status_code=201,
              summary="Lập bộ hồ sơ nộp lưu (gói SIP, mục lục hồ sơ, biên bản giao nhận)")
 def prepare(body: NewTransfer, caller: CallerDep, settings: SettingsDep) -> TransferOut:
-    require(caller.principal, ("archivist",), action="prepare a transfer to the historical archive")
-    prepared = prepare_transfer(body.dossier_codes, settings.data_dir / "transfers",
-                                organ_id=caller.user.organ_id, actor=caller.name)
+    prepared = prepare_for(caller, body.dossier_codes, settings)
     m = prepared.manifest
     return TransferOut(reference=prepared.reference, dossiers=[p.dossier_code for p in m.packages],
                        total_files=m.total_files, total_size=m.total_size,
@@ -100,15 +106,11 @@ def _read_limited(upload: UploadFile, what: str) -> bytes:
     return content
 
 
-@router.post("/{reference}/acknowledgement", response_model=CompletedOut,
-             summary="Nhập văn bản xác nhận của Lưu trữ lịch sử: đánh dấu đã nộp lưu, xóa bản lưu tại cơ quan")
-def acknowledge(reference: Reference, caller: CallerDep, db: DbDep,
-                      acknowledgement: Annotated[UploadFile, File(description="Văn bản xác nhận (JSON).")],
-                      signature: Annotated[UploadFile, File(description="Chữ ký tách rời (.sig).")]) -> CompletedOut:
+def import_acknowledgement(db, caller: Caller, reference: str, ack: bytes, sig: bytes) -> CompletedTransfer:
+    """The archivist imports the historical archive's signed acknowledgement of their transfer:
+    verified, then the dossiers are marked transferred and the agency's copies removed."""
     _outgoing(db, caller, reference, ("archivist",), "import a transfer acknowledgement")
     db.commit()
-    ack = _read_limited(acknowledgement, "acknowledgement")
-    sig = _read_limited(signature, "signature")
     try:
         sent_for = json.loads(ack).get("reference")
     except (ValueError, AttributeError):
@@ -120,6 +122,15 @@ def acknowledge(reference: Reference, caller: CallerDep, db: DbDep,
         path = FsPath(folder) / "acknowledgement.json"
         path.write_bytes(ack)
         signature_path(path).write_bytes(sig)
-        done = acknowledge_transfer(path, actor=caller.name)
+        return acknowledge_transfer(path, actor=caller.name)
+
+
+@router.post("/{reference}/acknowledgement", response_model=CompletedOut,
+             summary="Nhập văn bản xác nhận của Lưu trữ lịch sử: đánh dấu đã nộp lưu, xóa bản lưu tại cơ quan")
+def acknowledge(reference: Reference, caller: CallerDep, db: DbDep,
+                      acknowledgement: Annotated[UploadFile, File(description="Văn bản xác nhận (JSON).")],
+                      signature: Annotated[UploadFile, File(description="Chữ ký tách rời (.sig).")]) -> CompletedOut:
+    done = import_acknowledgement(db, caller, reference, _read_limited(acknowledgement, "acknowledgement"),
+                                  _read_limited(signature, "signature"))
     return CompletedOut(reference=done.reference, receiver=done.receiver, dossiers=done.dossiers,
                         objects_removed=done.objects_removed)

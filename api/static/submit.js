@@ -6,12 +6,8 @@
   const problems = document.getElementById("problems");
   const progress = document.getElementById("progress");
   const labels = JSON.parse(document.getElementById("labels").textContent);
-  const STEPS = {
-    receive: "Tiếp nhận", validate: "Kiểm tra siêu dữ liệu", identify: "Nhận dạng định dạng",
-    normalise: "Tạo bản PDF/A", validate_pdfa: "Kiểm tra PDF/A", checksum: "Tính mã SHA-256",
-    package: "Đóng gói lưu trữ", store: "Ghi vào kho", verify: "Đọc lại, đối chiếu mã", index: "Lập chỉ mục tìm kiếm"
-  };
-  const STATES = { pending: "chờ", running: "đang chạy", done: "xong", failed: "lỗi" };
+  const STEPS = JSON.parse(document.getElementById("step-labels").textContent);
+  const STATES = JSON.parse(document.getElementById("state-labels").textContent);
 
   function fieldLabel(path) {
     const parts = (path || "").split("/").filter(Boolean).map(p => p.split("[")[0].replace(/^@/, ""));
@@ -31,6 +27,7 @@
   }
 
   function showProblems(report) {
+    problems.querySelector("h2").textContent = report.valid ? "Cảnh báo (hồ sơ vẫn được nộp)" : "Hồ sơ chưa hợp lệ";
     const tbody = problems.querySelector("tbody");
     tbody.replaceChildren();
     for (const p of report.errors.concat(report.warnings || [])) {
@@ -38,7 +35,7 @@
       row.className = p.severity;
       row.insertCell().textContent = fieldLabel(p.path);
       row.insertCell().textContent = p.path || "/";
-      row.insertCell().textContent = p.message_vi;
+      row.insertCell().textContent = (p.severity === "warning" ? "Cảnh báo: " : "") + p.message_vi;
     }
     problems.hidden = false;
   }
@@ -52,7 +49,7 @@
     list.replaceChildren(...job.steps.map(s => {
       const item = document.createElement("li");
       item.className = s.state;
-      item.textContent = (STEPS[s.step] || s.step) + ": " + (STATES[s.state] || s.state) + (s.reason ? " — " + s.reason : "");
+      item.textContent = (STEPS[s.step] || s.step) + ": " + (STATES[s.state] || s.state) + (s.reason_vi ? " — " + s.reason_vi : "");
       return item;
     }));
   }
@@ -96,7 +93,9 @@
         showProblems(report);
         return;
       }
-      statusLine.textContent = "Hồ sơ hợp lệ (" + report.dossier_code + "). Đang nộp…";
+      if (report.warnings.length) showProblems(report);     // archived, but the archivist should know
+      statusLine.textContent = "Hồ sơ hợp lệ (" + report.dossier_code + ")" +
+        (report.warnings.length ? ", có " + report.warnings.length + " cảnh báo" : "") + ". Đang nộp…";
       const accepted = await post("/api/v1/submissions", file);
       statusLine.textContent = "Đã nhận hồ sơ, đang xử lý…";
       await follow(accepted.status_url);

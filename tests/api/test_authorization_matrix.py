@@ -103,6 +103,10 @@ CASES = [
     Case("revoke", "DELETE", f"/grants/researcher/{DUMMY_CODE}", 204, ADMINS, request=_grant_dummy),
     Case("submit", "POST", "/submissions", 202, ARCHIVISTS, request=_upload(None)),
     Case("job status", "GET", "/jobs/{job}", 200, JOB_READERS_A, denied=404),
+    Case("list jobs", "GET", "/jobs", 200, ARCHIVISTS | {"auditor", "admin"}),
+    # the job finished: its agency's archivist is told there is nothing to retry
+    Case("retry job", "POST", "/jobs/{job}/retry", 409, frozenset({"archivist_a"}), denied=404,
+         also={403: frozenset({"auditor", "admin"})}),
     Case("validate", "POST", "/validate", 200, ARCHIVISTS, request=_upload(OPEN_SAMPLE)),
     Case("list dossiers", "GET", "/dossiers", 200, ALL),
     Case("open dossier", "GET", "/dossiers/{open}", 200, ALL),
@@ -179,7 +183,7 @@ def test_matrix_covers_every_endpoint_of_the_api(archive):
     routes = {(method.upper(), path) for path, operations in archive.app.openapi()["paths"].items()
               for method in operations if path != "/api/v1/auth/login"}
     covered = {(c.method, "/api/v1" + c.path.split("?")[0]) for c in CASES}
-    placeholders = {"/api/v1/jobs/{job}": "/api/v1/jobs/{job_id}",
+    placeholders = {"/api/v1/jobs/{job}": "/api/v1/jobs/{job_id}", "/api/v1/jobs/{job}/retry": "/api/v1/jobs/{job_id}/retry",
                     "/api/v1/files/{open_file}/content": "/api/v1/files/{file_id}/content",
                     "/api/v1/files/{restricted_file}/content": "/api/v1/files/{file_id}/content",
                     f"/api/v1/grants/researcher/{DUMMY_CODE}": "/api/v1/grants/{username}/{dossier_code}",

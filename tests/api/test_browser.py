@@ -73,6 +73,13 @@ def page(browser):
     context.close()
 
 
+def _agency_name(organ_id: str) -> str:
+    from api.holdings import agency_names
+    from archive.catalog.db import session_scope
+    with session_scope() as session:
+        return agency_names(session).get(organ_id, organ_id)
+
+
 def _login(page, server: str, username: str) -> None:
     page.goto(f"{server}/search")
     assert "/login" in page.url                      # no session: sent to the login page
@@ -87,7 +94,7 @@ def test_every_role_logs_in_and_out(page, server, username):
     _login(page, server, username)
     role, agency = USERS[username]
     header = page.inner_text("header")
-    assert username in header and (agency is None or agency in header)
+    assert username in header and (agency is None or _agency_name(agency) in header)
     assert ("Nộp hồ sơ" in header) == (role == "archivist")
     page.click("text=Đăng xuất")
     page.wait_for_url(f"{server}/login")

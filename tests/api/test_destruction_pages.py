@@ -70,7 +70,8 @@ def test_a_list_goes_from_council_to_destruction_through_the_pages(archive, clie
     assert "Quyết định hủy số 15/QĐ-UBND của head_a" in approved.text and f"{page}/execute" in approved.text
 
     token = _as(client, "archivist_a")
-    done = _post(client, token, f"{page}/execute")
+    assert "xác nhận" in client.post(f"{page}/execute", data={"csrf_token": token}).text   # not confirmed: the form again
+    done = _post(client, token, f"{page}/execute", confirm="yes")
     assert "Đã hủy, có biên bản hủy" in done.text and "đã hủy" in done.text
     pdf = client.get(f"/api/v1/destruction-lists/{list_id}/certificate/pdf")      # the page's link
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

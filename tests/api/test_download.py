@@ -22,7 +22,9 @@ def test_whole_file_is_the_stored_bytes_with_its_checksum_as_etag(archive, clien
     assert response.headers["accept-ranges"] == "bytes"
     assert response.headers["etag"] == f'"{file["sha256"]}"'
     assert response.headers["content-type"] == "application/pdf"
-    assert response.headers["content-disposition"].startswith("inline; filename*=UTF-8''")
+    # named after the document's submitted main file (not the package's 001.pdf), RFC 6266 + 5987
+    assert response.headers["content-disposition"] == ("inline; filename=\"cv-4021-ubnd-vp-khan.pdf\"; "
+                                                       "filename*=UTF-8''cv-4021-ubnd-vp-khan.pdf")
 
 
 def test_original_is_downloadable_bit_for_bit(archive, client):

@@ -65,7 +65,8 @@ def test_dossier_page_shows_metadata_documents_pdf_checksums_and_history(archive
     assert "Tiêu đề hồ sơ" in text and "Thời hạn bảo quản" in text and "Trích yếu nội dung" in text
     assert re.search(r"\b\d{2}/\d{2}/2021\b", text)                   # dates dd/mm/yyyy
     copy = archive.file(archive.open_code, "preservation")
-    assert f'<object data="/api/v1/files/{copy["id"]}/content" type="application/pdf"' in text
+    # The viewer is made when opened (static/dossier.js): showing the page fetches no document.
+    assert f'data-src="/api/v1/files/{copy["id"]}/content?view=1"' in text and "<object" not in text
     assert copy["sha256"] in text
     assert "Lịch sử bảo quản" in text and "fixity check" in text
 
