@@ -33,6 +33,16 @@ STEP_LABELS = {"receive": "Tiếp nhận", "validate": "Kiểm tra siêu dữ li
                "package": "Đóng gói lưu trữ", "store": "Ghi vào kho", "verify": "Đọc lại, đối chiếu mã",
                "index": "Lập chỉ mục tìm kiếm"}
 STATE_LABELS = {"pending": "chờ", "running": "đang chạy", "done": "xong", "failed": "lỗi"}
+AUDIT_ACTION_LABELS = {
+    "submit": "Nộp hồ sơ", "view": "Xem", "download": "Tải về", "metadata_change": "Sửa thông tin mô tả",
+    "transfer": "Nộp lưu", "destroy": "Hủy", "grant": "Cấp quyền khai thác", "revoke": "Thu hồi quyền khai thác",
+    "login": "Đăng nhập", "logout": "Đăng xuất", "approve": "Phê duyệt", "reject": "Từ chối",
+    "legal_hold": "Phong tỏa / gỡ phong tỏa", "fixity": "Kiểm tra toàn vẹn", "destruction_draft": "Lập danh mục hủy",
+    "destruction_review": "Xem xét danh mục hủy", "retention_trigger": "Ghi ngày sự kiện (thời hạn)",
+    "notify": "Thông báo", "refused": "Bị từ chối", "audit_rekey": "Đổi khóa nhật ký",
+    "access_request": "Yêu cầu khai thác", "account": "Tài khoản"}
+OUTCOME_LABELS = {"success": "Thành công", "failure": "Thất bại", "denied": "Bị từ chối", "refused": "Bị từ chối",
+                  "warning": "Cảnh báo"}
 FACET_LABELS = {"agency": "Cơ quan", "type": "Loại văn bản", "year": "Năm", "retention": "Thời hạn bảo quản",
                 "rights": "Chế độ sử dụng", "direction": "Chiều văn bản", "kind": "Loại bản ghi"}
 
@@ -135,4 +145,5 @@ def agency(context, organ_id: str | None) -> str:
 TEMPLATES.env.filters.update(vn_date=vn_date, file_size=file_size, cell=cell, agency=agency, field_label=field_label)
 TEMPLATES.env.globals.update(ROLE_LABELS=ROLE_LABELS, FILE_ROLE_LABELS=FILE_ROLE_LABELS, STATUS_LABELS=STATUS_LABELS,
                              DIRECTION_LABELS=DIRECTION_LABELS, FACET_LABELS=FACET_LABELS,
-                             STEP_LABELS=STEP_LABELS, STATE_LABELS=STATE_LABELS, Markup=Markup)
+                             STEP_LABELS=STEP_LABELS, STATE_LABELS=STATE_LABELS,
+                             AUDIT_ACTION_LABELS=AUDIT_ACTION_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, Markup=Markup)

@@ -172,3 +172,24 @@ def test_reports_download_as_xlsx_and_pdf_per_agency(archive, client):
     assert client.get("/reports/bao-cao.pdf", params={"agency": AGENCY_A}).status_code == 403
     _as(client, "researcher")
     assert client.get("/reports").status_code == 403
+
+
+def test_audit_page_filters_paginates_and_shows_the_verification(archive, client):
+    _as(client, "researcher")
+    client.get(f"/dossiers/{archive.open_code}")                       # a view to find
+    assert client.get("/audit").status_code == 403
+    _as(client, "auditor")
+    page = client.get("/audit", params={"dossier": archive.open_code, "action": "view"})
+    assert page.status_code == 200 and "Chuỗi nhật ký nguyên vẹn" in page.text
+    assert "<td>Xem</td>" in page.text and "researcher" in page.text and "<td>Tải về</td>" not in page.text
+    for n in range(55):
+        audit.record("view", actor="trang-thu", object=f"{archive.open_code}/{n}")
+    first = client.get("/audit", params={"actor": "trang-thu"}).text
+    assert "55 mục, trang 1" in first and "actor=trang-thu&amp;page=2" in first and "Trang sau" in first
+    second = client.get("/audit", params={"actor": "trang-thu", "page": 2}).text
+    assert second.count("<td>Xem</td>") == 5 and "Trang trước" in second
+    wrong = client.get("/audit", params={"from": "31/12/2020"})
+    assert wrong.status_code == 422 and "Ngày lọc không hợp lệ" in wrong.text and 'name="from"' in wrong.text
+    _as(client, "archivist_b")                                         # their agency's records only
+    mine = client.get("/audit", params={"action": "view"}).text
+    assert archive.open_code in mine and archive.restricted_code not in mine
