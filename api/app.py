@@ -8,8 +8,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from swagger_ui_bundle import swagger_ui_path
 
 from api import problems
 from api.jobs import JobRunner
@@ -30,6 +32,22 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                                "object-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'",
 }
+
+
+DOCS_ASSETS = "/api/v1/docs/assets"
+# Swagger UI draws its icons from data: URIs; nothing else on the page is inline script.
+DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'self'"
+
+
+def api_docs() -> HTMLResponse:
+    """The interactive API documentation, Swagger UI served from the swagger-ui-bundle package
+    (an archive often runs without internet), started by a script of ours, not inline."""
+    return HTMLResponse(f"""<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><title>LuuTru — API</title>
+<link rel="stylesheet" href="{DOCS_ASSETS}/swagger-ui.css"></head>
+<body><div id="swagger-ui" data-openapi="/api/v1/openapi.json"></div>
+<script src="{DOCS_ASSETS}/swagger-ui-bundle.js"></script><script src="/static/api-docs.js"></script></body></html>""",
+                        headers={"Content-Security-Policy": DOCS_CSP})
 
 
 async def security_headers(request, call_next):
@@ -65,7 +83,7 @@ async def lifespan(app: FastAPI):
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="LuuTru", summary="Lưu trữ hồ sơ điện tử — API", version="1",
-                  openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None, lifespan=lifespan)
+                  openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None, lifespan=lifespan)
     app.add_middleware(SessionMiddleware, secret_key=session_secret(settings), session_cookie=SESSION_COOKIE,
                        max_age=settings.session_max_age_seconds, same_site="lax", https_only=settings.cookie_secure)
     app.middleware("http")(security_headers)
@@ -76,4 +94,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (destruction_pages, job_pages, audit_pages, retention_pages, transfer_pages, report_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_path), name="swagger-ui")
+    app.add_api_route("/api/v1/docs", api_docs, include_in_schema=False)
     return app

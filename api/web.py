@@ -2,6 +2,7 @@
 Appendix VI field labels, and login redirects for pages opened without a session."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,12 @@ from markupsafe import Markup
 
 from archive.errors import LuuTruError
 from archive.settings import get_settings
+from schemas.codelists import load_codelists
 from schemas.fields import DOCUMENT, DOSSIER, FILE_CODE, RECIPIENT, SIGNER
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).with_name("templates"))
-LABELS = {f.name: f.label_vi for group in (DOSSIER, DOCUMENT) for f in group}
+# Appendix VI labels by field name; a name used in several places (OrganId) keeps its first, FileCode's.
+LABELS = {f.name: f.label_vi for group in (SIGNER, RECIPIENT, FILE_CODE, DOSSIER, DOCUMENT) for f in group}
 GROUP_LABELS = {f"{g}/{f.name}": f.label_vi for g, fields in (("FileCode", FILE_CODE), ("SignerInfo", SIGNER),
                                                              ("To", RECIPIENT)) for f in fields}
 ROLE_LABELS = {"researcher": "Độc giả", "archivist": "Văn thư, lưu trữ", "council": "Hội đồng xác định giá trị",
@@ -43,7 +46,29 @@ AUDIT_ACTION_LABELS = {
     "access_request": "Yêu cầu khai thác", "account": "Tài khoản"}
 OUTCOME_LABELS = {"success": "Thành công", "failure": "Thất bại", "denied": "Bị từ chối", "refused": "Bị từ chối",
                   "warning": "Cảnh báo"}
-FACET_LABELS = {"agency": "Cơ quan", "type": "Loại văn bản", "year": "Năm", "retention": "Thời hạn bảo quản",
+# PREMIS event types (the names PREMIS gives them stay in the packages) as the pages show them.
+EVENT_LABELS = {"ingestion start": "Bắt đầu tiếp nhận", "ingestion end": "Hoàn tất tiếp nhận", "ingestion": "Tiếp nhận",
+                "format identification": "Nhận dạng định dạng", "metadata validation": "Kiểm tra siêu dữ liệu",
+                "validation": "Kiểm tra định dạng PDF/A", "migration": "Tạo bản bảo quản PDF/A",
+                "message digest calculation": "Tính mã SHA-256", "fixity check": "Kiểm tra toàn vẹn",
+                "replication": "Ghi vào kho lưu trữ", "digital signature validation": "Kiểm tra chữ ký số",
+                "transfer": "Nộp lưu", "deletion": "Xóa", "accession": "Thu nhận", "normalization": "Chuẩn hóa",
+                "information package creation": "Tạo gói thông tin", "virus check": "Kiểm tra mã độc",
+                "metadata modification": "Sửa siêu dữ liệu", "capture": "Số hóa", "decryption": "Giải mã",
+                "unpacking": "Giải nén", "compression": "Nén", "deaccession": "Loại khỏi kho"}
+_COUNTS = ((re.compile(r"\b(\d+) error\(s\)"), r"\1 lỗi"), (re.compile(r"\b(\d+) warning\(s\)"), r"\1 cảnh báo"),
+           (re.compile(r"\b(\d+) file\(s\)"), r"\1 tệp"), (re.compile(r"\b(\d+) page\(s\)"), r"\1 trang"))
+
+
+def detail_vi(text: str | None) -> str:
+    """An event's detail with its English counts ("1 warning(s)") said in Vietnamese."""
+    for pattern, replacement in _COUNTS:
+        text = pattern.sub(replacement, text or "")
+    return text
+
+
+KIND_LABELS = {"dossier": "Hồ sơ", "document": "Văn bản"}
+FACET_LABELS = {"q": "Từ khóa", "from": "Từ ngày", "to": "Đến ngày", "sort": "Sắp xếp", "agency": "Cơ quan", "type": "Loại văn bản", "year": "Năm", "retention": "Thời hạn bảo quản",
                 "rights": "Chế độ sử dụng", "direction": "Chiều văn bản", "kind": "Loại bản ghi"}
 
 
@@ -89,9 +114,17 @@ def _display(name: str, value: Any) -> str:
         return " ".join(v for v in (value.get("Position"), value.get("FullName")) if v)
     if name == "To" and isinstance(value, list):
         return "; ".join(r.get("OrganName") or r.get("OrganId", "") for r in value)
+    if name == "Language" and isinstance(value, str):
+        return language_name(value)
     if isinstance(value, str) and len(value) == 10 and value[4:5] == "-":
         return vn_date(value)
     return str(value)
+
+
+def language_name(codes: str) -> str:
+    """"vie" → "Tiếng Việt" (ISO 639-2 codes from the code list; several separated by commas)."""
+    names = load_codelists().languages
+    return ", ".join(names.get(c.strip().lower(), c.strip()) for c in codes.split(",") if c.strip())
 
 
 def metadata_rows(fields: dict[str, Any], specs) -> list[tuple[str, str]]:
@@ -142,8 +175,27 @@ def agency(context, organ_id: str | None) -> str:
     return context.get("agencies", {}).get(organ_id) or organ_id
 
 
-TEMPLATES.env.filters.update(vn_date=vn_date, file_size=file_size, cell=cell, agency=agency, field_label=field_label)
+@pass_context
+def facet_value(context, value: str, name: str) -> str:
+    """A facet or filter value as people read it: agencies by name, directions and kinds in words."""
+    if name == "agency":
+        return agency(context, value)
+    if name == "direction":
+        return DIRECTION_LABELS.get(value, value)
+    if name == "kind":
+        return KIND_LABELS.get(value, value)
+    if name in ("from", "to"):
+        return vn_date(value)
+    if name == "sort":
+        return {"date": "mới nhất", "relevance": "phù hợp nhất"}.get(value, value)
+    return value
+
+
+TEMPLATES.env.filters.update(vn_date=vn_date, file_size=file_size, cell=cell, agency=agency, field_label=field_label,
+                             facet_value=facet_value, language_name=language_name,
+                             detail_vi=detail_vi)
 TEMPLATES.env.globals.update(ROLE_LABELS=ROLE_LABELS, FILE_ROLE_LABELS=FILE_ROLE_LABELS, STATUS_LABELS=STATUS_LABELS,
                              DIRECTION_LABELS=DIRECTION_LABELS, FACET_LABELS=FACET_LABELS,
                              STEP_LABELS=STEP_LABELS, STATE_LABELS=STATE_LABELS,
-                             AUDIT_ACTION_LABELS=AUDIT_ACTION_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, Markup=Markup)
+                             AUDIT_ACTION_LABELS=AUDIT_ACTION_LABELS, OUTCOME_LABELS=OUTCOME_LABELS,
+                             EVENT_LABELS=EVENT_LABELS, Markup=Markup)

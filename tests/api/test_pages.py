@@ -68,7 +68,8 @@ def test_dossier_page_shows_metadata_documents_pdf_checksums_and_history(archive
     # The viewer is made when opened (static/dossier.js): showing the page fetches no document.
     assert f'data-src="/api/v1/files/{copy["id"]}/content?view=1"' in text and "<object" not in text
     assert copy["sha256"] in text
-    assert "Lịch sử bảo quản" in text and "fixity check" in text
+    assert "Lịch sử bảo quản" in text and "Kiểm tra toàn vẹn" in text and "fixity check" not in text
+    assert "Tiếng Việt" in text and "warning(s)" not in text
 
 
 def test_restricted_dossier_page_is_not_found_for_a_researcher(archive, client):
