@@ -193,3 +193,24 @@ def test_audit_page_filters_paginates_and_shows_the_verification(archive, client
     _as(client, "archivist_b")                                         # their agency's records only
     mine = client.get("/audit", params={"action": "view"}).text
     assert archive.open_code in mine and archive.restricted_code not in mine
+
+
+def test_users_page_adds_users_grants_and_issues_a_token_once(archive, client):
+    _as(client, "archivist_a")
+    assert client.get("/users").status_code == 403
+    token = _as(client, "admin")
+    page = client.get("/users").text
+    assert 'id="user-researcher_granted"' in page and archive.restricted_code in page
+    short = client.post("/users", data={"csrf_token": token, "username": "doc-gia-moi", "role": "researcher",
+                                        "password": "ngan"})
+    assert short.status_code == 422 and "ít nhất 8 ký tự" in short.text and 'value="doc-gia-moi"' in short.text
+    added = _post(client, token, "/users", username="doc-gia-moi", role="researcher", password="mat-khau-dai-du")
+    assert "Đã tạo người dùng doc-gia-moi" in added.text and 'id="user-doc-gia-moi"' in added.text
+    granted = _post(client, token, "/users/grants", username="doc-gia-moi", dossier_code=archive.restricted_code)
+    assert "Đã cấp cho doc-gia-moi" in granted.text
+    issued = client.post("/users/tokens", data={"csrf_token": token, "username": "doc-gia-moi", "name": "thử"})
+    secret = issued.text.split('<code class="hash">')[1].split("<")[0]
+    assert secret.startswith("lt_") and secret not in client.get("/users").text       # shown once
+    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {secret}"}).json()["username"] == "doc-gia-moi"
+    revoked = _post(client, token, "/users/grants/revoke", username="doc-gia-moi", dossier_code=archive.restricted_code)
+    assert "Đã thu hồi" in revoked.text
