@@ -1,5 +1,5 @@
 """Accounts (tài khoản): users of an agency with one role, API tokens for agency systems, and
-grants that let a researcher read one restricted dossier.
+grants that let a researcher read one restricted dossier (their tables: archive.catalog.accounts).
 
 Passwords are kept as Argon2id hashes (argon2-cffi). API tokens are random 256-bit secrets
 shown once; only their SHA-256 is stored, which is enough for secrets of that strength and
@@ -14,56 +14,21 @@ from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint, func, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from archive import audit
 from archive.catalog.db import session_scope
-from archive.catalog.models import AuditEntry, Base
-from archive.catalog.types import utcnow
+from archive.catalog.accounts import ApiToken, Grant, User
+from archive.catalog.models import AuditEntry
 from archive.errors import AccountExists, InvalidCredentials, InvalidRequest, NotFound, TooManyLoginAttempts
 from archive.settings import Settings, get_settings
-from search.access import ROLES, Principal
+from archive.access import ROLES, Principal
 
 TOKEN_PREFIX = "lt_"
 _hasher = PasswordHasher()
 # Verified when the user name is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
-
-
-class User(Base):
-    """Người dùng: one person or agency system, in one agency, with one role."""
-    __tablename__ = "users"
-    __table_args__ = (CheckConstraint(f"role IN ({', '.join(repr(r) for r in ROLES)})", name="role"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(100), unique=True)
-    role: Mapped[str] = mapped_column(String(20))
-    organ_id: Mapped[str | None] = mapped_column(String(13), index=True)
-    password_hash: Mapped[str | None] = mapped_column(String(200))  # None: API tokens only
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class ApiToken(Base):
-    """A bearer token of an agency system; only its SHA-256 is stored."""
-    __tablename__ = "api_tokens"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    revoked_at: Mapped[datetime | None]
-
-
-class Grant(Base):
-    """Quyền khai thác: a researcher may read one restricted dossier."""
-    __tablename__ = "grants"
-    __table_args__ = (UniqueConstraint("user_id", "dossier_code", name="uq_grants_user_dossier"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    dossier_code: Mapped[str] = mapped_column(String(64), index=True)
-    granted_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 def _token_digest(token: str) -> str:
@@ -181,6 +146,6 @@ def revoke(username: str, dossier_code: str, *, actor: str) -> None:
 
 
 def principal_of(session: Session, user: User) -> Principal:
-    """Who the user is for the rights rules (search.access): role, agency, granted dossiers."""
+    """Who the user is for the rights rules (archive.access): role, agency, granted dossiers."""
     granted = session.execute(select(Grant.dossier_code).where(Grant.user_id == user.id)).scalars()
     return Principal(user.username, user.role, user.organ_id, frozenset(granted))

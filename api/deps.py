@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Callable, Iterator, Literal
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from api.accounts import User, principal_of, user_for_token
-from archive import audit
+from archive import audit, clock
 from archive.catalog.db import session_scope
 from archive.errors import CsrfFailed, Forbidden, NotAuthenticated
 from archive.settings import Settings, get_settings
-from search.access import Principal
+from archive.access import Principal
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
@@ -31,6 +32,14 @@ def get_db() -> Iterator[Session]:
 
 SettingsDep = Annotated[Settings, Depends(settings_dep)]
 DbDep = Annotated[Session, Depends(get_db)]
+
+
+def archive_today(settings: SettingsDep) -> date:
+    """The archive clock's today, never a date taken from the request."""
+    return clock.today(settings)
+
+
+TodayDep = Annotated[date, Depends(archive_today)]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Catalog reads under the rights rules (search.access), the same for the API and the web pages.
+"""Catalog reads under the rights rules (archive.access), the same for the API and the web pages.
 
 A record the principal may not even find (a researcher and a restricted dossier, another
 agency's staff and its restricted dossiers) is answered as not found, so its existence is
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from archive.catalog.models import Agency, DocumentRecord, DossierRecord, FileRecord, PackageVersion, PreservationEvent
 from archive.errors import Forbidden, NotFound
-from search.access import OPEN_RIGHTS, Principal, can_find, can_read
+from archive.access import OPEN_RIGHTS, Principal, can_find, can_read
 
 
 def _rights_of(record: DossierRecord) -> dict:

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from archive.errors import LuuTruError, NotFound, WrongWorkflowStage
-from archive.settings import Settings
+from archive.settings import Settings, get_settings
 from ingest import pipeline, state
 from ingest.job import IngestJob
 
@@ -30,9 +30,17 @@ class JobRunner:
         self._pool.shutdown(wait=True, cancel_futures=False)
 
 
+def ingest_runner(settings: Settings | None = None) -> pipeline.Runner:
+    """Celery workers when a broker is configured, else this process."""
+    if (settings or get_settings()).broker_url:
+        from api.worker import enqueue          # Celery loads only where a broker is used
+        return enqueue
+    return pipeline.in_process
+
+
 def _run(job_id: str) -> None:
     try:
-        pipeline.resume(job_id, wait=False)
+        pipeline.resume(job_id, wait=False, runner=ingest_runner())
     except LuuTruError as exc:          # recorded in the job's step state; nothing more to do here
         log.info("job %s stopped: %s", job_id, exc)
     except Exception:

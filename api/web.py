@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from archive.errors import LuuTruError
 from archive.settings import get_settings
-from schemas.codelists import load_codelists
+from archive.settings import load_codelists
 from schemas.fields import DOCUMENT, DOSSIER, FILE_CODE, RECIPIENT, SIGNER
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).with_name("templates"))

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from archive import audit
 from archive.catalog.db import session_scope
 from archive.catalog.models import AuditCheckpoint, AuditEntry
-from archive.catalog.types import utcnow
+from archive.clock import utcnow
 from archive.errors import AuditChainBroken, ObjectExists
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from schemas.codelists import CodeLists, load_codelists
+from archive.settings import load_codelists
+from schemas.codelists import CodeLists
 
 
 def _add_years(day: date, years: int) -> date:

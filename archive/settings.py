@@ -13,6 +13,9 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from schemas import codelists
+from schemas.codelists import CodeLists
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LUUTRU_", env_file=".env", extra="ignore")
@@ -74,7 +77,7 @@ class Settings(BaseSettings):
     audit_key_file: Path | None = Field(None, description="File holding the audit key (default data_dir/audit.key).")
     audit_checkpoint_years: int = Field(20, description="Checkpoints of the audit chain are locked this long.")
 
-    # Transfer to the historical archive (archive/transfer): the receiving archive signs its
+    # Transfer to the historical archive (archive/lifecycle/transfer): the receiving archive signs its
     # acknowledgement with its key; the sending agency verifies it with that archive's certificate.
     archive_name: str = Field("LuuTru", description="Name of this archive as its acknowledgements state it.")
     transfer_signing_key: Path | None = Field(None, description="PEM private key signing transfer acknowledgements.")
@@ -100,3 +103,8 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def load_codelists(settings: Settings | None = None) -> CodeLists:
+    """This instance's code lists: the defaults, with the files of ``codelists_dir`` replacing theirs."""
+    return codelists.load((settings or get_settings()).codelists_dir)

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.catalog import init_catalog, session_scope  # noqa: E402
 from archive.catalog.packages import add_package_version, upsert_dossier  # noqa: E402
-from archive.fixity import run_fixity  # noqa: E402
+from archive.lifecycle.fixity import run_fixity  # noqa: E402
 from archive.storage import StoredObject, open_store  # noqa: E402
 from schemas.models import Document, Dossier, DossierCode  # noqa: E402
 
@@ -35,7 +35,7 @@ BLOCK = 64 * 1024 * 1024
 
 MEMORY_CHILD = """
 import resource, sys
-from archive.fixity import run_fixity
+from archive.lifecycle.fixity import run_fixity
 from archive.storage import open_store
 store = open_store(sys.argv[2])
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -24,11 +24,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from schemas.models import Document, Dossier, DossierCode, Signer  # noqa: E402
-from search.access import Principal, can_read  # noqa: E402
+from archive.access import Principal, can_read  # noqa: E402
 from search.highlight import snippet  # noqa: E402
 from search.query import Lookup, SearchQuery, query_words  # noqa: E402
 from search.records import Record, records_for_dossier  # noqa: E402
-from search.text import exact, fold  # noqa: E402
+from archive.text import exact, fold  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 AGENCIES = [f"000.00.{i:02d}.H{41 + i:02d}" for i in range(12)]
@@ -150,7 +150,7 @@ class Fts5Prototype:
 def open_engine(engine: str, path: Path):
     if engine == "fts5":
         return Fts5Prototype(path)
-    from search.embedded import EmbeddedIndex
+    from search.backends.embedded import EmbeddedIndex
     return EmbeddedIndex(path / "index")
 
 

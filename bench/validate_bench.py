@@ -21,9 +21,9 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from schemas.codelists import load_codelists  # noqa: E402
+from archive.settings import load_codelists  # noqa: E402
 from schemas.manifest import NS, parse_xml  # noqa: E402
-from schemas.validator import validate  # noqa: E402
+from ingest.validation import validate  # noqa: E402
 
 TYPES = [("Quyết định", "QĐ-UBND"), ("Công văn", "UBND-VP"), ("Kế hoạch", "KH-UBND"), ("Báo cáo", "BC-UBND"),
          ("Thông báo", "TB-UBND"), ("Tờ trình", "TTr-STTTT"), ("Hướng dẫn", "HD-SNV")]

@@ -28,7 +28,8 @@ from archive.settings import get_settings
 from ingest import pdfa_check, signatures
 from ingest.identify import FormatIdentification, identify
 from ingest.pdfa_check import PdfaValidation
-from ingest.tools import ghostscript, libreoffice, ocr, pdfium, poppler, verapdf
+from archive import poppler
+from ingest.tools import ghostscript, libreoffice, ocr, pdfium, verapdf
 
 OFFICE_MIME = {
     "application/msword": ".doc",

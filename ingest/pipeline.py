@@ -1,29 +1,34 @@
-"""Run the ingest steps of a dossier, in-process or on Celery workers, resumably.
+"""Run the ingest steps of a dossier, resumably, on the runner the caller hands in.
 
 ``submit`` creates a job (state rows in the catalog, a work folder) and starts it;
-``resume`` continues a job from its first step that is not done. The same ``run_step``
-executes a step whether it is called here or by a Celery task, so both paths behave
-identically.
+``resume`` continues a job from its first step that is not done. A runner executes the
+remaining steps: ``in_process`` here, or the Celery one of ``api.worker``. Both call the
+same ``run_step``, so both paths behave identically.
 """
 from __future__ import annotations
 
 import logging
 import shutil
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Protocol
 
 from sqlalchemy import select
 
 from archive.catalog.db import init_catalog, session_scope
 from archive.catalog.models import DossierRecord
 from archive.errors import LuuTruError
-from archive.settings import get_settings
 from ingest import state
 from ingest.job import IngestJob
 from ingest.steps import STEP_NAMES, STEPS
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, str], None]  # (step, state)
+
+
+class Runner(Protocol):
+    """Runs a job's remaining ``steps`` in order; ``wait=False`` may return before they finish."""
+    def __call__(self, job_id: str, steps: list[str], *, wait: bool = True,
+                 progress: Progress | None = None) -> None: ...
 
 
 def run_step(job_id: str, step: str) -> None:
@@ -62,19 +67,19 @@ def create(source: str | Path, *, organ_id: str | None = None, actor: str = "sys
 
 
 def submit(source: str | Path, *, organ_id: str | None = None, actor: str = "system",
-           progress: Progress | None = None, wait: bool = True) -> IngestJob:
-    """Start ingesting ``source``; runs in-process unless a broker is configured."""
+           progress: Progress | None = None, wait: bool = True, runner: Runner | None = None) -> IngestJob:
+    """Start ingesting ``source`` on ``runner`` (default: in this process)."""
     job = create(source, organ_id=organ_id, actor=actor)
-    resume(job.id, progress=progress, wait=wait)
+    resume(job.id, progress=progress, wait=wait, runner=runner)
     return job
 
 
-def resume(job_id: str, *, progress: Progress | None = None, wait: bool = True) -> None:
-    steps = remaining(job_id)
-    if get_settings().broker_url:
-        from ingest.tasks import enqueue
-        enqueue(job_id, steps, wait=wait)
-        return
+def resume(job_id: str, *, progress: Progress | None = None, wait: bool = True, runner: Runner | None = None) -> None:
+    (runner or in_process)(job_id, remaining(job_id), wait=wait, progress=progress)
+
+
+def in_process(job_id: str, steps: list[str], *, wait: bool = True, progress: Progress | None = None) -> None:
+    """The default runner: each step here, one after the other (``wait`` is always honoured)."""
     for step in steps:
         if progress:
             progress(step, "running")

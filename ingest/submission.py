@@ -20,8 +20,8 @@ from pathlib import Path, PurePosixPath
 
 from archive.checksums import sha256_file
 from archive.errors import UnreadableSubmission
-from archive.settings import Settings, get_settings
-from schemas.codelists import CodeLists, load_codelists
+from archive.settings import Settings, get_settings, load_codelists
+from schemas.codelists import CodeLists
 from schemas.manifest import MANIFEST_NAMES, Manifest, read_manifest
 from schemas.models import Dossier
 from schemas.problems import Problem, problem

@@ -1,7 +1,7 @@
 """Code lists (danh mục) of Appendix VI, read from CSV files an administrator can extend.
 
-The defaults live in ``schemas/codelists/``. A file of the same name in
-``Settings.codelists_dir`` replaces the default one entirely (copy it, add rows), so an
+The defaults live in ``schemas/codelists/``. A file of the same name in the override folder
+(``Settings.codelists_dir``, handed in by ``archive.settings.load_codelists``) replaces the default one entirely (copy it, add rows), so an
 agency can add a retention period, a language or a document type without touching code.
 """
 from __future__ import annotations
@@ -11,8 +11,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from archive.settings import Settings, get_settings
 
 DEFAULT_DIR = Path(__file__).with_name("codelists")
 
@@ -107,6 +105,6 @@ def _load(override_dir: Path | None) -> CodeLists:
     )
 
 
-def load_codelists(settings: Settings | None = None) -> CodeLists:
-    settings = settings or get_settings()
-    return _load(settings.codelists_dir.resolve() if settings.codelists_dir else None)
+def load(override_dir: Path | None = None) -> CodeLists:
+    """The default lists, each replaced by a file of the same name in ``override_dir``."""
+    return _load(override_dir.resolve() if override_dir else None)

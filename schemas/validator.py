@@ -1,100 +1,40 @@
-"""The dossier validator: every problem of a submission (or a dossier) at once, in one report.
+"""The dossier validator: every problem of a dossier's fields at once, in one report.
 
-Steps, in order: the submission's own problems (manifest missing, unreadable, hostile or
-off-schema); each field on its own (``schemas.reader``); the files the manifest names
-(safe paths, present, nothing unlisted, page counts read from the files); the rules that
-compare fields (``schemas.rules``) against the auto-fields computed by ``schemas.autofill``.
+Pure: each field on its own (``schemas.reader``), then the rules that compare fields
+(``schemas.rules``) against the auto-fields computed by ``schemas.autofill``. Whatever needs
+I/O — the submission's files, their page counts, the code-list files, the clock — is done by
+the caller (``ingest.validation``) and handed in.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
+from datetime import date
+from typing import Any
 
-from archive.errors import LuuTruError
-from archive.settings import Settings, get_settings
-from ingest.pagecount import count_pages
 from schemas import rules
 from schemas.autofill import autofill, compute
-from schemas.codelists import CodeLists, load_codelists
+from schemas.codelists import CodeLists
 from schemas.models import Dossier
-from schemas.problems import Problem, Report, problem
+from schemas.problems import Report
 from schemas.reader import read_dossier
 
-if TYPE_CHECKING:
-    from ingest.submission import Submission
+
+def check_dossier(target: Dossier | dict[str, Any], *, codelists: CodeLists, today: date, organ_id: str | None,
+                  default_organ_id: str) -> Report:
+    """Problems of a dossier given as a model or as raw JSON-like data (no files)."""
+    raw = target.model_dump(mode="json", exclude_defaults=True) if isinstance(target, Dossier) else target
+    dossier, problems = read_dossier(raw, codelists)
+    return finish(Report("dossier", problems), dossier, None, codelists=codelists, today=today,
+                  organ_id=organ_id, default_organ_id=default_organ_id)
 
 
-def validate(target: Submission | Dossier | dict[str, Any], *, settings: Settings | None = None,
-             today: date | None = None, codelists: CodeLists | None = None, organ_id: str | None = None) -> Report:
-    """``organ_id``: the submitting agency's identifier when known (its account); a given OrganId
-    must then agree. Without it, an omitted OrganId is filled from ``Settings.organ_id``."""
-    settings = settings or get_settings()
-    codelists = codelists or load_codelists(settings)
-    today = today or datetime.now(ZoneInfo(settings.timezone)).date()
-    if isinstance(target, (Dossier, dict)):
-        raw = target.model_dump(mode="json", exclude_defaults=True) if isinstance(target, Dossier) else target
-        dossier, problems = read_dossier(raw, codelists)
-        return _finish(Report("dossier", problems), dossier, None, organ_id, settings, codelists, today)
-    report = Report(str(target.source), list(target.problems))
-    if target.raw is None:
-        return report
-    dossier, problems = target.read(codelists)
-    already = {(q.code, q.path) for q in report.problems}      # the XSD may have said it first
-    report.problems.extend(p for p in problems if (p.code, p.path) not in already)
-    page_counts = None
+def finish(report: Report, dossier: Dossier | None, page_counts: list[int | None] | None, *, codelists: CodeLists,
+           today: date, organ_id: str | None, default_organ_id: str) -> Report:
+    """Add the cross-field rules' problems and the auto-filled dossier to ``report``.
+
+    ``organ_id``: the submitting agency's identifier when known (its account); a given OrganId
+    must then agree. Without it, an omitted OrganId is filled from ``default_organ_id``."""
     if dossier is not None:
-        file_problems, page_counts = check_files(dossier, target)
-        report.problems.extend(file_problems)
-    return _finish(report, dossier, page_counts, organ_id, settings, codelists, today)
-
-
-def _finish(report: Report, dossier: Dossier | None, page_counts: list[int | None] | None, organ_id: str | None,
-            settings: Settings, codelists: CodeLists, today: date) -> Report:
-    if dossier is not None:
-        computed = compute(dossier, organ_id or settings.organ_id, page_counts, check_organ=organ_id is not None)
+        computed = compute(dossier, organ_id or default_organ_id, page_counts, check_organ=organ_id is not None)
         report.problems.extend(rules.check(dossier, computed, codelists, today))
         report.dossier = autofill(dossier, computed)
     return report
-
-
-def check_files(dossier: Dossier, submission: Submission) -> tuple[list[Problem], list[int | None]]:
-    """Problems of the files the manifest names, and the main file's page count per document."""
-    from ingest.submission import normalise, unsafe
-
-    problems: list[Problem] = []
-    present = set(submission.files)
-    named: set[str] = set()
-    page_counts: list[int | None] = []
-    for i, doc in enumerate(dossier.Documents, 1):
-        path = f"Documents/Document[{i}]"
-        pages = None
-        if doc.main_file is None:
-            problems.append(problem("document_without_main_file", path, None, "every document has a main file"))
-        for n, f in enumerate(doc.files, 1):
-            where = f"{path}/@file" if len(doc.files) == 1 else f"{path}/File[{n}]"
-            if unsafe(f.path):
-                problems.append(problem("unsafe_path", where, f.path, "paths are relative, inside the submission"))
-                continue
-            relative = normalise(f.path)
-            named.add(relative)
-            if relative not in present:
-                problems.append(problem("file_missing", where, f.path, "every named file is in the submission"))
-            elif f is doc.main_file:
-                pages = _page_count(submission, relative, where, problems)
-        page_counts.append(pages)
-    for relative in sorted(present - named):
-        problems.append(problem("file_unlisted", "Documents", relative, "every file is named by a document"))
-    return problems, page_counts
-
-
-def _page_count(submission: Submission, relative: str, where: str, problems: list[Problem]) -> int | None:
-    try:
-        pages = count_pages(submission.path_of(relative))
-    except LuuTruError as exc:
-        problems.append(problem("file_unreadable", where, relative, exc.detail))
-        return None
-    if pages is None:
-        problems.append(problem("page_count_unknown", where, relative, "page count known after conversion",
-                                severity="warning"))
-    return pages

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from archive.errors import SearchUnavailable
 from archive.settings import Settings
-from search.access import Principal, can_read
+from archive.access import Principal, can_read
 from search.highlight import snippet
 from search.query import SearchQuery, query_words
 from search.records import Record
@@ -102,10 +102,10 @@ def open_index(settings: Settings, *, recreate: bool = False) -> SearchIndex:
     if backend == "elasticsearch":
         if not settings.elasticsearch_url:
             raise SearchUnavailable("LUUTRU_SEARCH_BACKEND=elasticsearch needs LUUTRU_ELASTICSEARCH_URL")
-        from search.elasticsearch import ElasticsearchIndex
+        from search.backends.elasticsearch import ElasticsearchIndex
         return ElasticsearchIndex(settings.elasticsearch_url,
                                   compatible_with=settings.elasticsearch_compatible_with)
     if backend == "embedded":
-        from search.embedded import EmbeddedIndex
+        from search.backends.embedded import EmbeddedIndex
         return EmbeddedIndex(settings.data_dir / "search", recreate=recreate)
     raise SearchUnavailable(f"unknown search backend {settings.search_backend!r} (embedded | elasticsearch)")

@@ -11,7 +11,7 @@ from collections import Counter
 from functools import lru_cache
 from html import escape
 
-from search.text import WORD, fold, nfc
+from archive.text import WORD, fold, nfc
 
 PRE, POST = "<mark>", "</mark>"
 _fold_word = lru_cache(maxsize=100_000)(fold)
@@ -19,7 +19,7 @@ _fold_word = lru_cache(maxsize=100_000)(fold)
 
 @lru_cache(maxsize=256)
 def _matcher(folded_words: frozenset[str]) -> re.Pattern:
-    """The query's words as whole words (a word is what search.text.WORD matches)."""
+    """The query's words as whole words (a word is what archive.text.WORD matches)."""
     alternatives = "|".join(map(re.escape, sorted(folded_words, key=len, reverse=True)))
     return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
 

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from search.text import fold, key, nfc, words
+from archive.text import fold, key, nfc, words
 
 # A document number and notation (``04/2021/QĐ-UBND``, ``123/UBND-VP``) or a dossier /
 # document archival code (``000.00.00.H41.2021.01.VP[.001]``).

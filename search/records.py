@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, field_validator
 
 from schemas.models import Document, Dossier
-from search.text import key, nfc
+from archive.text import key, nfc
 
 RecordKind = Literal["document", "dossier"]
 

@@ -18,7 +18,7 @@ from archive.errors import NotFound
 from archive.package.layout import ORIGINAL_REP, PRESERVATION_REP
 from archive.package.read import PackageDescription, read_package
 from archive.storage import ObjectStore
-from ingest.tools import poppler
+from archive import poppler
 from schemas.models import Dossier
 from search.reindex import NOT_SEARCHABLE, IndexSource
 

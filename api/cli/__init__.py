@@ -19,7 +19,7 @@ def main() -> None:
         if isinstance(exc, Forbidden):
             from archive import audit
             words = [a for a in sys.argv[1:] if not a.startswith("-")][:2]   # the command, e.g. destruction approve
-            # the domain's refusals name the actor they refused (archive.authority.require)
+            # the domain's refusals name the actor they refused (archive.access.require)
             audit.record_refusal(exc, actor=None, via="cli", attempted="luutru " + " ".join(words))
         print(f"lỗi [{exc.code}]: {exc.message_vi} ({exc.detail})", file=sys.stderr)
         sys.exit(exc.exit_code)

@@ -1,7 +1,7 @@
 """``luutru destruction`` and ``luutru hold``: the destruction workflow and legal holds.
 
 Actors are named explicitly (``--actor/--role/--agency``) until the API maps logged-in users
-onto the same functions; every rule is checked in archive/destruction.py.
+onto the same functions; every rule is checked in archive/lifecycle/destruction.py.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import List, Optional
 import typer
 
 from api.cli.app import app
-from search.access import Principal
+from archive.access import Principal
 
 destruction_app = typer.Typer(help="Tiêu hủy tài liệu hết giá trị.", no_args_is_help=True)
 hold_app = typer.Typer(help="Phong tỏa hồ sơ (legal hold).", no_args_is_help=True)
@@ -43,7 +43,7 @@ def draft_command(items: List[str] = typer.Argument(..., help="MÃ_HỒ_SƠ=lý 
                   actor: str = ACTOR, role: str = ROLE, agency: Optional[str] = AGENCY,
                   today: Optional[datetime] = TODAY) -> None:
     """Lập danh mục hồ sơ hết giá trị đề nghị hủy (chỉ hồ sơ đã hết hạn của cơ quan mình)."""
-    from archive.destruction import draft_list
+    from archive.lifecycle.destruction import draft_list
     from archive.errors import InvalidRequest
     pairs = [item.partition("=")[::2] for item in items]
     if any(not reason for _, reason in pairs):
@@ -58,7 +58,7 @@ def review_command(list_id: int, dossier: str, decision: str = typer.Argument(..
                    note: Optional[str] = typer.Option(None), actor: str = ACTOR, role: str = ROLE,
                    agency: Optional[str] = AGENCY, today: Optional[datetime] = TODAY) -> None:
     """Ý kiến của thành viên Hội đồng về từng hồ sơ: đồng ý hủy (agree) hoặc giữ lại (keep)."""
-    from archive.destruction import review_item
+    from archive.lifecycle.destruction import review_item
     review_item(principal(actor, role, agency), list_id, dossier, decision, new_maintenance=new_retention,
                 note=note, today=day(today))
     typer.echo(f"Đã ghi ý kiến về hồ sơ {dossier} trong danh mục {list_id}.")
@@ -69,7 +69,7 @@ def audit_command(list_id: int, decision: str = typer.Argument(..., help="agree 
                   note: Optional[str] = typer.Option(None), actor: str = ACTOR, role: str = ROLE,
                   agency: Optional[str] = AGENCY) -> None:
     """Thẩm định của Sở Nội vụ: đồng ý (agree) hoặc không đồng ý (reject) danh mục hủy."""
-    from archive.destruction import audit_list
+    from archive.lifecycle.destruction import audit_list
     from archive.errors import InvalidRequest
     if decision not in ("agree", "reject"):
         raise InvalidRequest("decision is agree or reject", message_vi="Ý kiến thẩm định là agree hoặc reject.")
@@ -82,7 +82,7 @@ def approve_command(list_id: int, decision_ref: str = typer.Option(..., "--decis
                     actor: str = ACTOR, role: str = ROLE, agency: Optional[str] = AGENCY,
                     today: Optional[datetime] = TODAY) -> None:
     """Lãnh đạo cơ quan phê duyệt quyết định hủy (người phê duyệt khác người lập danh mục)."""
-    from archive.destruction import approve_list
+    from archive.lifecycle.destruction import approve_list
     approve_list(principal(actor, role, agency), list_id, decision_ref=decision_ref, today=day(today))
     typer.echo(f"Đã phê duyệt danh mục hủy {list_id} theo quyết định {decision_ref}.")
 
@@ -91,7 +91,7 @@ def approve_command(list_id: int, decision_ref: str = typer.Option(..., "--decis
 def execute_command(list_id: int, actor: str = ACTOR, role: str = ROLE, agency: Optional[str] = AGENCY,
                     today: Optional[datetime] = TODAY) -> None:
     """Hủy mọi bản của các hồ sơ đã được phê duyệt, kiểm tra không còn sót, lưu biên bản hủy."""
-    from archive.destruction import execute_list
+    from archive.lifecycle.destruction import execute_list
     certificate = execute_list(principal(actor, role, agency), list_id, today=day(today))
     typer.echo(f"Đã hủy danh mục {list_id}. Biên bản: {certificate.pdf_key} (SHA-256 {certificate.pdf_sha256}), "
                f"{certificate.xml_key}; lưu đến {certificate.keep_until:%d/%m/%Y}.")
@@ -103,7 +103,7 @@ def show_command(list_id: int) -> None:
     import json
 
     from archive.catalog import init_catalog
-    from archive.destruction import describe_list
+    from archive.lifecycle.destruction import describe_list
     init_catalog()
     typer.echo(json.dumps(describe_list(list_id), ensure_ascii=False, indent=1, default=str))
 
@@ -112,7 +112,7 @@ def show_command(list_id: int) -> None:
 def place_command(dossier: str, reason: str = typer.Option(..., help="Lý do phong tỏa."), actor: str = ACTOR,
                   role: str = ROLE, agency: Optional[str] = AGENCY) -> None:
     """Phong tỏa hồ sơ: không được đưa vào danh mục hủy, phê duyệt hay hủy."""
-    from archive.legal_hold import place_hold
+    from archive.lifecycle.legal_hold import place_hold
     place_hold(principal(actor, role, agency), dossier, reason)
     typer.echo(f"Đã phong tỏa hồ sơ {dossier}.")
 
@@ -121,6 +121,6 @@ def place_command(dossier: str, reason: str = typer.Option(..., help="Lý do pho
 def lift_command(dossier: str, reason: str = typer.Option(..., help="Lý do gỡ phong tỏa."), actor: str = ACTOR,
                  role: str = ROLE, agency: Optional[str] = AGENCY) -> None:
     """Gỡ phong tỏa hồ sơ."""
-    from archive.legal_hold import lift_hold
+    from archive.lifecycle.legal_hold import lift_hold
     lift_hold(principal(actor, role, agency), dossier, reason)
     typer.echo(f"Đã gỡ phong tỏa hồ sơ {dossier}.")

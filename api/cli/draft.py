@@ -55,7 +55,7 @@ def draft(paths: list[Path] = typer.Argument(..., help="Tệp văn bản (PDF, D
           ) -> None:
     """Đọc các trường Phụ lục VI từ chính văn bản và lập dự thảo tệp kê khai hồ sơ."""
     from ingest.draft import draft_document, draft_manifest
-    from schemas.codelists import load_codelists
+    from archive.settings import load_codelists
     from schemas.writer import to_json, to_xml
 
     console = Console(soft_wrap=True, stderr=format is OutputFormat.json)

@@ -20,7 +20,7 @@ def fixity_command(
 ) -> None:
     """Kiểm tra tính toàn vẹn (SHA-256) của dữ liệu trong kho; sửa từ bản sao nếu có."""
     from archive.catalog import init_catalog
-    from archive.fixity import run_fixity
+    from archive.lifecycle.fixity import run_fixity
     if sum(bool(x) for x in (dossier, all_, due)) > 1:
         raise typer.BadParameter("chọn một trong: --all, --due hoặc một mã hồ sơ")
     init_catalog()

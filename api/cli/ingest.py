@@ -45,6 +45,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Gói hồ sơ (thư m�
     """Lưu trữ hồ sơ: kiểm tra, chuyển PDF/A, đóng gói, ghi vào kho, lập chỉ mục."""
     from ingest import pipeline              # the steps load PDF, signature and packaging libraries:
     from ingest.steps import STEP_NAMES      # only when ingesting, not for every luutru command
+    from api.jobs import ingest_runner
+    runner = ingest_runner()
     console = Console()
     todo = submissions(paths)
     init_catalog()
@@ -64,9 +66,9 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Gói hồ sơ (thư m�
             job_id = pipeline.unfinished_job_for(source)
             try:
                 if job_id:
-                    pipeline.resume(job_id, progress=show)
+                    pipeline.resume(job_id, progress=show, runner=runner)
                 else:
-                    job_id = pipeline.submit(source, organ_id=organ_id, progress=show).id
+                    job_id = pipeline.submit(source, organ_id=organ_id, progress=show, runner=runner).id
                 outcomes.append((source, job_id, None))
             except LuuTruError as exc:
                 job_id = job_id or (state.unfinished_jobs() or [None])[0]

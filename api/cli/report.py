@@ -19,7 +19,7 @@ def report_command(out: Path = typer.Option(..., "--out", help="Tệp kết qu�
     """Báo cáo cho Sở Nội vụ: hồ sơ theo thời hạn, đến hạn nộp lưu, hết hạn, đã hủy, toàn vẹn, nhật ký."""
     from archive.catalog import init_catalog
     from archive.errors import InvalidRequest
-    from archive.reports import build_report, write_pdf_report, write_xlsx
+    from archive.lifecycle.reports import build_report, write_pdf_report, write_xlsx
     writers = {"xlsx": write_xlsx, "pdf": write_pdf_report}
     if format_ not in writers:
         raise InvalidRequest(f"format must be xlsx or pdf, not {format_!r}", message_vi="Định dạng phải là xlsx hoặc pdf.")

@@ -17,7 +17,7 @@ app.add_typer(retention_app, name="retention")
 def run_command(today: Optional[datetime] = TODAY) -> None:
     """Liệt kê hồ sơ sắp/quá hạn nộp lưu và hồ sơ hết hạn bảo quản; thông báo cho cơ quan."""
     from archive.catalog import init_catalog
-    from archive.retention_run import KIND_VI, run_retention
+    from archive.lifecycle.retention_run import KIND_VI, run_retention
     init_catalog()
     run = run_retention(day(today))
     for item in run.due:
@@ -31,7 +31,7 @@ def run_command(today: Optional[datetime] = TODAY) -> None:
 def trigger_command(dossier: str, date_: datetime = typer.Option(..., "--date", help="Ngày xảy ra sự kiện."),
                     actor: str = ACTOR, role: str = ROLE, agency: Optional[str] = AGENCY) -> None:
     """Ghi ngày sự kiện mà thời hạn bảo quản theo sự kiện được tính từ đó."""
-    from archive.retention_run import record_trigger
+    from archive.lifecycle.retention_run import record_trigger
     expiry = record_trigger(principal(actor, role, agency), dossier, date_.date())
     until = f"{expiry:%d/%m/%Y}" if expiry else "không hết hạn"
     typer.echo(f"Đã ghi ngày sự kiện {date_:%d/%m/%Y} cho hồ sơ {dossier}; hết hạn bảo quản: {until}.")
@@ -41,7 +41,7 @@ def trigger_command(dossier: str, date_: datetime = typer.Option(..., "--date", 
 def contact_command(agency: str, email: str) -> None:
     """Địa chỉ thư nhận thông báo của một cơ quan."""
     from archive.catalog import init_catalog
-    from archive.retention_run import set_contact
+    from archive.lifecycle.retention_run import set_contact
     init_catalog()
     set_contact(agency, email)
     typer.echo(f"Thông báo của cơ quan {agency} sẽ gửi tới {email}.")
@@ -51,7 +51,7 @@ def contact_command(agency: str, email: str) -> None:
 def notices_command(agency: str, unread: bool = typer.Option(False, "--unread", help="Chỉ thông báo chưa đọc.")) -> None:
     """Các thông báo trong hệ thống của một cơ quan, mới nhất trước."""
     from archive.catalog import init_catalog
-    from archive.retention_run import notifications
+    from archive.lifecycle.retention_run import notifications
     init_catalog()
     for n in notifications(agency, unread_only=unread):
         typer.echo(f"{n.created_at:%d/%m/%Y}\t{n.message}")

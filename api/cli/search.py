@@ -16,7 +16,7 @@ from rich.text import Text
 from api.cli.app import app
 from archive.errors import InvalidSearchQuery
 from archive.settings import get_settings
-from search.access import ROLES, Principal
+from archive.access import ROLES, Principal
 from search.base import SearchResults, open_index
 from search.highlight import POST, PRE
 from search.query import SearchQuery

@@ -28,7 +28,7 @@ def prepare(dossiers: List[str] = typer.Argument(..., help="Mã hồ sơ (vĩnh 
             organ_id: Optional[str] = typer.Option(None, "--organ-id", help="Cơ quan nộp lưu (mặc định: cấu hình)."),
             actor: str = ACTOR) -> None:
     """Lập bộ hồ sơ nộp lưu: gói SIP mỗi hồ sơ, mục lục hồ sơ nộp lưu, biên bản giao nhận."""
-    from archive.transfer import prepare_transfer
+    from archive.lifecycle.transfer import prepare_transfer
     prepared = prepare_transfer(dossiers, out, organ_id=organ_id, actor=actor)
     m = prepared.manifest
     typer.echo(f"Đợt nộp lưu {prepared.reference}: {len(m.packages)} hồ sơ, {m.total_files} tệp, "
@@ -43,7 +43,7 @@ def receive(path: Path = typer.Argument(..., help="Thư mục bộ hồ sơ nộ
             out: Optional[Path] = typer.Option(None, "--out", help="Nơi ghi văn bản xác nhận (mặc định: cạnh thư mục)."),
             actor: str = ACTOR) -> None:
     """Tiếp nhận hồ sơ nộp lưu: kiểm tra mọi gói tin, lưu trữ và ký văn bản xác nhận."""
-    from archive.transfer import receive_transfer
+    from archive.lifecycle.transfer import receive_transfer
     received = receive_transfer(path, out_dir=out, actor=actor)
     typer.echo(f"Đã tiếp nhận đợt nộp lưu {received.reference}: {len(received.dossiers)} hồ sơ")
     for code in received.dossiers:
@@ -55,7 +55,7 @@ def receive(path: Path = typer.Argument(..., help="Thư mục bộ hồ sơ nộ
 def acknowledge(ack_path: Path = typer.Argument(..., help="Văn bản xác nhận (JSON) kèm tệp chữ ký .sig."),
                 actor: str = ACTOR) -> None:
     """Nhập văn bản xác nhận của Lưu trữ lịch sử: đánh dấu đã nộp lưu và xóa bản lưu tại cơ quan."""
-    from archive.transfer import acknowledge_transfer
+    from archive.lifecycle.transfer import acknowledge_transfer
     done = acknowledge_transfer(ack_path, actor=actor)
     typer.echo(f"Đợt nộp lưu {done.reference} đã được {done.receiver} xác nhận: {len(done.dossiers)} hồ sơ "
                f"chuyển trạng thái 'đã nộp lưu', {done.objects_removed} đối tượng đã xóa khỏi kho")
@@ -66,6 +66,6 @@ def keygen(key: Path = typer.Option(..., "--key", help="Tệp khóa bí mật (P
            cert: Path = typer.Option(..., "--cert", help="Tệp chứng thư số (PEM) sẽ tạo."),
            name: str = typer.Option(..., "--name", help="Tên lưu trữ (Common Name).")) -> None:
     """Tạo khóa và chứng thư tự ký để ký văn bản xác nhận nộp lưu."""
-    from archive.transfer.signing import generate_identity
+    from archive.lifecycle.transfer.signing import generate_identity
     generate_identity(name, key, cert)
     typer.echo(f"Khóa: {key}\nChứng thư: {cert}")

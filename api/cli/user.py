@@ -10,7 +10,7 @@ import typer
 from api.cli.app import app
 from archive.catalog.db import init_catalog, session_scope
 from archive.errors import InvalidRequest
-from search.access import ROLES
+from archive.access import ROLES
 
 user_app = typer.Typer(help="Quản lý người dùng, mã truy cập API và quyền khai thác.", no_args_is_help=True)
 app.add_typer(user_app, name="user")

@@ -16,7 +16,7 @@ from api.cli.app import app
 from archive.errors import UnreadableSubmission
 from ingest.submission import open_submission
 from schemas.problems import Report
-from schemas.validator import validate as validate_submission
+from ingest.validation import validate as validate_submission
 
 
 class OutputFormat(str, Enum):

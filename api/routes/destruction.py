@@ -1,5 +1,5 @@
 """Destruction lists (danh mục tài liệu hết giá trị) through the API: thin routes over
-archive.destruction, which checks every role, stage and legal hold and records each decision
+archive.lifecycle.destruction, which checks every role, stage and legal hold and records each decision
 in the audit trail. The certificate (biên bản hủy) is downloadable once the list is executed."""
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from api.clock import TodayDep
-from api.deps import Caller, CallerDep, DbDep, audit_event
+from api.deps import Caller, CallerDep, DbDep, TodayDep, audit_event
 from api.download import content_disposition
-from archive import destruction
-from archive.authority import require
+from archive.lifecycle import destruction
+from archive.access import require
 from archive.errors import NotFound
 from archive.storage import open_store
 

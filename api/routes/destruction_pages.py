@@ -1,6 +1,6 @@
 """Web pages for destruction lists: each member of the procedure (council, Sở Nội vụ,
 agency head, archivist) sees the list and acts at its stage through a form. The forms call
-the same archive.destruction functions as the API and the CLI, which check role, agency,
+the same archive.lifecycle.destruction functions as the API and the CLI, which check role, agency,
 stage and legal holds; the page only offers what the caller's role does at this stage."""
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.clock import TodayDep
+from api.deps import TodayDep
 from api.routes.destruction import READERS, readable_list
 from api.routes.pages import PageCaller, confirmed, render, submit_form
-from archive import destruction
-from archive.authority import require
+from archive.lifecycle import destruction
+from archive.access import require
 
 router = APIRouter(prefix="/destruction-lists", include_in_schema=False)
 ListId = Annotated[int, Path(ge=1, le=2**62)]
@@ -23,7 +23,7 @@ STAGE_LABELS = {"council_review": "Hội đồng xác định giá trị tài li
                 "audit_review": "Sở Nội vụ thẩm định", "head_approval": "Chờ thủ trưởng cơ quan quyết định",
                 "approved": "Đã có quyết định hủy, chờ thực hiện", "executed": "Đã hủy, có biên bản hủy",
                 "rejected": "Sở Nội vụ không đồng ý"}
-# The forms a role is offered at each stage (archive.destruction enforces the same rules).
+# The forms a role is offered at each stage (archive.lifecycle.destruction enforces the same rules).
 FORMS = {("council", "council_review"): "review", ("council", "audit_review"): "review",
          ("auditor", "audit_review"): "audit", ("agency_head", "head_approval"): "approve",
          ("archivist", "approved"): "execute", ("agency_head", "approved"): "execute"}

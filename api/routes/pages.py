@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api import holdings
 from api.accounts import InvalidCredentials, authenticate
-from api.clock import TodayDep
+from api.deps import TodayDep
 from api.deps import Caller, DbDep, SettingsDep, audit_event, check_csrf, csrf_token, optional_user
 from api.routes.auth import end_session, start_session
 from api.routes.reports import report_for
@@ -19,10 +19,10 @@ from api.routes.search import build_query
 from api.web import LABELS, STATE_LABELS, STEP_LABELS, TEMPLATES, LoginRequired, bar_chart, metadata_rows, safe_next
 from archive import audit_checkpoint
 from archive.catalog.db import session_scope
-from archive.legal_hold import HOLDERS, holds_of
-from archive.reports import SUMMARY_VI
+from archive.lifecycle.legal_hold import HOLDERS, holds_of
+from archive.lifecycle.reports import SUMMARY_VI
 from archive.errors import Forbidden, InvalidRequest, LuuTruError, TooManyLoginAttempts
-from schemas.codelists import load_codelists
+from archive.settings import load_codelists
 from schemas.fields import DOCUMENT, DOSSIER
 from search.base import open_index
 

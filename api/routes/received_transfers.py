@@ -1,7 +1,7 @@
 """Receiving a transfer (tiếp nhận hồ sơ nộp lưu) through the API, the historical archive's
 side: the transfer folder (BagIt bag) arrives as a ZIP, is streamed to disk under the upload
 limit, unpacked with the submission's hardened ZIP extraction into a temporary folder under
-data_dir and handed to archive.transfer.receive_transfer, which checks everything, keeps
+data_dir and handed to archive.lifecycle.transfer.receive_transfer, which checks everything, keeps
 nothing of a refused transfer and writes the audit trail of a receipt. The signed
 acknowledgement and its signature are kept under data_dir/transfers/received/ for the
 sending agency to download and import."""
@@ -21,12 +21,12 @@ from api.deps import CallerDep, DbDep, SettingsDep, audit_event
 from api.download import content_disposition
 from api.upload import OPENAPI_BODY, receive_file
 from archive import audit
-from archive.authority import require
+from archive.access import require
 from archive.errors import LuuTruError, NotFound
 from archive.settings import Settings
-from archive.transfer import receive_transfer, signing
-from archive.transfer.acknowledgement import signature_path
-from archive.transfer.models import Transfer
+from archive.lifecycle.transfer import receive_transfer, signing
+from archive.lifecycle.transfer.acknowledgement import signature_path
+from archive.catalog.transfer import Transfer
 from ingest.submission import extract_zip
 
 router = APIRouter(prefix="/transfers/received", tags=["transfers"])

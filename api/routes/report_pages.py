@@ -1,4 +1,4 @@
-"""/reports: the auditor's report (archive.reports) to download as XLSX or PDF, for one
+"""/reports: the auditor's report (archive.lifecycle.reports) to download as XLSX or PDF, for one
 agency or the whole province (auditors and administrators), or the staff's own agency;
 the same report the dashboard shows and ``luutru report`` writes. Downloads are audited."""
 from __future__ import annotations
@@ -11,12 +11,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.clock import TodayDep
+from api.deps import TodayDep
 from api.deps import DbDep, audit_event
 from api.download import content_disposition
 from api.routes.pages import PageCaller, render
 from api.routes.reports import report_for, report_scope
-from archive.reports import write_pdf_report, write_xlsx
+from archive.lifecycle.reports import write_pdf_report, write_xlsx
 
 router = APIRouter(prefix="/reports", include_in_schema=False)
 FORMATS = {"xlsx": (write_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

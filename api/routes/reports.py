@@ -1,4 +1,4 @@
-"""Auditor reports (archive.reports): holdings by retention class, dossiers due for transfer,
+"""Auditor reports (archive.lifecycle.reports): holdings by retention class, dossiers due for transfer,
 expired ones awaiting a decision, destroyed ones, fixity and the audit chain. The auditor and
 the administrator see every agency; an agency's staff see their own agency only."""
 from __future__ import annotations
@@ -12,11 +12,11 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from api.clock import TodayDep
+from api.deps import TodayDep
 from api.deps import Caller, CallerDep
 from archive.errors import Forbidden
-from archive.reports import Report, build_report
-from search.access import AGENCY_STAFF, SEES_ALL_METADATA
+from archive.lifecycle.reports import Report, build_report
+from archive.access import AGENCY_STAFF, SEES_ALL_METADATA
 
 router = APIRouter(tags=["reports"])
 

@@ -1,6 +1,6 @@
 """Retention through the API: legal holds, the trigger date of event-based retention, the
-agency's notices and the retention run. Thin routes over archive.legal_hold and
-archive.retention_run, which check who may act and write the audit trail."""
+agency's notices and the retention run. Thin routes over archive.lifecycle.legal_hold and
+archive.lifecycle.retention_run, which check who may act and write the audit trail."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -9,11 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
-from api.clock import TodayDep
-from api.deps import Caller, CallerDep, DbDep, audit_event, require_role
+from api.deps import Caller, CallerDep, DbDep, TodayDep, audit_event, require_role
 from api.routes.reports import report_scope
-from archive import legal_hold, retention_run
-from archive.authority import require
+from archive.lifecycle import legal_hold, retention_run
+from archive.access import require
 from archive.errors import InvalidRequest
 
 router = APIRouter(tags=["retention"])

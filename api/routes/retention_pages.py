@@ -1,7 +1,7 @@
 """Retention in the web pages: /retention (due and expired dossiers, event dates still to
 record, the retention run, the agency's notices) and the legal-hold and trigger-date forms
-of the dossier page. Every form calls what /api/v1 calls (archive.legal_hold,
-archive.retention_run), which checks who may act and writes the audit trail."""
+of the dossier page. Every form calls what /api/v1 calls (archive.lifecycle.legal_hold,
+archive.lifecycle.retention_run), which checks who may act and writes the audit trail."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,14 +10,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse
 
-from api.clock import TodayDep
+from api.deps import TodayDep
 from api.deps import DbDep, SettingsDep
 from api.routes.pages import PageCaller, dossier_page, render, submit_form
 from api.routes.reports import report_scope
 from api.routes.retention import run_and_audit
-from archive import legal_hold, retention_run
+from archive.lifecycle import legal_hold, retention_run
 from archive.errors import InvalidRequest
-from archive.retention_run import KIND_VI
+from archive.lifecycle.retention_run import KIND_VI
 
 router = APIRouter(include_in_schema=False)
 Code = Annotated[str, Path(min_length=1, max_length=64)]

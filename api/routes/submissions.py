@@ -14,7 +14,7 @@ from api.upload import OPENAPI_BODY, receive_file
 from archive import audit
 from archive.errors import Forbidden, NotFound
 from ingest.submission import open_submission
-from schemas.validator import validate
+from ingest.validation import validate
 
 router = APIRouter(tags=["submissions"])
 ArchivistDep = Annotated[Caller, Depends(require_role("archivist"))]

@@ -12,14 +12,14 @@ from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
-from api.clock import TodayDep
+from api.deps import TodayDep
 from api.deps import DbDep, SettingsDep
 from api.routes.pages import PageCaller, confirmed, render, submit_form
 from api.routes.received_transfers import READERS as RECEIVED_READERS, RECEIVERS
 from api.routes.transfers import DOCUMENTS, READERS, _read_limited, import_acknowledgement, prepare_for
-from archive import retention_run
-from archive.authority import require
-from archive.transfer.models import Transfer
+from archive.lifecycle import retention_run
+from archive.access import require
+from archive.catalog.transfer import Transfer
 
 router = APIRouter(prefix="/transfers", include_in_schema=False)
 Token = Annotated[str, Form(alias="csrf_token")]

@@ -1,6 +1,6 @@
 """Transfer to the historical archive (nộp lưu) through the API, the sending agency's side:
 prepare a transfer of permanent dossiers, download its transfer list and handover record,
-import the historical archive's signed acknowledgement. Thin routes over archive.transfer,
+import the historical archive's signed acknowledgement. Thin routes over archive.lifecycle.transfer,
 which writes the audit trail. Receiving (the historical archive's side) is in
 api/routes/received_transfers.py."""
 from __future__ import annotations
@@ -17,14 +17,14 @@ from sqlalchemy import select
 
 from api.deps import Caller, CallerDep, DbDep, SettingsDep, audit_event
 from api.download import content_disposition
-from archive.authority import require
+from archive.access import require
 from archive.errors import InvalidRequest, NotFound
-from archive.transfer import acknowledge_transfer, prepare_transfer
-from archive.transfer.acknowledgement import signature_path
-from archive.transfer.complete import CompletedTransfer
-from archive.transfer.manifest import HANDOVER_RECORD, TRANSFER_LIST
-from archive.transfer.prepare import PreparedTransfer
-from archive.transfer.models import Transfer
+from archive.lifecycle.transfer import acknowledge_transfer, prepare_transfer
+from archive.lifecycle.transfer.acknowledgement import signature_path
+from archive.lifecycle.transfer.complete import CompletedTransfer
+from archive.lifecycle.transfer.manifest import HANDOVER_RECORD, TRANSFER_LIST
+from archive.lifecycle.transfer.prepare import PreparedTransfer
+from archive.catalog.transfer import Transfer
 
 router = APIRouter(prefix="/transfers", tags=["transfers"])
 Reference = Annotated[str, Path(min_length=1, max_length=64)]

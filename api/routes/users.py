@@ -10,7 +10,7 @@ from sqlalchemy import select
 from api import accounts
 from api.deps import Caller, DbDep, require_role
 from api.schemas import GrantOut, UserOut
-from search.access import Role
+from archive.access import Role
 
 router = APIRouter(tags=["administration"])
 AdminDep = Annotated[Caller, Depends(require_role("admin"))]

@@ -11,7 +11,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from archive.catalog.models import Base, _in
-from archive.catalog.types import utcnow
+from archive.clock import utcnow
 
 # council_review → audit_review (every item reviewed) → head_approval (auditor agreed) →
 # approved (decision signed) → executed; rejected by the auditor ends the list.

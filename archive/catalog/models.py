@@ -13,7 +13,8 @@ from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Date, Foreig
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from archive.catalog.types import UtcDateTime, utcnow
+from archive.catalog.types import UtcDateTime
+from archive.clock import utcnow
 
 DOSSIER_STATUSES = ("receiving", "ingesting", "archived", "failed", "transferred", "destroyed")
 FILE_ROLES = ("original", "preservation", "metadata")
@@ -31,7 +32,8 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 # Modules outside this one that declare tables on ``Base``; Alembic's autogenerate and the
 # schema test import them so the metadata holds every table the migrations create.
-MODEL_MODULES = ("api.accounts", "archive.catalog.notifications", "archive.catalog.destruction", "archive.transfer.models")
+MODEL_MODULES = ("archive.catalog.accounts", "archive.catalog.notifications", "archive.catalog.destruction",
+                 "archive.catalog.transfer")
 
 
 def load_all_models():

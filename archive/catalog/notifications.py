@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, Date, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from archive.catalog.models import Base, _in
-from archive.catalog.types import utcnow
+from archive.clock import utcnow
 
 NOTICE_KINDS = ("transfer_due", "transfer_overdue", "retention_expired")
 

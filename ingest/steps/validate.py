@@ -1,4 +1,4 @@
-"""Validate: the Appendix VI rules (schemas.validator); a dossier with errors is refused
+"""Validate: the Appendix VI rules (ingest.validation); a dossier with errors is refused
 with every problem listed, and nothing of it is stored."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from archive.catalog.packages import upsert_dossier
 from archive.errors import InvalidDossier
 from ingest.job import IngestJob, event
 from ingest.submission import open_submission
-from schemas.validator import validate
+from ingest.validation import validate
 
 
 def run(job: IngestJob) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from archive.errors import MissingDependency, ToolFailed
 from archive.settings import get_settings
 
-from . import _process
+from archive import process as _process
 
 PROGRAM = "gs"
 NAME = "Ghostscript"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from archive.errors import ToolFailed
 
-from . import _process
+from archive import process as _process
 from .ghostscript import pdfa_part
 
 PROGRAM = "soffice"

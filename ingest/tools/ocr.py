@@ -14,7 +14,7 @@ from PIL import Image
 from archive.errors import BrokenFile
 from archive.settings import get_settings
 
-from . import _process
+from archive import process as _process
 from .ghostscript import pdfa_part
 
 NAME = "OCRmyPDF"

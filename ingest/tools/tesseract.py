@@ -18,7 +18,7 @@ from PIL import Image, ImageFilter
 from archive.errors import BrokenFile
 from archive.settings import get_settings
 
-from . import _process
+from archive import process as _process
 
 NAME = "Tesseract"
 # Specks and rules read as punctuation at the ends of a line ("_ ỦY BAN", "512/UBND-VP , : - .").

@@ -13,7 +13,7 @@ from lxml import etree
 from archive.errors import ToolFailed
 from archive.settings import get_settings
 
-from . import _process
+from archive import process as _process
 
 NAME = "veraPDF"
 # veraPDF's exit statuses that still come with a report: 0 all compliant, 1 some not,

@@ -74,7 +74,7 @@ def zip_folder(folder: Path) -> bytes:
 def archive(tmp_path_factory) -> Archive:
     from api import accounts
     from api.app import create_app
-    from archive.transfer.signing import generate_identity
+    from archive.lifecycle.transfer.signing import generate_identity
     from ingest import pipeline
 
     home = tmp_path_factory.mktemp("api-archive")

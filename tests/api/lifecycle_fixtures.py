@@ -13,8 +13,8 @@ def matrix_targets(archive) -> dict[str, str]:
     """{listed, held, list}: a dossier on an open destruction list (the list's id) and one for
     legal-hold requests, both of agency A, expired, written straight into the catalog."""
     if not hasattr(archive, "_lifecycle_targets"):
-        from archive.destruction import draft_list
-        from search.access import Principal
+        from archive.lifecycle.destruction import draft_list
+        from archive.access import Principal
         from tests.lifecycle.conftest import REASON, catalogue
         listed = catalogue("MT-LIST", "10 năm", LONG_EXPIRED, organ=AGENCY_A, title="Hồ sơ ma trận quyền")
         held = catalogue("MT-HOLD", "10 năm", LONG_EXPIRED, organ=AGENCY_A, title="Hồ sơ ma trận quyền")
@@ -26,8 +26,8 @@ def matrix_targets(archive) -> dict[str, str]:
 def set_hold(code: str, held: bool) -> None:
     """Put the dossier in the wanted hold state (as an administrator) before a matrix request."""
     from archive.catalog.db import session_scope
-    from archive.legal_hold import find_dossier, lift_hold, place_hold
-    from search.access import Principal
+    from archive.lifecycle.legal_hold import find_dossier, lift_hold, place_hold
+    from archive.access import Principal
     with session_scope() as session:
         now = find_dossier(session, code).legal_hold
     admin = Principal("admin", "admin")

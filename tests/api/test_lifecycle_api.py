@@ -112,10 +112,10 @@ def _ack_files(ack: bytes, signature: bytes) -> dict:
 
 def test_transfer_is_prepared_downloaded_and_completed_by_a_signed_acknowledgement(archive, permanent_dossier,
                                                                                    tmp_path):
-    from archive.transfer import PreparedTransfer
-    from archive.transfer.acknowledgement import signature_path, write
-    from archive.transfer.manifest import TransferManifest
-    from archive.transfer.signing import generate_identity, signing_key
+    from archive.lifecycle.transfer import PreparedTransfer
+    from archive.lifecycle.transfer.acknowledgement import signature_path, write
+    from archive.lifecycle.transfer.manifest import TransferManifest
+    from archive.lifecycle.transfer.signing import generate_identity, signing_key
     from tests.lifecycle.test_transfer import ARCHIVE_NAME, _acknowledgement
     code = permanent_dossier
     made = call(archive, "archivist_b", "POST", "/transfers", 201, json={"dossier_codes": [code]}).json()

@@ -103,7 +103,7 @@ def test_retention_page_run_and_notices(archive, client, expired, after_expiry):
     token = _as(client, "archivist_a")
     inbox = client.get("/retention").text
     assert f"Hồ sơ {expired}" in inbox and "Đánh dấu đã đọc" in inbox
-    from archive.retention_run import notifications
+    from archive.lifecycle.retention_run import notifications
     notice = next(n for n in notifications(AGENCY_A) if n.dossier_code == expired)
     assert "đã đọc" in _post(client, token, f"/retention/notifications/{notice.id}/read").text
     assert next(n for n in notifications(AGENCY_A) if n.id == notice.id).read_at is not None
@@ -127,7 +127,7 @@ def test_destruction_list_is_drafted_from_the_expired_dossiers(archive, client, 
 def test_transfer_is_prepared_and_its_acknowledgement_asks_for_confirmation(archive, client, after_expiry,  # noqa: F811
                                                                             tmp_path, monkeypatch):
     from archive.settings import get_settings
-    from archive.transfer.signing import generate_identity
+    from archive.lifecycle.transfer.signing import generate_identity
     from ingest import pipeline
     generate_identity("Lưu trữ lịch sử", tmp_path / "key.pem", tmp_path / "cert.pem")
     monkeypatch.setenv("LUUTRU_TRANSFER_RECEIVER_CERTIFICATE", str(tmp_path / "cert.pem"))

@@ -53,7 +53,7 @@ def test_logout_ends_the_session(client):
 def test_api_tokens_are_stored_hashed(archive, client):
     from sqlalchemy import select
 
-    from api.accounts import ApiToken
+    from archive.catalog.accounts import ApiToken
     from archive.catalog.db import session_scope
     with session_scope() as session:
         stored = set(session.execute(select(ApiToken.token_sha256)).scalars())

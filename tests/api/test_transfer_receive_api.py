@@ -92,7 +92,7 @@ def _audited_transfers() -> list[tuple[str, str | None]]:
 
 def test_transfer_prepared_on_one_instance_is_received_through_the_api_of_another(archive, permanent_dossier,
                                                                                    tmp_path):
-    from archive.transfer.signing import generate_identity
+    from archive.lifecycle.transfer.signing import generate_identity
     from tests.lifecycle.test_transfer import _receiver_is_empty
     code = permanent_dossier
     agency = archive.as_user("archivist_b")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from archive.catalog import session_scope
 from archive.catalog.models import FixityAlarm, PreservationEvent, StoredObjectRecord
-from archive.fixity import run_fixity
+from archive.lifecycle.fixity import run_fixity
 from tests.archive.conftest import archive_dossier, damage
 
 

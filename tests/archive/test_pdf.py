@@ -2,7 +2,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from archive.pdf import FONT, FONT_DIR, PdfDocument, write_pdf
-from ingest.tools import poppler
+from archive import poppler
 
 
 def test_vietnamese_pdf_is_written_even_when_the_regular_face_was_registered_alone(tmp_path):

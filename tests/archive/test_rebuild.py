@@ -20,11 +20,11 @@ from archive.catalog.db import dispose_engine, session_scope
 from archive.catalog.models import (Agency, DocumentRecord, DossierRecord, FileRecord, PackageVersion,
                                     PreservationEvent, StoredObjectRecord)
 from archive.errors import UnreadablePackage
-from archive.rebuild import find_packages, rebuild_catalog
+from archive.lifecycle.rebuild import find_packages, rebuild_catalog
 from archive.settings import get_settings
 from archive.storage import ObjectStore, open_store, public_url
 from ingest import pipeline
-from search.access import Principal
+from archive.access import Principal
 from search.base import open_index
 from search.query import SearchQuery
 from tests.pipeline.conftest import ROOT, SAMPLES

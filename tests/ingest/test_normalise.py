@@ -15,7 +15,7 @@ import pytest
 from archive.errors import BrokenFile, EncryptedPdf
 from ingest import signatures
 from ingest.normalise import normalise, text_survives
-from ingest.tools import poppler
+from archive import poppler
 
 from .conftest import SCAN_LINES, VIETNAMESE, scan_image
 

@@ -14,7 +14,7 @@ from api.cli.ingest import submissions
 from archive.errors import UnreadableSubmission
 from archive.package import DocumentContent, PackageContent, build_package
 from ingest.submission import open_submission
-from schemas.validator import validate
+from ingest.validation import validate
 from schemas.writer import to_xml
 from tests.package.conftest import AGENCY, ORGAN_ID, original, sample_dossier
 from tests.schemas.builders import TODAY, write_pdf

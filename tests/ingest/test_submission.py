@@ -17,7 +17,7 @@ from archive.settings import Settings
 from ingest.submission import open_submission
 from schemas.examples import EXAMPLE_MANIFEST_XML
 from schemas.manifest import hardened_parser
-from schemas.validator import validate
+from ingest.validation import validate
 from tests.schemas.builders import TODAY, codes, write_submission
 
 # The classic: each entity is ten of the previous one, so &lol9; would expand to 10^9 "lol".

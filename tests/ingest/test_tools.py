@@ -8,7 +8,8 @@ import pikepdf
 import pytest
 
 from archive.errors import MissingDependency, ToolFailed, ToolTimedOut
-from ingest.tools import _process, ghostscript, libreoffice
+from archive import process as _process
+from ingest.tools import ghostscript, libreoffice
 
 
 def test_tool_running_past_its_limit_is_stopped_with_its_children(tmp_path):

@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from archive.catalog import init_catalog, session_scope
 from archive.catalog.models import DocumentRecord, DossierRecord, FileRecord, PackageVersion, StoredObjectRecord
 from archive.catalog.packages import upsert_dossier
-from archive.destruction import approve_list, audit_list, draft_list, review_item
+from archive.lifecycle.destruction import approve_list, audit_list, draft_list, review_item
 from archive.retention import retention_expiry
 from schemas.models import Document, Dossier, DossierCode
-from search.access import Principal
+from archive.access import Principal
 from tests.services import free_port
 from tests.pipeline.conftest import archive_home, born_digital_sample  # noqa: F401 (fixtures)
 

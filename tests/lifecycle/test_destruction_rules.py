@@ -14,11 +14,11 @@ from sqlalchemy import select
 from archive.catalog import session_scope
 from archive.catalog.destruction import DestructionList, DestructionReview
 from archive.catalog.models import DossierRecord
-from archive.destruction import approve_list, audit_list, draft_list, execute_list, review_item
+from archive.lifecycle.destruction import approve_list, audit_list, draft_list, execute_list, review_item
 from archive.errors import (Forbidden, InvalidRequest, LegalHoldActive, RetentionNotExpired, SameActorRefused,
                             WrongWorkflowStage)
-from archive.legal_hold import lift_hold, place_hold
-from search.access import Principal
+from archive.lifecycle.legal_hold import lift_hold, place_hold
+from archive.access import Principal
 from tests.lifecycle.conftest import (ARCHIVIST, AUDITOR, COUNCIL, COUNCIL_2, HEAD, ORGAN, OTHER_ORGAN, REASON,
                                       catalogue)
 

@@ -15,16 +15,16 @@ from sqlalchemy import select
 from archive import audit
 from archive.catalog.db import session_scope
 from archive.catalog.destruction import DestructionCertificate, DestructionList
-from archive.destruction import approve_list, audit_list, draft_list, execute_list, review_item
-from archive.destruction_certificate import NS
+from archive.lifecycle.destruction import approve_list, audit_list, draft_list, execute_list, review_item
+from archive.lifecycle.destruction_certificate import NS
 from archive.errors import LegalHoldActive, SameActorRefused
-from archive.legal_hold import lift_hold, place_hold
-from archive.reports import build_report, write_xlsx
-from archive.retention_run import run_retention
+from archive.lifecycle.legal_hold import lift_hold, place_hold
+from archive.lifecycle.reports import build_report, write_xlsx
+from archive.lifecycle.retention_run import run_retention
 from archive.settings import get_settings
 from archive.storage import open_store
 from ingest import pipeline
-from search.access import Principal
+from archive.access import Principal
 from search.base import open_index
 from search.query import SearchQuery
 from tests.lifecycle.conftest import ARCHIVIST, AUDITOR, COUNCIL, HEAD, ORGAN, REASON, catalog_rows

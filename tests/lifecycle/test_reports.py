@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from archive.catalog import init_catalog
-from archive.fixity import run_fixity
-from archive.reports import build_report, write_pdf_report, write_xlsx
+from archive.lifecycle.fixity import run_fixity
+from archive.lifecycle.reports import build_report, write_pdf_report, write_xlsx
 from archive.settings import get_settings
 from archive.storage import open_store
 from tests.archive.conftest import archive_dossier
@@ -89,7 +89,7 @@ def test_cli_writes_the_report_in_the_asked_format(province, archive_home, tmp_p
 
 @pytest.mark.services
 def test_workflow_and_report_run_on_a_postgresql_catalog(archive_home, postgres_url, monkeypatch):
-    from archive.destruction import execute_list
+    from archive.lifecycle.destruction import execute_list
     from tests.lifecycle.conftest import ARCHIVIST, catalog_rows, walk_to_approval
     monkeypatch.setenv("LUUTRU_DATABASE_URL", postgres_url)
     get_settings.cache_clear()

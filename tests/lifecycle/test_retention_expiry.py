@@ -4,8 +4,7 @@ from pathlib import Path
 import pytest
 
 from archive.retention import is_expired, retention_expiry, transfer_due_date
-from archive.settings import Settings
-from schemas.codelists import load_codelists
+from archive.settings import Settings, load_codelists
 
 
 @pytest.mark.parametrize("maintenance, end, trigger, expected", [

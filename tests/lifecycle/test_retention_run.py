@@ -11,7 +11,7 @@ import pytest
 
 from archive.catalog import session_scope
 from archive.errors import InvalidRequest
-from archive.retention_run import notifications, record_trigger, run_retention, set_contact
+from archive.lifecycle.retention_run import notifications, record_trigger, run_retention, set_contact
 from archive.settings import get_settings
 from tests.lifecycle.conftest import ARCHIVIST, ORGAN, OTHER_ORGAN, catalogue
 

@@ -28,14 +28,14 @@ from archive.package.eark import validate_package, validate_xml_against_shipped_
 from archive.package.read import read_package, verify_package
 from archive.settings import get_settings
 from archive.storage import Retention, open_store
-from archive.transfer import acknowledge_transfer, prepare_transfer, receive_transfer, transfer_of
-from archive.transfer.acknowledgement import Acknowledgement, AcknowledgedPackage, write
-from archive.transfer.manifest import TransferManifest
-from archive.transfer.models import Transfer
-from archive.transfer.signing import generate_identity, signing_key
+from archive.lifecycle.transfer import acknowledge_transfer, prepare_transfer, receive_transfer, transfer_of
+from archive.lifecycle.transfer.acknowledgement import Acknowledgement, AcknowledgedPackage, write
+from archive.lifecycle.transfer.manifest import TransferManifest
+from archive.catalog.transfer import Transfer
+from archive.lifecycle.transfer.signing import generate_identity, signing_key
 from ingest import pipeline
-from ingest.tools import poppler
-from search.access import Principal
+from archive import poppler
+from archive.access import Principal
 from search.base import open_index
 from search.query import SearchQuery
 from search.reindex import reindex

@@ -19,14 +19,14 @@ from archive.storage import open_store
 from ingest import pipeline, state
 from ingest.job import IngestJob
 from ingest.steps import STEP_NAMES
-from ingest.tasks import enqueue
+from api.worker import enqueue
 
 pytestmark = pytest.mark.services
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _worker(env: dict, log: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "celery", "-A", "ingest.tasks", "worker", "--pool=solo",
+    return subprocess.Popen([sys.executable, "-m", "celery", "-A", "api.worker", "worker", "--pool=solo",
                              "--without-gossip", "--without-mingle", "--loglevel=INFO"],
                             cwd=ROOT, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT,
                             start_new_session=True)
@@ -50,8 +50,8 @@ def _kill(proc: subprocess.Popen) -> None:
 def celery_archive(archive_home, redis_server, monkeypatch):
     monkeypatch.setenv("LUUTRU_BROKER_URL", redis_server.url)
     get_settings.cache_clear()
-    import ingest.tasks
-    ingest.tasks.app.conf.broker_url = ingest.tasks.app.conf.result_backend = redis_server.url
+    import api.worker
+    api.worker.app.conf.broker_url = api.worker.app.conf.result_backend = redis_server.url
     init_catalog()
     return {**os.environ, "LUUTRU_BROKER_URL": redis_server.url, "LUUTRU_DATA_DIR": str(archive_home)}
 
@@ -72,7 +72,7 @@ def test_worker_killed_mid_dossier_then_rerun_finishes_without_duplicates(celery
         assert {s.step: s.state for s in state.states(job.id)}["store"] == "pending"
 
         worker = _worker(celery_archive, log)
-        pipeline.resume(job.id, wait=False)
+        pipeline.resume(job.id, wait=False, runner=enqueue)
         finished = lambda: all(s.state == "done" for s in state.states(job.id))
         _wait_for(finished, 300, "the re-run to finish: " + log.read_text(errors="replace")[-2000:])
     finally:

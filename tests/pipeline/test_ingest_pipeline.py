@@ -15,7 +15,7 @@ from archive.storage import open_store
 from ingest import pipeline, state
 from ingest.job import IngestJob
 from ingest.steps import STEP_NAMES
-from search.access import Principal
+from archive.access import Principal
 from search.base import open_index
 from search.query import SearchQuery
 

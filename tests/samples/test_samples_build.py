@@ -153,7 +153,7 @@ def test_counts_in_the_manifest_are_the_files_own(valid_dossiers, name):
 
 def test_notations_carry_the_appendix_iii_abbreviation_of_their_type(valid_dossiers):
     """QĐ for a decision, BC for a report…; an official letter (công văn) carries none."""
-    from schemas.codelists import load_codelists
+    from archive.settings import load_codelists
 
     codelists = load_codelists()
     for folder in valid_dossiers.values():

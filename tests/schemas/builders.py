@@ -12,7 +12,7 @@ from reportlab.pdfgen import canvas
 from schemas.examples import EXAMPLE_FILES, EXAMPLE_MANIFEST_XML, example_raw
 from schemas.manifest import NS
 from schemas.problems import Report
-from schemas.validator import validate
+from ingest.validation import validate
 
 TODAY = date(2026, 1, 1)
 

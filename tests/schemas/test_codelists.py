@@ -1,8 +1,8 @@
 """Code lists are data files; an administrator's folder replaces a default list of the same name."""
 from __future__ import annotations
 
-from archive.settings import Settings
-from schemas.codelists import DEFAULT_DIR, load_codelists
+from archive.settings import Settings, load_codelists
+from schemas.codelists import DEFAULT_DIR
 from tests.schemas.builders import check, codes
 
 

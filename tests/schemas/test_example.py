@@ -4,7 +4,7 @@ from __future__ import annotations
 import zipfile
 
 from ingest.submission import open_submission
-from schemas.validator import validate
+from ingest.validation import validate
 from tests.schemas.builders import TODAY, codes, example_raw, write_submission
 
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from ingest.pagecount import count_pages
 from ingest.submission import open_submission
-from schemas.validator import validate
+from ingest.validation import validate
 from tests.schemas.builders import TODAY, codes, example_raw, write_pdf, write_submission
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from archive.errors import UnreadableSubmission
 from ingest.submission import open_submission
-from schemas.validator import validate
+from ingest.validation import validate
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 VALID = sorted((SAMPLES / "valid").iterdir()) if (SAMPLES / "valid").is_dir() else []

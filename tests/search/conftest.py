@@ -19,9 +19,9 @@ def all_records():
 
 def _open_backend(name, tmp_path_factory):
     if name == "embedded":
-        from search.embedded import EmbeddedIndex
+        from search.backends.embedded import EmbeddedIndex
         return EmbeddedIndex(tmp_path_factory.mktemp("search"))
-    from search.elasticsearch import ElasticsearchIndex
+    from search.backends.elasticsearch import ElasticsearchIndex
     from archive.settings import Settings
     return ElasticsearchIndex(ES_URL, index_name=f"luutru-test-{os.getpid()}-{tmp_path_factory.mktemp('es').name}",
                               compatible_with=Settings().elasticsearch_compatible_with)

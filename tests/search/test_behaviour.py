@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from search.access import Principal
+from archive.access import Principal
 from search.query import SearchQuery
 from tests.search.corpus import A, B, OPEN_A, OPEN_B, RESTRICTED_A, RESTRICTED_B
 

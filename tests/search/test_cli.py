@@ -8,7 +8,7 @@ from api.cli import search as _commands  # noqa: F401  (registers the commands)
 from api.cli.app import app
 from archive.errors import InvalidSearchQuery
 from archive.settings import get_settings
-from search.embedded import EmbeddedIndex
+from search.backends.embedded import EmbeddedIndex
 from tests.search.conftest import all_records
 
 runner = CliRunner()

@@ -6,8 +6,8 @@ import json
 from datetime import date
 from pathlib import Path
 
-from search.access import Principal
-from search.elasticsearch import (
+from archive.access import Principal
+from search.backends.elasticsearch import (
     choose_snippet, document_body, mapping, parse_facets, parse_hits, parse_response, parse_total, search_body,
     stale_records_query,
 )

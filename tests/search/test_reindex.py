@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from archive.errors import SearchUnavailable
-from search.access import Principal
-from search.embedded import EmbeddedIndex
+from archive.access import Principal
+from search.backends.embedded import EmbeddedIndex
 from search.query import SearchQuery
 from search.records import records_for_dossier
 from search.reindex import reindex

@@ -11,7 +11,7 @@ from api.cli.app import app
 from archive.errors import NotFound
 from archive.settings import get_settings
 from ingest import pipeline
-from search.access import Principal
+from archive.access import Principal
 from search.base import open_index
 from search.query import SearchQuery
 from tests.pipeline.conftest import archive_home, born_digital_sample  # noqa: F401  (fixtures)

@@ -1,5 +1,5 @@
 """Transfers to the historical archive (outgoing at the agency, incoming at the archive) and
-the dossiers each one carries. Tables of archive/transfer/models.py.
+the dossiers each one carries. Tables of archive/catalog/transfer.py.
 
 Revision ID: 0003_transfer
 Revises: 0002

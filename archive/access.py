@@ -1,5 +1,9 @@
-"""Who may find what. Every backend applies these rules inside the query, before scoring,
-so totals, facets, snippets and suggestions only ever count what the principal may see.
+"""Who is acting and what they may do: the one identity and access model of the archive.
+
+Principals are built from credentials (the API's logged-in user, the CLI's account), never
+from a declared name or role. Search backends apply ``can_find``/``can_read`` inside the
+query, before scoring, so totals, facets and snippets only ever count what the principal
+may see; lifecycle actions check ``require``.
 
 - A researcher (độc giả) reads open (``Công khai``) records and dossiers granted to them.
 - An agency's staff (archivist, appraisal council, agency head) also read their own
@@ -12,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from search.text import key
+from archive.errors import Forbidden
+from archive.text import key
 
 Role = Literal["researcher", "archivist", "council", "auditor", "agency_head", "admin"]
 ROLES: tuple[str, ...] = ("researcher", "archivist", "council", "auditor", "agency_head", "admin")
@@ -20,6 +25,8 @@ AGENCY_STAFF = frozenset({"archivist", "council", "agency_head"})
 SEES_ALL_METADATA = frozenset({"auditor", "admin"})
 OPEN_RIGHTS = "Công khai"
 OPEN_RIGHTS_KEY = key(OPEN_RIGHTS)
+ROLE_VI = {"archivist": "văn thư/lưu trữ", "council": "hội đồng xác định giá trị tài liệu",
+           "auditor": "Sở Nội vụ", "agency_head": "lãnh đạo cơ quan", "admin": "quản trị", "researcher": "độc giả"}
 
 
 @dataclass(frozen=True)
@@ -58,3 +65,16 @@ def can_find(principal: Principal, *, rights: str | None, organ_id: str, dossier
     """Whether the record may appear at all (by metadata at least) for the principal."""
     return principal.sees_all_metadata or can_read(principal, rights=rights, organ_id=organ_id,
                                                    dossier_code=dossier_code)
+
+
+def require(actor: Principal, roles: tuple[str, ...], *, agency: str | None = None, action: str) -> None:
+    """Refuse unless the actor has one of ``roles`` and, for agency staff, belongs to ``agency``.
+    Auditors and administrators act province-wide."""
+    if actor.role not in roles:
+        raise Forbidden(f"{actor.user} ({actor.role}) may not {action}; needs {' or '.join(roles)}",
+                        message_vi=f"Chỉ {' hoặc '.join(ROLE_VI[r] for r in roles)} được thực hiện thao tác này.",
+                        actor=actor.user, role=actor.role)
+    if agency is not None and not actor.sees_all_metadata and actor.organ_id != agency:
+        raise Forbidden(f"{actor.user} of agency {actor.organ_id} may not {action} for agency {agency}",
+                        message_vi="Bạn chỉ được thao tác trên hồ sơ của cơ quan mình.",
+                        actor=actor.user, agency=agency)

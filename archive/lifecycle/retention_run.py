@@ -14,17 +14,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import audit
-from archive.authority import local_today, require
+from archive import clock
+from archive.access import require
 from archive.catalog.db import session_scope
 from archive.catalog.models import DossierRecord
 from archive.catalog.notifications import AgencyContact, Notification
-from archive.catalog.types import utcnow
+from archive.clock import utcnow
 from archive.errors import InvalidRequest, NotFound
 from archive.mail import send_mail
 from archive.retention import is_expired, is_permanent, retention_expiry, transfer_due_date
-from archive.settings import Settings, get_settings
-from schemas.codelists import load_codelists
-from search.access import Principal
+from archive.settings import Settings, get_settings, load_codelists
+from archive.access import Principal
 
 KIND_VI = {"transfer_due": "sắp đến hạn nộp lưu vào Lưu trữ lịch sử",
            "transfer_overdue": "đã quá hạn nộp lưu vào Lưu trữ lịch sử",
@@ -77,7 +77,7 @@ def _message(item: DueDossier) -> str:
 def run_retention(today: date | None = None, settings: Settings | None = None) -> RetentionRun:
     """List what is due, record new notices, and e-mail every agency its notices not yet e-mailed."""
     settings = settings or get_settings()
-    run = RetentionRun(today or local_today(settings))
+    run = RetentionRun(today or clock.today(settings))
     with session_scope() as session:
         run.due = due_dossiers(session, run.today, settings)
         known = {(n.kind, n.dossier_code, n.due_date) for n in session.execute(select(Notification)).scalars()}

@@ -9,12 +9,12 @@ Public interface:
 - historical archive: ``receive_transfer(path, out_dir=, actor=) -> ReceivedTransfer``
   (check everything, archive each package, sign the acknowledgement).
 - ``transfer_of(session, dossier_code)``: the transfer a dossier's stub points to.
-- keys: ``archive.transfer.signing.generate_identity(name, key_path, cert_path)``.
+- keys: ``archive.lifecycle.transfer.signing.generate_identity(name, key_path, cert_path)``.
 """
-from archive.transfer.complete import CompletedTransfer, acknowledge_transfer
-from archive.transfer.prepare import PreparedTransfer, prepare_transfer
-from archive.transfer.receive import ReceivedTransfer, receive_transfer
-from archive.transfer.stubs import transfer_of
+from archive.lifecycle.transfer.complete import CompletedTransfer, acknowledge_transfer
+from archive.lifecycle.transfer.prepare import PreparedTransfer, prepare_transfer
+from archive.lifecycle.transfer.receive import ReceivedTransfer, receive_transfer
+from archive.lifecycle.transfer.stubs import transfer_of
 
 __all__ = ["CompletedTransfer", "PreparedTransfer", "ReceivedTransfer", "acknowledge_transfer", "prepare_transfer",
            "receive_transfer", "transfer_of"]

@@ -37,14 +37,13 @@ from archive.package.content import BuiltPackage, PackageEvent
 from archive.package.eark import SELF_CONTRADICTORY_RULES, validate_package, validate_xml_against_shipped_xsds
 from archive.package.layout import now
 from archive.package.read import read_package, verify_package
-from archive.settings import Settings, get_settings
+from archive.settings import Settings, get_settings, load_codelists
 from archive.storage import ObjectStore, Retention, StoredObject, open_store, public_url
-from archive.transfer import acknowledgement, signing
-from archive.transfer.content import package_content
-from archive.transfer.manifest import MANIFEST_NAME, PACKAGES_DIR, PackageEntry, TransferManifest
-from archive.transfer.models import Transfer, TransferDossier
-from schemas.codelists import load_codelists
-from schemas.validator import validate
+from archive.lifecycle.transfer import acknowledgement, signing
+from archive.lifecycle.transfer.content import package_content
+from archive.lifecycle.transfer.manifest import MANIFEST_NAME, PACKAGES_DIR, PackageEntry, TransferManifest
+from archive.catalog.transfer import Transfer, TransferDossier
+from ingest.validation import validate
 
 log = logging.getLogger(__name__)
 

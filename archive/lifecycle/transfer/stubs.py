@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.transfer.models import Transfer, TransferDossier
+from archive.catalog.transfer import Transfer, TransferDossier
 
 
 def transfer_of(session: Session, dossier_code: str) -> tuple[Transfer, TransferDossier] | None:

@@ -21,21 +21,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import audit
+from archive import clock
+from archive.access import require
 from archive.audit_checkpoint import checkpoint_after
-from archive.authority import local_today, require
 from archive.catalog.db import get_engine, session_scope
 from archive.catalog.destruction import DestructionCertificate, DestructionItem, DestructionList, DestructionReview
 from archive.catalog.models import DossierRecord
-from archive.catalog.types import utcnow
-from archive.destruction_certificate import archive_certificate
-from archive.erasure import ErasedDossier, erase, refuse_if_locked, residue, scrub_catalog, snapshot, stores
+from archive.clock import utcnow
+from archive.lifecycle.destruction_certificate import archive_certificate
+from archive.lifecycle.erasure import ErasedDossier, erase, refuse_if_locked, residue, scrub_catalog, snapshot, stores
 from archive.errors import (DestructionIncomplete, InvalidRequest, NotFound, RetentionNotExpired, SameActorRefused,
                             WrongWorkflowStage)
-from archive.legal_hold import find_dossier, refuse_if_held
+from archive.lifecycle.legal_hold import find_dossier, refuse_if_held
 from archive.retention import is_expired, retention_expiry
-from archive.settings import Settings, get_settings
-from schemas.codelists import load_codelists
-from search.access import Principal
+from archive.settings import Settings, get_settings, load_codelists
+from archive.access import Principal
 
 OPEN_STAGES = ("council_review", "audit_review", "head_approval", "approved")
 
@@ -68,7 +68,7 @@ def _check_destroyable(session: Session, code: str, today: date, action: str):
 def draft_list(actor: Principal, items: Iterable[tuple[str, str]], *, today: date | None = None) -> int:
     """Propose expired dossiers of the archivist's own agency, each with a reason; returns the list id."""
     require(actor, ("archivist",), action="prepare a destruction list")
-    today = today or local_today()
+    today = today or clock.today()
     items = list(items)
     if not items:
         raise InvalidRequest("a destruction list needs at least one dossier",
@@ -113,7 +113,7 @@ def review_item(actor: Principal, list_id: int, dossier_code: str, decision: str
         record = find_dossier(session, dossier_code)
         refuse_if_held(record, "be reviewed for destruction")
         if decision == "keep":
-            expiry = _kept_expiry(record, new_maintenance, today or local_today())
+            expiry = _kept_expiry(record, new_maintenance, today or clock.today())
         review = next((r for r in item.reviews if r.reviewer == actor.user), None) or DestructionReview(
             reviewer=actor.user)
         review.decision, review.new_maintenance, review.note, review.reviewed_at = (
@@ -163,7 +163,7 @@ def approve_list(actor: Principal, list_id: int, *, decision_ref: str, today: da
     if not decision_ref or not decision_ref.strip():
         raise InvalidRequest("the destruction decision needs its reference number",
                              message_vi="Phải ghi số quyết định hủy.")
-    today = today or local_today()
+    today = today or clock.today()
     with session_scope() as session:
         dlist = _load(session, list_id)
         require(actor, ("agency_head",), agency=dlist.organ_id, action="approve a destruction list")
@@ -193,7 +193,7 @@ def execute_list(actor: Principal, list_id: int, *, today: date | None = None,
                  settings: Settings | None = None) -> DestructionCertificate:
     """Erase every agreed dossier, verify nothing remains, archive the certificate."""
     settings = settings or get_settings()
-    today = today or local_today(settings)
+    today = today or clock.today(settings)
     store_list = stores(settings)
     with session_scope() as session:
         dlist = _load(session, list_id)

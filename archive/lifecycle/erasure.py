@@ -20,7 +20,7 @@ from archive.catalog.models import DossierRecord, PipelineStep
 from archive.errors import ObjectLocked, ObjectMissing
 from archive.settings import Settings
 from archive.storage import ObjectStore, open_store, public_url
-from search.access import Principal
+from archive.access import Principal
 from search.base import open_index
 from search.query import SearchQuery
 

@@ -1,8 +1,10 @@
-"""Celery tasks: one task per ingest step, chained per dossier.
+"""The Celery worker of the whole archive: one task per ingest step, chained per dossier, and
+the daily schedules (fixity, retention).
 
 Tasks are acknowledged late and rejected when their worker dies, so a step interrupted by
 a crash is not lost; every step is idempotent, so running it again is safe.
-``celery -A ingest.tasks worker`` starts a worker; ``beat`` runs the scheduled fixity check.
+``celery -A api.worker worker`` starts a worker; ``beat`` runs the schedules.
+``enqueue`` is the pipeline's Celery runner (``ingest.pipeline.Runner``).
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from celery import Celery, chain
 from celery.schedules import crontab
 
 from archive.settings import get_settings
+from ingest.pipeline import Progress
 from ingest.steps import STEP_NAMES
 
 settings = get_settings()
@@ -42,7 +45,7 @@ STEP_TASKS = {step: _step_task(step) for step in STEP_NAMES}
 
 @app.task(name="luutru.fixity")
 def fixity() -> dict:
-    from archive.fixity import run_fixity
+    from archive.lifecycle.fixity import run_fixity
     report = run_fixity("due")
     return {"checked": len(report.checked), "alarms": len(report.alarms)}
 
@@ -50,7 +53,7 @@ def fixity() -> dict:
 @app.task(name="luutru.retention")
 def retention() -> dict:
     """Daily: dossiers due for transfer or expired, notified to their agencies."""
-    from archive.retention_run import run_retention
+    from archive.lifecycle.retention_run import run_retention
     run = run_retention()
     return {"due": len(run.due), "new_notices": run.new_notices, "emails": len(run.emails_sent)}
 
@@ -63,7 +66,9 @@ def audit_checkpoint() -> dict:
     return {"seq": checkpoint.seq if checkpoint else 0}
 
 
-def enqueue(job_id: str, steps: list[str], *, wait: bool = True, timeout: float | None = None) -> None:
+def enqueue(job_id: str, steps: list[str], *, wait: bool = True, progress: Progress | None = None,
+            timeout: float | None = None) -> None:
+    """Run ``steps`` on the workers; ``progress`` is not reported (the job's step states are)."""
     if not steps:
         return
     result = chain(*(STEP_TASKS[s].si(job_id) for s in steps)).apply_async()

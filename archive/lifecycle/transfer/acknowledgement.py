@@ -2,7 +2,7 @@
 
 JSON with the transfer reference, the SHA-256 of the transfer.json received, each package
 id with its dossier and checksum, the time and the receiving archive; signed by the
-receiving archive in a detached ``<file>.sig`` (``archive.transfer.signing``).
+receiving archive in a detached ``<file>.sig`` (``archive.lifecycle.transfer.signing``).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from archive.errors import AcknowledgementRejected
-from archive.transfer import signing
+from archive.lifecycle.transfer import signing
 
 KIND = "luutru-transfer-acknowledgement/1"
 

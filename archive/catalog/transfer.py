@@ -14,7 +14,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from archive.catalog.models import Base, _in
-from archive.catalog.types import utcnow
+from archive.clock import utcnow
 
 DIRECTIONS = ("outgoing", "incoming")
 # outgoing: prepared -> acknowledged (copies being removed) -> transferred; incoming: received

@@ -14,7 +14,7 @@ from lxml import etree
 
 from archive.catalog.destruction import DestructionCertificate, DestructionList
 from archive.checksums import sha256_file
-from archive.erasure import ErasedDossier
+from archive.lifecycle.erasure import ErasedDossier
 from archive.pdf import PdfDocument, PdfTable, write_pdf
 from archive.settings import Settings
 from archive.storage import ObjectStore, Retention, public_url

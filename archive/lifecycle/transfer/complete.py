@@ -8,7 +8,7 @@ Then, in one transaction, the transfer becomes ``acknowledged`` and its dossiers
 checksums and package versions, linked to the transfer reference). Only after that are the
 agency's copies removed: every object version in every store, replica included (the
 governance lock on permanent dossiers is bypassed here and nowhere else), index entries,
-ingest work folders and the packages in the transfer folder; ``archive.erasure.residue``
+ingest work folders and the packages in the transfer folder; ``archive.lifecycle.erasure.residue``
 then proves nothing is left, and the transfer becomes ``transferred``. Removal is re-run
 safely by importing the same acknowledgement again, should it stop half-way.
 """
@@ -24,14 +24,14 @@ from archive import audit
 from archive.audit_checkpoint import checkpoint_after
 from archive.catalog.db import init_catalog, session_scope
 from archive.catalog.models import DossierRecord
-from archive.catalog.types import utcnow
-from archive.erasure import ErasedDossier, residue, snapshot, stores
+from archive.clock import utcnow
+from archive.lifecycle.erasure import ErasedDossier, residue, snapshot, stores
 from archive.errors import AcknowledgementRejected, ObjectMissing, StorageError
 from archive.settings import Settings, get_settings
-from archive.transfer import acknowledgement
-from archive.transfer.acknowledgement import Acknowledgement
-from archive.transfer.manifest import PACKAGES_DIR
-from archive.transfer.models import Transfer
+from archive.lifecycle.transfer import acknowledgement
+from archive.lifecycle.transfer.acknowledgement import Acknowledgement
+from archive.lifecycle.transfer.manifest import PACKAGES_DIR
+from archive.catalog.transfer import Transfer
 from search.base import open_index
 
 

@@ -27,13 +27,12 @@ from archive.errors import DossierNotTransferable, InvalidPackageContent, NotFou
 from archive.package.build import build_package
 from archive.package.eark import validate_package
 from archive.package.layout import now
-from archive.settings import Settings, get_settings
+from archive.settings import Settings, get_settings, load_codelists
 from archive.storage import open_store
-from archive.transfer import documents
-from archive.transfer.content import fetch_package, package_content
-from archive.transfer.manifest import PACKAGES_DIR, PackageEntry, TransferManifest
-from archive.transfer.models import Transfer, TransferDossier
-from schemas.codelists import load_codelists
+from archive.lifecycle.transfer import documents
+from archive.lifecycle.transfer.content import fetch_package, package_content
+from archive.lifecycle.transfer.manifest import PACKAGES_DIR, PackageEntry, TransferManifest
+from archive.catalog.transfer import Transfer, TransferDossier
 
 OPEN_STATES = ("prepared", "acknowledged")
 

@@ -15,11 +15,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from archive.errors import SearchUnavailable
-from search.access import OPEN_RIGHTS_KEY, Principal, can_read
+from archive.access import OPEN_RIGHTS_KEY, Principal, can_read
 from search.base import FACETS, FacetCount, Hit, SearchIndex, SearchResults
 from search.query import Clause, Lookup, Phrase, SearchQuery
 from search.records import Record
-from search.text import fold, key
+from archive.text import fold, key
 
 MAPPING_PATH = Path(__file__).with_name("es_mapping.json")
 KEYWORDS = ("kind", "organ_id", "type_name", "maintenance", "rights", "direction")
@@ -93,7 +93,7 @@ def matching(clauses: list[Clause], fields) -> dict:
 
 
 def readable(principal: Principal) -> dict:
-    """Records whose content the principal may read (search.access.can_read)."""
+    """Records whose content the principal may read (archive.access.can_read)."""
     allowed: list[dict] = [{"term": {"keys.rights": OPEN_RIGHTS_KEY}}]
     if principal.granted:
         allowed.append({"terms": {"dossier_code": sorted(principal.granted)}})

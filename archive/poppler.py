@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import _process
+from archive import process as _process
 
 PROGRAM = "pdftotext"
 NAME = "pdftotext (Poppler)"

@@ -26,12 +26,12 @@ import tantivy
 from tantivy import Occur, Query
 
 from archive.errors import SearchUnavailable
-from search.access import OPEN_RIGHTS_KEY, Principal
+from archive.access import OPEN_RIGHTS_KEY, Principal
 from search.base import FACETS, FacetCount, SearchIndex, SearchResults, make_hit
 from search.highlight import snippet
 from search.query import Clause, Lookup, Phrase, SearchQuery, query_words
 from search.records import Record
-from search.text import key, nfc
+from archive.text import key, nfc
 
 KEYWORDS = ("kind", "organ_id", "type_name", "maintenance", "rights", "direction")
 
@@ -238,7 +238,7 @@ class EmbeddedIndex(SearchIndex):
         return Query.boolean_query([(Occur.Must, self._clause(c, scope)) for c in clauses])
 
     def _readable(self, principal: Principal) -> Query:
-        """Records whose content the principal may read (search.access.can_read)."""
+        """Records whose content the principal may read (archive.access.can_read)."""
         allowed = [self._term("k_rights", OPEN_RIGHTS_KEY)]
         if principal.granted:
             allowed.append(Query.term_set_query(self.schema, "dossier_code", sorted(principal.granted)))

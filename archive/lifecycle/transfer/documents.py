@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from archive.pdf import PdfDocument, PdfTable, write_pdf
-from archive.transfer.manifest import HANDOVER_RECORD, TRANSFER_LIST, TransferManifest
+from archive.lifecycle.transfer.manifest import HANDOVER_RECORD, TRANSFER_LIST, TransferManifest
 
 LIST_TITLE = "MỤC LỤC HỒ SƠ NỘP LƯU"
 LIST_HEADINGS = ["STT", "Mã hồ sơ", "Tiêu đề hồ sơ", "Thời gian bắt đầu", "Thời gian kết thúc", "Số văn bản",

@@ -10,13 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import audit
-from archive.authority import require
+from archive.access import require
 from archive.catalog.db import session_scope
 from archive.catalog.destruction import LegalHold
 from archive.catalog.models import DossierRecord
-from archive.catalog.types import utcnow
+from archive.clock import utcnow
 from archive.errors import InvalidRequest, LegalHoldActive, NotFound
-from search.access import Principal
+from archive.access import Principal
 
 HOLDERS = ("agency_head", "auditor", "admin")
 

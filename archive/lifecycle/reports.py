@@ -13,12 +13,12 @@ from pathlib import Path
 from sqlalchemy import case, func, select
 
 from archive import audit
-from archive.authority import local_today
+from archive import clock
 from archive.catalog.db import session_scope
 from archive.catalog.destruction import DestructionCertificate, DestructionItem, DestructionList
 from archive.catalog.models import DossierRecord, FixityAlarm, PackageVersion, StoredObjectRecord
 from archive.pdf import PdfDocument, PdfTable, write_pdf
-from archive.retention_run import due_dossiers
+from archive.lifecycle.retention_run import due_dossiers
 from archive.settings import Settings, get_settings
 
 OPEN_STAGE_VI = {"council_review": "chờ Hội đồng", "audit_review": "chờ thẩm định", "head_approval": "chờ phê duyệt",
@@ -52,7 +52,7 @@ SUMMARY_VI = {"holdings": "Hồ sơ đang lưu trữ", "transfer_due": "Sắp đ
 
 def build_report(agency: str | None = None, *, today: date | None = None, settings: Settings | None = None) -> Report:
     settings = settings or get_settings()
-    today = today or local_today(settings)
+    today = today or clock.today(settings)
     with session_scope() as session:
         holdings = _holdings(session, agency)
         due = due_dossiers(session, today, settings, agency=agency)

@@ -1,0 +1,1 @@
+"""Search backends: the embedded one (tantivy) and Elasticsearch, behind search.base."""
