@@ -124,13 +124,9 @@ def scrub_catalog(engine: Engine) -> None:
 
 
 def _versions_left(store: ObjectStore, prefix: str) -> list[str]:
-    """S3: every version and delete marker under the prefix; other stores: the keys."""
-    client = getattr(store, "client", None)
-    if client is None:
-        return list(store.list(f"{prefix}/"))
-    names = client.list_objects(store.bucket, prefix=f"{store.prefix}{prefix}/", recursive=True,
-                                include_version=True)
-    return [f"{o.object_name} (version {o.version_id})" for o in names]
+    """Every version (and S3 delete marker) still stored under the prefix."""
+    return [key if version is None else f"{key} (version {version})"
+            for key, version in store.versions(f"{prefix}/")]
 
 
 def residue(dossier: ErasedDossier, settings: Settings, store_list: list[ObjectStore]) -> list[str]:

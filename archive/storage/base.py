@@ -110,6 +110,11 @@ class ObjectStore(ABC):
     def list(self, prefix: str = "") -> Iterator[str]:
         """Keys starting with ``prefix``, in no particular order."""
 
+    def versions(self, prefix: str = "") -> Iterator[tuple[str, str | None]]:
+        """(key, version id) of every stored version under ``prefix``, delete markers included:
+        what an erasure must leave nothing of. A store without versions yields its keys."""
+        return ((key, None) for key in self.list(prefix))
+
     @abstractmethod
     def delete(self, key: str, all_versions: bool = True, bypass_governance: bool = False) -> None:
         """Remove an object; ObjectLocked where retention forbids it."""

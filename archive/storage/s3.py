@@ -167,6 +167,11 @@ class S3Store(ObjectStore):
             if not obj.is_dir:
                 yield obj.object_name[len(self.prefix):]
 
+    def versions(self, prefix: str = "") -> Iterator[tuple[str, str | None]]:
+        for obj in self.client.list_objects(self.bucket, prefix=self.prefix + prefix, recursive=True,
+                                            include_version=True):
+            yield obj.object_name[len(self.prefix):], obj.version_id
+
     # -- deleting ---------------------------------------------------------------------------
     def delete(self, key: str, all_versions: bool = True, bypass_governance: bool = False) -> None:
         name = self._name(key)

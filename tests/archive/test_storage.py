@@ -127,6 +127,19 @@ def test_deleting_removes_every_version(store):
     store.delete("pkg/a.bin")
     assert not store.exists("pkg/a.bin")
     assert visible_keys(store) == []
+    assert list(store.versions("pkg/")) == []        # no version or delete marker left either
+
+
+def test_versions_lists_every_stored_version_under_a_prefix(store):
+    store.put_file("pkg/a.bin", io.BytesIO(b"a"))
+    store.repair("pkg/a.bin", io.BytesIO(b"a"), hashlib.sha256(b"a").hexdigest())
+    store.put_file("other/b.bin", io.BytesIO(b"b"))
+    found = list(store.versions("pkg/"))
+    assert {key for key, _ in found} == {"pkg/a.bin"}
+    if type(store).__name__ == "S3Store":      # a repair is a new version on a versioned bucket
+        assert len(found) == 2 and all(version for _, version in found)
+    else:
+        assert found == [("pkg/a.bin", None)]
 
 
 # -- Object Lock ----------------------------------------------------------------------------
