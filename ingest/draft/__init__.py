@@ -13,10 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from archive.settings import load_codelists
 from ingest.draft.fields import RULES, Proposal
 from ingest.draft.layout import Layout, read_layout
 from ingest.draft.regions import find_regions
-from schemas.codelists import CodeLists, load_codelists
+from schemas.codelists import CodeLists
 
 # A legacy-encoded text was converted by table: right almost always, but not vouched for.
 LEGACY_CAP = 0.85

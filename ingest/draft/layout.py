@@ -9,7 +9,7 @@ PDF text layers are read with PDFium (pypdfium2): its text rectangles are runs o
 line, so the two header columns stay apart. DOCX (python-docx) and ODT have no geometry: each
 paragraph gets a box from its alignment (header table cells left and right), one line step per
 text line and a wider step between paragraphs, like the printed page. Scans go through
-Tesseract's TSV output (word boxes and confidences), see ``ingest.tools.tesseract``.
+Tesseract's TSV output (word boxes and confidences), see ``ingest.draft.tesseract``.
 """
 from __future__ import annotations
 
@@ -255,14 +255,14 @@ def read_layout(path: Path, *, languages: str | None = None) -> Layout:
         layout = read_pdf(path)
         if sum(len(ln.text) for ln in layout.lines) >= 40:
             return _unlegacy(layout)
-        from ingest.tools.tesseract import pdf_layout
+        from ingest.draft.tesseract import pdf_layout
         return pdf_layout(path, languages=languages)
     if suffix in WORD_SUFFIXES:
         return _unlegacy(read_docx(path))
     if suffix in ODT_SUFFIXES:
         return _unlegacy(read_odt(path))
     if suffix in IMAGE_SUFFIXES:
-        from ingest.tools.tesseract import image_layout
+        from ingest.draft.tesseract import image_layout
         return image_layout(path, languages=languages)
     raise BrokenFile(f"{path.name}: not a document the draft can read (PDF, DOCX, ODT, PNG, TIFF, JPEG)")
 

@@ -1,6 +1,6 @@
 """Tesseract's own layout of a scan: word boxes and confidences (TSV), grouped into lines.
 
-The archive's OCR (``ocr.py``, OCRmyPDF) makes a searchable PDF/A; the draft needs something
+The archive's OCR (``ingest.tools.ocr``, OCRmyPDF) makes a searchable PDF/A; the draft needs something
 else: where each line sits and how sure Tesseract is of it. Tesseract is run directly with
 the ``tsv`` config on each page image (a scanned PDF is rendered with PDFium first).
 Low-resolution scans (under 300 dpi) are enlarged to 300 dpi before recognition, which is
@@ -15,10 +15,9 @@ import re
 
 from PIL import Image, ImageFilter
 
+from archive import process as _process
 from archive.errors import BrokenFile
 from archive.settings import get_settings
-
-from archive import process as _process
 
 NAME = "Tesseract"
 # Specks and rules read as punctuation at the ends of a line ("_ ỦY BAN", "512/UBND-VP , : - .").
@@ -110,7 +109,7 @@ def pdf_layout(path: Path, *, languages: str | None = None, timeout: float | Non
     """Lines of a PDF without a text layer (a scan saved as PDF), its pages rendered at 300 dpi."""
     from ingest.draft.layout import Layout
 
-    from .pdfium import opened
+    from ingest.tools.pdfium import opened
 
     languages = languages or get_settings().ocr_languages
     layout = Layout("scan", 0)
