@@ -11,8 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api import holdings
 from api.accounts import InvalidCredentials, authenticate
-from api.deps import TodayDep
-from api.deps import Caller, DbDep, SettingsDep, audit_event, check_csrf, csrf_token, optional_user
+from api.deps import Caller, DbDep, SettingsDep, TodayDep, audit_event, check_csrf, csrf_token, optional_user
 from api.routes.auth import end_session, start_session
 from api.routes.reports import report_for
 from api.routes.search import build_query

@@ -11,8 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import TodayDep
-from api.deps import DbDep, audit_event
+from api.deps import DbDep, TodayDep, audit_event
 from api.download import content_disposition
 from api.routes.pages import PageCaller, render
 from api.routes.reports import report_for, report_scope

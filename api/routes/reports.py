@@ -12,8 +12,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import TodayDep
-from api.deps import Caller, CallerDep
+from api.deps import Caller, CallerDep, TodayDep
 from archive.errors import Forbidden
 from archive.lifecycle.reports import Report, build_report
 from archive.access import AGENCY_STAFF, SEES_ALL_METADATA

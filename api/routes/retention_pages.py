@@ -10,8 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import TodayDep
-from api.deps import DbDep, SettingsDep
+from api.deps import DbDep, SettingsDep, TodayDep
 from api.routes.pages import PageCaller, dossier_page, render, submit_form
 from api.routes.reports import report_scope
 from api.routes.retention import run_and_audit

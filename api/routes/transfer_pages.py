@@ -12,8 +12,7 @@ from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
-from api.deps import TodayDep
-from api.deps import DbDep, SettingsDep
+from api.deps import DbDep, SettingsDep, TodayDep
 from api.routes.pages import PageCaller, confirmed, render, submit_form
 from api.routes.received_transfers import READERS as RECEIVED_READERS, RECEIVERS
 from api.routes.transfers import DOCUMENTS, READERS, _read_limited, import_acknowledgement, prepare_for
