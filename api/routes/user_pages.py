@@ -12,9 +12,9 @@ from sqlalchemy import select
 from api import accounts
 from api.deps import DbDep, check_csrf
 from api.routes.pages import PageCaller, render, submit_form
-from archive.authority import require
+from archive.access import require
 from archive.errors import InvalidRequest, LuuTruError
-from search.access import ROLES
+from archive.access import ROLES
 
 router = APIRouter(prefix="/users", include_in_schema=False)
 Token = Annotated[str, Form(alias="csrf_token")]
