@@ -20,6 +20,7 @@ from api.routes import (api_router, audit_pages, destruction_pages, job_pages, p
 from api.web import LoginRequired, error_page, login_redirect
 from archive.catalog.db import init_catalog
 from archive.settings import Settings, get_settings
+from ingest.tools.cores import ingest_workers
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "luutru_session"
@@ -73,7 +74,7 @@ def session_secret(settings: Settings) -> str:
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     init_catalog()
-    app.state.jobs = JobRunner(get_settings().submission_workers)
+    app.state.jobs = JobRunner(ingest_workers())
     try:
         yield
     finally:
