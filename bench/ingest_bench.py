@@ -12,7 +12,9 @@ one right after the other so both see the same load:
   count, the same parallelism LuuTru is given through LUUTRU_INGEST_WORKERS):
   Ghostscript with the project's exact arguments (one run per PDF), LibreOffice with the
   project's PDF/A export (one soffice process per batch), OCRmyPDF with its defaults on
-  the image-only PDF of each scan, and ``openssl sha256`` of every file.
+  the image-only PDF of each scan (one file at a time: its defaults take every core, for
+  pages and Tesseract threads; two at once would oversubscribe them), and ``openssl sha256`` of every file; then, when veraPDF
+  is installed (LuuTru uses it then), one veraPDF run per dossier on its copies.
 
 It prints per category and overall LuuTru wall and CPU, bare wall, their ratio, OCR
 pages/s of both and the word accuracy of both OCR texts against the words drawn on the
@@ -40,7 +42,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import ingest_corpus  # noqa: E402
 from ingest_corpus import CATEGORIES, CorpusFile  # noqa: E402
 
-from ingest.tools import ghostscript, libreoffice, ocr  # noqa: E402
+from archive.settings import get_settings  # noqa: E402
+from ingest.tools import ghostscript, libreoffice, ocr, verapdf  # noqa: E402
 
 LUUTRU = Path(sys.executable).with_name("luutru")
 
@@ -90,12 +93,24 @@ def run_bare(files: list[CorpusFile], corpus: Path, category: str, work: Path, w
             by_filter.setdefault(libreoffice.export_filter(f.path.suffix), []).append(corpus / f.path)
         for sources in by_filter.values():     # one soffice process per batch, ``workers`` batches at once
             jobs += [lambda chunk=sources[i::workers]: _soffice(chunk, out) for i in range(min(workers, len(sources)))]
-    else:
-        jobs += [lambda f=f: _ocrmypdf(corpus / f.path, out) for f in files]
     with Timed() as t, ThreadPoolExecutor(workers) as pool:
         for future in [pool.submit(job) for job in jobs]:
             future.result()
+        if category == "ocr":    # one file at a time: OCRmyPDF's defaults use every core themselves
+            for f in files:
+                _ocrmypdf(corpus / f.path, out)
+        if get_settings().verapdf_path:       # LuuTru validates each dossier's copies in one veraPDF run
+            copies = {}
+            for f in files:
+                if (out / f"{f.path.stem}.pdf").is_file():
+                    copies.setdefault(f.dossier, []).append(out / f"{f.path.stem}.pdf")
+            for future in [pool.submit(_verapdf, paths) for paths in copies.values()]:
+                future.result()
     return t, out
+
+
+def _verapdf(paths: list[Path]) -> None:
+    subprocess.run(verapdf.validate_command(paths, get_settings().pdfa_level), capture_output=True)
 
 
 def _sha256(path: Path) -> None:
