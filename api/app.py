@@ -55,6 +55,10 @@ async def security_headers(request, call_next):
     response = await call_next(request)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    # Answers depend on who asks (restricted records, the trail): no shared or browser cache
+    # may keep one for the next person at that computer or behind that proxy.
+    if not request.url.path.startswith("/static/"):
+        response.headers.setdefault("Cache-Control", "no-store, private")
     return response
 
 

@@ -131,7 +131,7 @@ CASES = [
          frozenset({"auditor", "admin", "archivist_b", "council_b", "head_b"})),
     # Lifecycle: each request reaches the domain's own checks; an allowed caller gets the
     # domain's answer for this state (not expired, wrong stage, no certificate yet, …).
-    Case("draft destruction list", "POST", "/destruction-lists", 409, ARCHIVISTS,
+    Case("draft destruction list", "POST", "/destruction-lists", 409, frozenset({"archivist_b"}),
          request=lambda a, u: {"json": {"items": [{"dossier_code": a.open_code, "reason": "Hết giá trị"}]}}),
     Case("destruction list", "GET", "/destruction-lists/{list}", 200, LIST_READERS_A),
     Case("council review", "POST", "/destruction-lists/{list}/items/{listed}/review", 422, frozenset({"council_a"}),
