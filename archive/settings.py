@@ -34,9 +34,9 @@ class Settings(BaseSettings):
     # Preservation actions (ingest/tools): every external program runs under this limit.
     tool_timeout_seconds: int = Field(600, description="Kill an external tool (Ghostscript, LibreOffice, OCR) after this.")
     ocr_languages: str = Field("vie", description="Tesseract languages for OCR of scans, e.g. 'vie' or 'vie+eng'.")
-    # OCRmyPDF's defaults unless set: rotation and deskew cost 1.5-2.5 s a page, so "auto"
+    # OCRmyPDF's defaults unless set: rotation costs 1.5-2.5 s a page, so "auto"
     # runs them only on a scan whose first reading finds little text (a page upside down, sideways).
-    ocr_rotate_pages: str = Field("auto", description="auto | always | never: OCRmyPDF --rotate-pages and --deskew.")
+    ocr_rotate_pages: str = Field("auto", description="auto | always | never: OCRmyPDF --rotate-pages.")
     ingest_workers: int | None = Field(None, description="Dossiers, documents of a dossier and converters run at once, "
                                        "in the CLI, `luutru serve` and each Celery worker; default one per CPU core.")
     trust_roots_dir: Path | None = Field(None, description="Folder of PEM/DER root certificates trusted for PDF signatures.")

@@ -78,7 +78,11 @@ def ocr_command(source: Path, output: Path, sidecar: Path, *, languages: str, le
         "--output-type", f"pdfa-{pdfa_part(level)}",
         "--sidecar", str(sidecar),
         # Default mode refuses pages that already carry text: only image-only input comes here.
-        *(["--rotate-pages", "--deskew"] if rotate else []),
+        # No --deskew: on a slightly skewed scan it leaves the text layer's words on tilted
+        # baselines, which PDF readers join without spaces ("XÃHỘI CHỦNGHĨA"); the archive
+        # keeps the page as scanned anyway. Tesseract's own text-only PDF ("sandwich") keeps
+        # every word boundary as a space, where fpdf2's layer lost some (tests/ingest/test_ocr_words.py).
+        *(["--rotate-pages"] if rotate else []), "--pdf-renderer", "sandwich",
         # The output is a new rendition; a signed original is kept untouched next to it.
         "--invalidate-digital-signatures",
         # The cores this conversion holds; OCRmyPDF gives Tesseract threads only for the ones
@@ -125,7 +129,7 @@ def to_searchable_pdfa(
         with pikepdf.open(pdf) as opened:
             pages = len(opened.pages)
         languages = languages or settings.ocr_languages
-        # "auto": OCRmyPDF's defaults, and rotation + deskew again only for Vietnamese text that reads as noise
+        # "auto": OCRmyPDF's defaults, and rotation again only for Vietnamese text that reads as noise
         passes = {"always": (True,), "never": (False,)}.get(settings.ocr_rotate_pages, (False, True))
         for rotate in passes:
             with cores.budget().hold(up_to=pages) as jobs:
