@@ -1,4 +1,5 @@
-"""Real servers for the test session: PostgreSQL 15, SeaweedFS (S3 with Object Lock), Redis.
+"""Real servers for the test session: PostgreSQL 15, SeaweedFS (S3 with Object Lock), Redis,
+Elasticsearch 8 (from Maven Central, see scripts/elasticsearch/).
 
 Each server runs from its own temporary folder on free loopback ports and is stopped at
 the end of the session: SIGTERM to its process group, then SIGKILL after a grace period.
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.request import urlopen
 from typing import Callable
 
 GRACE_SECONDS = 10
@@ -276,3 +278,58 @@ class RedisServer(Server):
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
+
+
+# -- Elasticsearch ------------------------------------------------------------------------
+
+ELASTICSEARCH_SCRIPTS = Path(__file__).resolve().parent.parent / "scripts" / "elasticsearch"
+
+
+def find_elasticsearch() -> Path | None:
+    """The Elasticsearch home made by ``scripts/elasticsearch/install.sh`` (None when it was not
+    run, or Java is missing)."""
+    if not shutil.which("java"):
+        return None
+    try:
+        home = subprocess.run(["bash", str(ELASTICSEARCH_SCRIPTS / "install.sh"), "--check"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except subprocess.CalledProcessError:
+        return None
+    return Path(home)
+
+
+class ElasticsearchServer(Server):
+    """One node (scripts/elasticsearch/node.sh) on free loopback ports, 512 MiB heap, no security.
+
+    Start-up takes 15-40 s on two busy cores: the suite starts it once, for the first test
+    that asks for it."""
+
+    name = "elasticsearch"
+    grace = 20
+
+    def __init__(self, home: Path):
+        super().__init__()
+        os.chmod(self.dir, 0o755)   # the node runs unprivileged when we are root
+        self.home = home
+        self.port = free_port()
+        self.transport_port = free_port()
+
+    def start(self) -> "ElasticsearchServer":
+        self._spawn(["bash", str(ELASTICSEARCH_SCRIPTS / "node.sh"), str(self.dir / "node"), str(self.port),
+                     str(self.transport_port)], env={**os.environ, "ES_HOME": str(self.home)})
+        try:
+            wait_until(self._ready, 180, "Elasticsearch", self.proc, self.log)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}\nnode log:\n{self.node_log()}") from None
+        return self
+
+    def _ready(self) -> bool:
+        with urlopen(f"{self.url}/_cluster/health?wait_for_status=yellow&timeout=1s", timeout=5) as response:
+            return json.load(response)["status"] in ("green", "yellow")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def node_log(self) -> str:
+        return _tail(self.dir / "node" / "logs" / "luutru.log", 60)
