@@ -15,7 +15,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from api import problems
 from api.jobs import JobRunner
-from api.routes import (api_router, audit_pages, destruction_pages, job_pages, pages, report_pages,
+from api.routes import (api_router, audit_pages, destruction_pages, draft_page, job_pages, pages, report_pages,
                         retention_pages, transfer_pages, user_pages)
 from api.web import LoginRequired, error_page, login_redirect
 from archive.catalog.db import init_catalog
@@ -96,7 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(LoginRequired, lambda request, exc: login_redirect(request))
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(pages.router)
-    for module in (destruction_pages, job_pages, audit_pages, user_pages, retention_pages, transfer_pages, report_pages):
+    for module in (destruction_pages, draft_page, job_pages, audit_pages, user_pages, retention_pages, transfer_pages,
+                   report_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_path), name="swagger-ui")
