@@ -86,7 +86,8 @@ def check_bag(root: Path) -> dict:
                                               "Nội dung đã bị thay đổi so với tệp kê khai mã kiểm tra (manifest) "
                                               "của túi.") from exc
     info = {k: (", ".join(v) if isinstance(v, list) else v) for k, v in bag.info.items()}
-    return {"bagit": {"version": ".".join(map(str, bag.version_info)), "algorithms": list(bag.algorithms), "info": info}}
+    version = ".".join(map(str, bag.version_info))
+    return {"bagit": {"version": version, "algorithms": list(bag.algorithms), "info": info}}
 
 
 def check_eark(root: Path, settings: Settings) -> tuple[dict, Path]:
@@ -116,7 +117,8 @@ def check_eark(root: Path, settings: Settings) -> tuple[dict, Path]:
             reason="eark_manifest_missing", found=found, content_files=content,
             message_vi=f"Gói E-ARK «{root.name}» hợp lệ nhưng không có siêu dữ liệu hồ sơ theo Phụ lục VI Nghị định "
                        f"30/2020/NĐ-CP. Đã thấy: {', '.join(found) or 'không có siêu dữ liệu mô tả'}; {content} tệp "
-                       f"văn bản trong {EARK_CONTENT}/*/data/. Còn thiếu: {EARK_DESCRIPTIVE}/hoso.xml (hoặc hoso.json). Có thể lập "
+                       f"văn bản trong {EARK_CONTENT}/*/data/. Còn thiếu: {EARK_DESCRIPTIVE}/hoso.xml (hoặc hoso.json). "
+                       "Có thể lập "
                        "dự thảo bằng lệnh «luutru draft» từ các văn bản trong gói.")
     return {"eark": {"mets": EARK_METS, "manifest": manifest.relative_to(root).as_posix(),
                      "warnings": len(report.warnings)}}, manifest

@@ -137,7 +137,8 @@ _PARENT_RE = re.compile(r"^(UBND|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)\b\s*(.
 # parts (split at "và", "-", ",") each start with a capital: "Sở Kế hoạch và Đầu tư".
 _UNITS = {"SỞ": "Sở", "VĂN PHÒNG": "Văn phòng", "PHÒNG": "Phòng", "BAN": "Ban", "CHI CỤC": "Chi cục",
           "CỤC": "Cục", "TỔNG CỤC": "Tổng cục", "TRUNG TÂM": "Trung tâm", "BỘ": "Bộ", "VỤ": "Vụ",
-          "THANH TRA": "Thanh tra", "HỘI ĐỒNG NHÂN DÂN": "Hội đồng nhân dân", "ĐÀI": "Đài", "BAN QUẢN LÝ": "Ban Quản lý"}
+          "THANH TRA": "Thanh tra", "HỘI ĐỒNG NHÂN DÂN": "Hội đồng nhân dân", "ĐÀI": "Đài",
+          "BAN QUẢN LÝ": "Ban Quản lý"}
 _SELF_NAMED = {"VĂN PHÒNG", "THANH TRA"}        # "Văn phòng Ủy ban nhân dân tỉnh …": named after its parent
 
 

@@ -131,8 +131,9 @@ def labelled_set(dec: Decision, types: list[tuple[str, str]]) -> list[Labelled]:
         name = NAMES[rng.randrange(len(NAMES))]
         fmt = fmts[index % len(fmts)]
         layout = "b" if index % 3 == 1 else "a"
+        stem = f"{index + 1:03d}-{(abbr or 'cv').lower().replace('đ', 'd')}-{organ}"
         doc = DraftDoc("outgoing", type_name, number, notation, issued, organ, subject, _body(dec, rng),
-                       (authority, printed, name), ["Như trên"], stem=f"{index + 1:03d}-{(abbr or 'cv').lower().replace('đ', 'd')}-{organ}",
+                       (authority, printed, name), ["Như trên"], stem=stem,
                        leading_zeros=index % 4 != 3)
         labels = {"TypeName": type_name, "CodeNumber": number, "CodeNotation": notation,
                   "IssuedDate": issued.isoformat(), "OrganName": ORGANS[organ].name, "Subject": subject,

@@ -29,7 +29,8 @@ def _page(*rows: tuple[str, float, float, float]) -> Layout:
 def _letter(number_line: str, date_line: str, organ=("UBND TỈNH KHÁNH HÒA", "SỞ NỘI VỤ"),
             sign=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"), title: str | None = None) -> Layout:
     rows = [(organ[0], 0.12, 0.05, 0.40), *((o, 0.12, 0.065 + 0.015 * i, 0.40) for i, o in enumerate(organ[1:])),
-            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 0.50, 0.05, 0.95), ("Độc lập - Tự do - Hạnh phúc", 0.58, 0.065, 0.87),
+            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 0.50, 0.05, 0.95),
+            ("Độc lập - Tự do - Hạnh phúc", 0.58, 0.065, 0.87),
             (number_line, 0.15, 0.11, 0.37), (date_line, 0.55, 0.11, 0.90)]
     y = 0.16
     if title:
