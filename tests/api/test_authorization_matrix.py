@@ -85,6 +85,20 @@ def _hostile_zip(archive, user):
     return {"files": {"file": ("transfer.zip", buffer.getvalue(), "application/zip")}}
 
 
+def _draft_of(archive) -> str:
+    """A dossier draft of agency A (archivist_a's), opened once."""
+    if not hasattr(archive, "_draft_id"):
+        response = archive.client.post("/api/v1/drafts", headers=archive.as_user("archivist_a"))
+        archive._draft_id = response.json()["draft_id"]
+    return archive._draft_id
+
+
+def _document_upload(archive, user):
+    from tests.api.conftest import SAMPLES
+    pdf = SAMPLES / OPEN_SAMPLE / "files" / "bc-250-stttt.pdf"
+    return {"files": {"file": ("bc.pdf", pdf.read_bytes(), "application/pdf")}}
+
+
 def _grant_dummy(archive, user):
     from api import accounts
     accounts.grant("researcher", DUMMY_CODE, actor="test")
@@ -108,6 +122,15 @@ CASES = [
     Case("retry job", "POST", "/jobs/{job}/retry", 409, frozenset({"archivist_a"}), denied=404,
          also={403: frozenset({"auditor", "admin"})}),
     Case("validate", "POST", "/validate", 200, ARCHIVISTS, request=_upload(OPEN_SAMPLE)),
+    # Drafts: archivists only; another agency's draft is not found
+    Case("open draft", "POST", "/drafts", 201, ARCHIVISTS),
+    Case("draft", "GET", "/drafts/{draft}", 200, frozenset({"archivist_a"}), also={404: frozenset({"archivist_b"})}),
+    Case("draft document", "POST", "/drafts/{draft}/documents?name=bc.pdf", 200, frozenset({"archivist_a"}),
+         also={404: frozenset({"archivist_b"})}, request=_document_upload),
+    Case("validate draft", "POST", "/drafts/{draft}/validate", 200, frozenset({"archivist_a"}),
+         also={404: frozenset({"archivist_b"})}, request=lambda a, u: {"json": {"Title": "Dự thảo"}}),
+    Case("submit draft", "POST", "/drafts/{draft}/submit", 422, frozenset({"archivist_a"}),
+         also={404: frozenset({"archivist_b"})}, request=lambda a, u: {"json": {"Title": "Dự thảo"}}),
     Case("list dossiers", "GET", "/dossiers", 200, ALL),
     Case("open dossier", "GET", "/dossiers/{open}", 200, ALL),
     Case("restricted dossier", "GET", "/dossiers/{restricted}", 200, FINDS_RESTRICTED, denied=404),
@@ -164,6 +187,8 @@ WHO = [None, *USERS]
 
 def _path(archive, template: str) -> str:
     targets = matrix_targets(archive) if "{l" in template or "{held}" in template else {}
+    if "{draft}" in template:
+        targets = {**targets, "draft": _draft_of(archive)}
     return "/api/v1" + template.format(**targets,
         open=archive.open_code, restricted=archive.restricted_code, job=archive.restricted_job,
         open_file=archive.file(archive.open_code, "preservation")["id"],
@@ -198,7 +223,8 @@ def test_matrix_covers_every_endpoint_of_the_api(archive):
                     **{f"/api/v1/transfers/received/NOPE/{name}": f"/api/v1/transfers/received/{{reference}}/{name}"
                        for name in ("acknowledgement", "signature")}}
     normalised = {(m, placeholders.get(p, p.replace("{open}", "{code}").replace("{restricted}", "{code}")
-                                           .replace("{held}", "{code}").replace("{list}", "{list_id}")))
+                                           .replace("{held}", "{code}").replace("{list}", "{list_id}")
+                                           .replace("{draft}", "{draft_id}")))
                   for m, p in covered}
     assert routes - normalised == set()
     assert len(WHO) == 11 and {USERS[u][1] for u in USERS} == {None, "000.00.00.H41", "000.00.31.H41"}
