@@ -134,5 +134,42 @@ def zip_for_submission(folder: Path, target: Path) -> Path:
     return target
 
 
+def region_png(folder: Path, name: str, page: int, box: tuple[float, float, float, float]) -> bytes:
+    """The part of a page a field was read from (with a margin), as PNG at 100 dpi, for the
+    archivist to compare with the proposed value. Office files have no pages until rendered."""
+    import io
+
+    from PIL import Image
+
+    from ingest.draft.layout import IMAGE_SUFFIXES, PDF_SUFFIXES
+    from ingest.tools.pdfium import opened
+
+    path = submission_dir(folder) / "files" / safe_name(name)
+    suffix = path.suffix.lower()
+    missing = NotFound(f"no page {page} of {name!r} to show", message_vi="Không có trang văn bản để hiển thị.")
+    if not path.is_file() or suffix not in PDF_SUFFIXES | IMAGE_SUFFIXES or page < 1:
+        raise missing
+    if suffix in PDF_SUFFIXES:
+        with opened(path) as document:
+            if page > len(document):
+                raise missing
+            image = document[page - 1].render(scale=100 / 72, grayscale=True).to_pil()
+    else:
+        with Image.open(path) as scan:
+            if page > getattr(scan, "n_frames", 1):
+                raise missing
+            scan.seek(page - 1)
+            image = scan.convert("L")
+            image.thumbnail((827, 1170))          # A4 at 100 dpi
+    x0, y0, x1, y1 = (min(1.0, max(0.0, v)) for v in box)
+    margin = 0.02
+    crop = image.crop((int(max(0, x0 - margin) * image.width), int(max(0, y0 - margin) * image.height),
+                       int(min(1, max(x1, x0 + 0.01) + margin) * image.width),
+                       int(min(1, max(y1, y0 + 0.01) + margin) * image.height)))
+    out = io.BytesIO()
+    crop.save(out, format="PNG")
+    return out.getvalue()
+
+
 def discard(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path as PathParam, Query, Request
+from fastapi import APIRouter, Body, Depends, Path as PathParam, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api import drafts, jobs
@@ -44,6 +44,18 @@ async def add_document(request: Request, draft_id: DraftId, caller: ArchivistDep
     filename = drafts.safe_name(name)
     upload = await receive_file(request, jobs.upload_path(settings), settings.max_submission_bytes)
     return await run_in_threadpool(drafts.add_document, folder, upload, filename)
+
+
+@router.get("/drafts/{draft_id}/documents/{name}/region", response_class=Response,
+            responses={200: {"content": {"image/png": {}}}}, summary="Vùng trang nơi một trường được đọc (ảnh PNG)")
+def document_region(draft_id: DraftId, name: Annotated[str, PathParam(max_length=200)], caller: ArchivistDep,
+                    settings: SettingsDep, page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+                    box: Annotated[str, Query(max_length=100, pattern=r"^[0-9.]+(,[0-9.]+){3}$")] = "0,0,1,1"
+                    ) -> Response:
+    folder = drafts.folder_of(settings, draft_id, caller.user.organ_id)
+    x0, y0, x1, y1 = (float(v) for v in box.split(","))
+    png = drafts.region_png(folder, name, page, (x0, y0, x1, y1))
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store, private"})
 
 
 def _report(folder, manifest: dict, organ_id: str | None) -> dict[str, Any]:

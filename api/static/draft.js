@@ -62,7 +62,18 @@
       row.append(cell("th", labels[name] || EXTRA[name] || name), cell("td", input),
                  cell("td", Math.round(p.confidence * 100) + " %", "confidence"), cell("td", where(p), "where"));
     }
-    box.append(title, table);
+    const region = document.createElement("img");
+    region.className = "region";
+    region.alt = "Vùng trang nơi trường được đọc";
+    region.hidden = true;
+    table.addEventListener("focusin", event => {
+      const p = event.target.name && FIELDS.includes(event.target.name) ? proposalOf(doc, event.target.name) : null;
+      const w = p && (p.where || [])[0];
+      region.hidden = !w;
+      if (w) region.src = `/api/v1/drafts/${draftId}/documents/${encodeURIComponent(doc.file)}/region` +
+        `?page=${w.page}&box=${w.box.join(",")}`;
+    });
+    box.append(title, table, region);
     return box;
   }
 

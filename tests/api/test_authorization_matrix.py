@@ -99,6 +99,13 @@ def _document_upload(archive, user):
     return {"files": {"file": ("bc.pdf", pdf.read_bytes(), "application/pdf")}}
 
 
+def _with_document(archive, user):
+    """The draft holds bc.pdf (uploaded by its archivist) before the request."""
+    archive.client.post(f"/api/v1/drafts/{_draft_of(archive)}/documents", params={"name": "bc.pdf"},
+                        headers=archive.as_user("archivist_a"), **_document_upload(archive, user))
+    return {}
+
+
 def _grant_dummy(archive, user):
     from api import accounts
     accounts.grant("researcher", DUMMY_CODE, actor="test")
@@ -127,6 +134,8 @@ CASES = [
     Case("draft", "GET", "/drafts/{draft}", 200, frozenset({"archivist_a"}), also={404: frozenset({"archivist_b"})}),
     Case("draft document", "POST", "/drafts/{draft}/documents?name=bc.pdf", 200, frozenset({"archivist_a"}),
          also={404: frozenset({"archivist_b"})}, request=_document_upload),
+    Case("draft region", "GET", "/drafts/{draft}/documents/bc.pdf/region?page=1&box=0.1,0.05,0.5,0.2", 200,
+         frozenset({"archivist_a"}), also={404: frozenset({"archivist_b"})}, request=_with_document),
     Case("validate draft", "POST", "/drafts/{draft}/validate", 200, frozenset({"archivist_a"}),
          also={404: frozenset({"archivist_b"})}, request=lambda a, u: {"json": {"Title": "Dự thảo"}}),
     Case("submit draft", "POST", "/drafts/{draft}/submit", 422, frozenset({"archivist_a"}),
@@ -208,7 +217,9 @@ def test_matrix_covers_every_endpoint_of_the_api(archive):
     routes = {(method.upper(), path) for path, operations in archive.app.openapi()["paths"].items()
               for method in operations if path != "/api/v1/auth/login"}
     covered = {(c.method, "/api/v1" + c.path.split("?")[0]) for c in CASES}
-    placeholders = {"/api/v1/jobs/{job}": "/api/v1/jobs/{job_id}", "/api/v1/jobs/{job}/retry": "/api/v1/jobs/{job_id}/retry",
+    placeholders = {"/api/v1/drafts/{draft}/documents/bc.pdf/region":
+                        "/api/v1/drafts/{draft_id}/documents/{name}/region",
+                    "/api/v1/jobs/{job}": "/api/v1/jobs/{job_id}", "/api/v1/jobs/{job}/retry": "/api/v1/jobs/{job_id}/retry",
                     "/api/v1/files/{open_file}/content": "/api/v1/files/{file_id}/content",
                     "/api/v1/files/{restricted_file}/content": "/api/v1/files/{file_id}/content",
                     f"/api/v1/grants/researcher/{DUMMY_CODE}": "/api/v1/grants/{username}/{dossier_code}",

@@ -22,6 +22,10 @@ def test_archivist_drafts_a_dossier_from_three_documents_and_archives_it(page, s
     assert qd.locator("input[name=CodeNotation]").input_value() == "2021/QĐ-UBND"
     assert qd.locator("input[name='SignerInfo.Position']").input_value() == "Chủ tịch"
     assert "trang 1" in qd.locator("input[name=CodeNotation]").get_attribute("title")
+    qd.locator("input[name=CodeNotation]").focus()            # the page region it was read from is shown
+    region = qd.locator("img.region")
+    region.wait_for(state="visible")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=region.element_handle())
     page.wait_for_selector("#check-status.error")            # dossier fields still empty: not valid yet
     assert page.locator("#submit-draft").is_disabled()
 

@@ -31,6 +31,11 @@ def test_draft_from_three_documents_corrected_validated_and_archived(archive, cl
     assert [d["file"] for d in manifest["Documents"]] == [
         "files/cv-2849-stttt-cntt.pdf", "files/bc-12-stp-tham-dinh.pdf", "files/qd-04-2021-qd-ubnd.pdf"]
 
+    where = fields["qd-04-2021-qd-ubnd.pdf"]["CodeNotation"]["where"][0]
+    region = client.get(f"/api/v1/drafts/{draft_id}/documents/qd-04-2021-qd-ubnd.pdf/region", headers=headers,
+                        params={"page": where["page"], "box": ",".join(map(str, where["box"]))})
+    assert region.status_code == 200 and region.content[:8] == b"\x89PNG\r\n\x1a\n"
+
     report = client.post(f"/api/v1/drafts/{draft_id}/validate", headers=headers, json=manifest).json()
     assert not report["valid"] and {"field_required"} <= {p["code"] for p in report["errors"]}
 
