@@ -9,10 +9,13 @@ archivists of the owning agency see or change it.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import secrets
 import shutil
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -69,23 +72,36 @@ def _proposals(folder: Path) -> list[dict]:
 
 
 def add_document(folder: Path, upload: Path, name: str) -> dict:
-    """Keep the document (a same-named one is replaced) and read its fields."""
-    proposals = [p for p in _proposals(folder) if p["file"] != name]
-    if len(proposals) >= MAX_DOCUMENTS:
+    """Keep the document (a same-named one is replaced) and read its fields. Reading happens
+    outside the lock (OCR takes seconds); the list of proposals is rewritten under it, so two
+    uploads at once both stay."""
+    if len(_proposals(folder)) >= MAX_DOCUMENTS:
         upload.unlink(missing_ok=True)
         raise InvalidRequest(f"a draft holds at most {MAX_DOCUMENTS} documents",
                              message_vi=f"Một hồ sơ dự thảo có tối đa {MAX_DOCUMENTS} văn bản.")
     target = submission_dir(folder) / "files" / name
     shutil.move(upload, target)
     try:
-        draft = draft_document(target)
+        proposal = draft_document(target).as_dict()
     except Exception:
         target.unlink(missing_ok=True)
         raise
-    proposal = draft.as_dict()
-    proposals.append(proposal)
-    (folder / "proposals.json").write_text(json.dumps(proposals, ensure_ascii=False), encoding="utf-8")
+    with _locked(folder):
+        proposals = [p for p in _proposals(folder) if p["file"] != name] + [proposal]
+        partial = folder / "proposals.json.partial"
+        partial.write_text(json.dumps(proposals, ensure_ascii=False), encoding="utf-8")
+        partial.replace(folder / "proposals.json")
     return {"document": proposal, "manifest": proposed_manifest(folder)}
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    with open(folder / "proposals.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def proposed_manifest(folder: Path) -> dict:

@@ -73,3 +73,22 @@ def test_invalid_draft_is_not_submitted_and_odd_names_are_refused(archive, clien
         response = client.post(f"/api/v1/drafts/{draft_id}/documents", params={"name": name}, headers=headers,
                                files={"file": ("x", b"%PDF-1.4", "application/pdf")})
         assert response.status_code == 422, name
+
+
+def test_two_documents_uploaded_at_once_both_stay(tmp_path):
+    import shutil
+    from concurrent.futures import ThreadPoolExecutor
+
+    from api import drafts
+    from archive.settings import Settings
+
+    settings = Settings(data_dir=tmp_path)
+    folder = drafts.folder_of(settings, drafts.create(settings, organ_id="000.00.00.H41", actor="a"), "000.00.00.H41")
+    uploads = []
+    for name in DOCUMENTS:
+        upload = tmp_path / f"{name}.part"
+        shutil.copy(SOURCE / name, upload)
+        uploads.append((upload, name))
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(lambda u: drafts.add_document(folder, *u), uploads))
+    assert sorted(d["file"] for d in drafts.state(folder)["documents"]) == sorted(DOCUMENTS)

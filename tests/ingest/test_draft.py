@@ -152,3 +152,8 @@ def test_scanned_page_is_read_through_tesseract():
     assert result.value("IssuedDate") is not None
     wrong_but_sure = [k for k, p in result.fields.items() if p.confidence >= 0.9 and p.value is None]
     assert not wrong_but_sure
+
+
+def test_only_the_pages_that_carry_the_fields_are_read():
+    from ingest.draft.layout import pages_to_read
+    assert pages_to_read(1) == [0] and pages_to_read(3) == [0, 1, 2] and pages_to_read(900) == [0, 1, 898, 899]
