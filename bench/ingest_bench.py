@@ -1,6 +1,6 @@
 """Ingest benchmark: ``luutru ingest`` against the bare tools doing the same conversions.
 
-    .venv/bin/python bench/ingest_bench.py [--scale S] [--work DIR] [--no-ocr] [--workers N]
+    .venv/bin/python bench/ingest_bench.py [--scale S] [--work DIR] [--no-ocr] [--workers N] [--only CATEGORY…]
 
 Builds (once per scale, cached in DIR) the mixed corpus of bench/ingest_corpus.py, then for
 each category — text PDFs (and files kept as they are), office documents, scans — runs,
@@ -173,11 +173,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "luutru-ingest-bench")
     parser.add_argument("--no-ocr", action="store_true", help="leave the scans out")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--only", choices=CATEGORIES, nargs="+", help="measure these categories only")
     args = parser.parse_args(argv)
     corpus = args.work / f"corpus-{args.scale:g}"
     t0 = time.perf_counter()
     files = ingest_corpus.build(corpus, args.scale)
-    categories = [c for c in CATEGORIES if not (args.no_ocr and c == "ocr")]
+    categories = [c for c in args.only or CATEGORIES if not (args.no_ocr and c == "ocr")]
     files = [f for f in files if f.category in categories]
     print(f"corpus: {len(files)} files, {sum(f.size for f in files) / 1e6:.0f} MB in "
           f"{len({f.dossier for f in files})} dossiers (built or reused in {time.perf_counter() - t0:.0f} s); "
