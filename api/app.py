@@ -11,7 +11,6 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
-from swagger_ui_bundle import swagger_ui_path
 
 from api import problems
 from api.jobs import JobRunner
@@ -40,12 +39,18 @@ DOCS_ASSETS = "/api/v1/docs/assets"
 DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'self'"
 
 
+def swagger_ui_files() -> Path:
+    """Swagger UI's files as the fastapi-offline package ships them (a version that reads OpenAPI 3.1)."""
+    import fastapi_offline
+    return Path(fastapi_offline.__file__).with_name("static")
+
+
 def api_docs() -> HTMLResponse:
-    """The interactive API documentation, Swagger UI served from the swagger-ui-bundle package
+    """The interactive API documentation, Swagger UI served from the fastapi-offline package
     (an archive often runs without internet), started by a script of ours, not inline."""
     return HTMLResponse(f"""<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>LuuTru — API</title>
-<link rel="stylesheet" href="{DOCS_ASSETS}/swagger-ui.css"></head>
+<link rel="stylesheet" href="{DOCS_ASSETS}/swagger-ui.css"><link rel="icon" href="/static/favicon.svg"></head>
 <body><div id="swagger-ui" data-openapi="/api/v1/openapi.json"></div>
 <script src="{DOCS_ASSETS}/swagger-ui-bundle.js"></script><script src="/static/api-docs.js"></script></body></html>""",
                         headers={"Content-Security-Policy": DOCS_CSP})
@@ -100,6 +105,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    report_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_path), name="swagger-ui")
+    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_files()), name="swagger-ui")
     app.add_api_route("/api/v1/docs", api_docs, include_in_schema=False)
     return app
