@@ -116,6 +116,11 @@ CASES = [
     Case("me", "GET", "/auth/me", 200, ALL),
     Case("new token", "POST", "/auth/tokens", 201, ALL, request=lambda a, u: {"json": {"name": "ci"}}),
     Case("logout", "POST", "/auth/logout", 204, ALL),
+    Case("my tokens", "GET", "/auth/tokens", 200, ALL),
+    Case("revoke a token not one's own", "DELETE", "/auth/tokens/999999", 404, ALL),
+    Case("change password (wrong current one)", "POST", "/auth/password", 401, ALL,
+         request=lambda a, u: {"json": {"current_password": "khong-dung", "new_password": "mat-khau-moi-123"}}),
+    Case("deactivate user", "POST", "/users/khong-co-ai/deactivate", 404, ADMINS),
     Case("list users", "GET", "/users", 200, ADMINS),
     Case("add user", "POST", "/users", 201, ADMINS, request=lambda a, u: {"json": {
         "username": f"new-by-{u}-{id(a)}", "role": "researcher", "password": "mat-khau-moi-123"}}),
@@ -223,6 +228,8 @@ def test_matrix_covers_every_endpoint_of_the_api(archive):
                     "/api/v1/files/{open_file}/content": "/api/v1/files/{file_id}/content",
                     "/api/v1/files/{restricted_file}/content": "/api/v1/files/{file_id}/content",
                     f"/api/v1/grants/researcher/{DUMMY_CODE}": "/api/v1/grants/{username}/{dossier_code}",
+                    "/api/v1/auth/tokens/999999": "/api/v1/auth/tokens/{token_id}",
+                    "/api/v1/users/khong-co-ai/deactivate": "/api/v1/users/{username}/deactivate",
                     "/api/v1/dossiers/{open}/documents/1": "/api/v1/dossiers/{code}/documents/{ordinal}",
                     "/api/v1/dossiers/{restricted}/documents/1": "/api/v1/dossiers/{code}/documents/{ordinal}",
                     "/api/v1/destruction-lists/{list}/items/{listed}/review":
