@@ -31,6 +31,7 @@ OWN_KEY_BOOST, DOSSIER_KEY_BOOST = 20.0, 5.0
 SNIPPET_CHARS = 240
 HIDDEN_SOURCE = ["text", "metadata", "keys"]
 DELETE_BATCH = 1_000
+REQUEST_TIMEOUT = 120
 
 
 def mapping() -> dict:
@@ -202,7 +203,10 @@ class ElasticsearchIndex(SearchIndex):
         if compatible_with:
             media = f"application/vnd.elasticsearch+json; compatible-with={compatible_with}"
             options["headers"] = {"accept": media, "content-type": media}
-        self.client = Elasticsearch(url, **options)
+        # a bulk request of thousands of records outlasts the client's 10 s default on a busy
+        # node; every request we send can be repeated (index by id, delete by id, search)
+        self.client = Elasticsearch(url, request_timeout=REQUEST_TIMEOUT, retry_on_timeout=True, max_retries=3,
+                                    **options)
         self._call(self._ensure_index)
 
     def _call(self, fn, *args, **kw):

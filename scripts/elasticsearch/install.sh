@@ -30,9 +30,12 @@ for jar in "$stage"/*.jar; do
   esac
 done
 netty=$(ls "$home"/modules/transport-netty4/transport-netty4-*.jar)
-for f in plugin-descriptor.properties entitlement-policy.yaml; do
-  unzip -p "$netty" "META-INF/es-plugins/transport-netty4/$f" > "$home/modules/transport-netty4/$f"
-done
+python3 - "$netty" "$home/modules/transport-netty4" <<'PY'   # the module's descriptor and policy
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as jar:
+    for name in ("plugin-descriptor.properties", "entitlement-policy.yaml"):
+        open(f"{sys.argv[2]}/{name}", "wb").write(jar.read(f"META-INF/es-plugins/transport-netty4/{name}"))
+PY
 
 b="$home/build"
 javac -nowarn -d "$b/launcher" -cp "$home/lib/*" "$here/ServerArgsWriter.java"
