@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import case, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from archive import audit
 from archive.catalog.db import session_scope
-from archive.catalog.accounts import ApiToken, Grant, User
-from archive.catalog.models import AuditEntry
+from archive.catalog.accounts import ApiToken, Grant, LoginThrottle, User, WebSession
+from archive.clock import utcnow
 from archive.errors import AccountExists, InvalidCredentials, InvalidRequest, NotFound, TooManyLoginAttempts
 from archive.settings import Settings, get_settings
-from archive.access import ROLES, Principal
+from archive.access import AGENCY_STAFF, ROLES, Principal
 
 TOKEN_PREFIX = "lt_"
 _hasher = PasswordHasher()
@@ -45,6 +45,9 @@ def check_role(role: str) -> str:
 def create_user(username: str, role: str, organ_id: str | None, password: str | None, *, actor: str) -> User:
     """A new user; ``organ_id`` None only for roles outside any agency (auditor, admin)."""
     check_role(role)
+    if role in AGENCY_STAFF and not organ_id:
+        raise InvalidRequest(f"role {role} belongs to an agency: give its OrganId",
+                             message_vi="Vai trò này thuộc một cơ quan: phải nêu mã định danh cơ quan.")
     username = username.strip()
     if not username or len(username) > 100:
         raise InvalidRequest("a user name has 1 to 100 characters", message_vi="Tên đăng nhập không hợp lệ.")
@@ -60,29 +63,45 @@ def create_user(username: str, role: str, organ_id: str | None, password: str | 
         return user
 
 
-def check_not_locked_out(session: Session, username: str, settings: Settings | None = None) -> None:
-    """Refuse logins of a user name with too many recent failures (counted in the audit trail)."""
+def _count_attempt(username: str, settings: Settings) -> int:
+    """This attempt's number in the user name's current window, committed before anything is
+    checked: the UPDATE takes the row's lock (the write lock on SQLite), so of 40 parallel
+    attempts each gets its own number and only the first ``login_max_failures`` go on."""
+    now = utcnow()
+    expired = LoginThrottle.window_start < now - timedelta(minutes=settings.login_lockout_minutes)
+    for _ in range(3):
+        try:
+            with session_scope() as session:
+                counted = session.execute(update(LoginThrottle).where(LoginThrottle.username == username).values(
+                    attempts=case((expired, 1), else_=LoginThrottle.attempts + 1),
+                    window_start=case((expired, now), else_=LoginThrottle.window_start)))
+                if counted.rowcount:
+                    return session.scalar(select(LoginThrottle.attempts).where(LoginThrottle.username == username))
+                session.add(LoginThrottle(username=username, attempts=1, window_start=now))
+                return 1
+        except IntegrityError:      # another attempt created the row first: count on it
+            continue
+    raise TooManyLoginAttempts(f"could not count the login attempts of {username!r}")
+
+
+def authenticate(session: Session, username: str, password: str, settings: Settings | None = None) -> User:
+    """The active user with this name and password; InvalidCredentials otherwise (audited).
+    Every attempt is counted first; beyond ``login_max_failures`` in ``login_lockout_minutes``
+    the password is not even checked. A success starts the count again."""
     settings = settings or get_settings()
-    since = (datetime.now(ZoneInfo(settings.timezone)) - timedelta(minutes=settings.login_lockout_minutes)
-             ).isoformat(timespec="microseconds")
-    failures = session.execute(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.action == "login", AuditEntry.outcome == "failure", AuditEntry.actor == username,
-        AuditEntry.time >= since)).scalar_one()
-    if failures >= settings.login_max_failures:
-        raise TooManyLoginAttempts(f"{failures} failed logins of {username!r} in {settings.login_lockout_minutes} min",
+    attempt = _count_attempt(username, settings)
+    if attempt > settings.login_max_failures:
+        raise TooManyLoginAttempts(f"{attempt - 1} login attempts of {username!r} in "
+                                   f"{settings.login_lockout_minutes} min",
                                    headers={"Retry-After": str(settings.login_lockout_minutes * 60)})
-
-
-def authenticate(session: Session, username: str, password: str) -> User:
-    """The active user with this name and password; InvalidCredentials otherwise (every failure
-    is audited, and a user name with too many recent failures is locked out for a while)."""
-    check_not_locked_out(session, username)
     try:
-        return _verify(session, username, password)
+        user = _verify(session, username, password)
     except InvalidCredentials:
         session.commit()        # release this session's connection: the audit trail takes its own
         audit.record("login", actor=username, outcome="failure")
         raise
+    session.execute(update(LoginThrottle).where(LoginThrottle.username == username).values(attempts=0))
+    return user
 
 
 def _verify(session: Session, username: str, password: str) -> User:
@@ -97,19 +116,108 @@ def _verify(session: Session, username: str, password: str) -> User:
 
 
 def issue_token(user_id: int, name: str, *, actor: str) -> str:
-    """A new API token for the user; the secret is returned once and never stored."""
+    """A new API token for the user, valid ``token_lifetime_days``; the secret is returned once
+    and never stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    expires = now + timedelta(days=get_settings().token_lifetime_days)
     with session_scope() as session:
-        audit.record("metadata_change", actor=actor, object=f"user:{user_id}", detail={"token_issued": name},
-                     session=session)
-        session.add(ApiToken(user_id=user_id, name=name, token_sha256=_token_digest(token)))
+        audit.record("metadata_change", actor=actor, object=f"user:{user_id}", detail={"token_issued": name,
+                     "expires_at": expires}, session=session)
+        session.add(ApiToken(user_id=user_id, name=name, token_sha256=_token_digest(token), created_at=now,
+                             expires_at=expires))
     return token
 
 
 def user_for_token(session: Session, token: str) -> User | None:
     row = session.execute(select(User).join(ApiToken, ApiToken.user_id == User.id).where(
-        ApiToken.token_sha256 == _token_digest(token), ApiToken.revoked_at.is_(None), User.active)).first()
+        ApiToken.token_sha256 == _token_digest(token), ApiToken.revoked_at.is_(None),
+        ApiToken.expires_at > utcnow(), User.active)).first()
     return row[0] if row else None
+
+
+def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)))
+
+
+def revoke_token(token_id: int, *, actor: str, owner_id: int | None) -> ApiToken:
+    """End one API token of user ``owner_id`` (None: of anyone, for an administrator or the
+    operator); another user's token is simply not found."""
+    with session_scope() as session:
+        token = session.get(ApiToken, token_id)
+        if token is None or (owner_id is not None and token.user_id != owner_id):
+            raise NotFound(f"no API token {token_id}", message_vi="Không tìm thấy mã truy cập API này.")
+        audit.record("revoke", actor=actor, object=f"token:{token_id}",
+                     detail={"user_id": token.user_id, "name": token.name}, session=session)
+        token.revoked_at = token.revoked_at or utcnow()
+        return token
+
+
+# --- Web sessions ------------------------------------------------------------------------
+
+def open_session(user: User) -> str:
+    """A new server-side session for the user; the secret goes in the signed cookie only."""
+    secret = secrets.token_urlsafe(32)
+    with session_scope() as session:
+        session.add(WebSession(user_id=user.id, secret_sha256=_token_digest(secret),
+                               expires_at=utcnow() + timedelta(seconds=get_settings().session_max_age_seconds)))
+    return secret
+
+
+def user_for_session(session: Session, secret: str) -> User | None:
+    row = session.execute(select(User).join(WebSession, WebSession.user_id == User.id).where(
+        WebSession.secret_sha256 == _token_digest(secret), WebSession.ended_at.is_(None),
+        WebSession.expires_at > utcnow(), User.active)).first()
+    return row[0] if row else None
+
+
+def end_session(secret: str | None, reason: str) -> None:
+    if not secret:
+        return
+    with session_scope() as session:
+        session.execute(update(WebSession).where(WebSession.secret_sha256 == _token_digest(secret),
+                                                 WebSession.ended_at.is_(None))
+                        .values(ended_at=utcnow(), ended_reason=reason))
+
+
+def _end_sessions_of(session: Session, user_id: int, reason: str, keep: str | None = None) -> int:
+    query = update(WebSession).where(WebSession.user_id == user_id, WebSession.ended_at.is_(None))
+    if keep:
+        query = query.where(WebSession.secret_sha256 != _token_digest(keep))
+    return session.execute(query.values(ended_at=utcnow(), ended_reason=reason)).rowcount
+
+
+# --- Account changes ---------------------------------------------------------------------
+
+def deactivate_user(username: str, *, actor: str) -> User:
+    """Khóa tài khoản: no login, every session ended, every token revoked (so reactivating
+    the account does not bring old credentials back)."""
+    with session_scope() as session:
+        audit.record("metadata_change", actor=actor, object=f"user:{username}", detail={"deactivated": username},
+                     session=session)
+        user = find_user(session, username)
+        user.active = False
+        _end_sessions_of(session, user.id, "deactivated")
+        session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                        .values(revoked_at=utcnow()))
+        return user
+
+
+def set_password(username: str, new_password: str, *, actor: str, keep_session: str | None = None) -> None:
+    """A new password; every other session of the user ends (whoever knew the old one is out)."""
+    check_password(new_password)
+    with session_scope() as session:
+        audit.record("metadata_change", actor=actor, object=f"user:{username}", detail={"password_changed": username},
+                     session=session)
+        user = find_user(session, username)
+        user.password_hash = _hasher.hash(new_password)
+        _end_sessions_of(session, user.id, "password changed", keep=keep_session)
+
+
+def check_password(password: str) -> str:
+    if not 8 <= len(password) <= 1024:
+        raise InvalidRequest("a password has 8 to 1024 characters", message_vi="Mật khẩu cần từ 8 đến 1024 ký tự.")
+    return password
 
 
 def find_user(session: Session, username: str) -> User:

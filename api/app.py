@@ -11,15 +11,15 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
-from swagger_ui_bundle import swagger_ui_path
 
 from api import problems
 from api.jobs import JobRunner
-from api.routes import (api_router, audit_pages, destruction_pages, job_pages, pages, report_pages,
+from api.routes import (api_router, audit_pages, destruction_pages, draft_page, job_pages, pages, report_pages,
                         retention_pages, transfer_pages, user_pages)
 from api.web import LoginRequired, error_page, login_redirect
 from archive.catalog.db import init_catalog
 from archive.settings import Settings, get_settings
+from ingest.tools.cores import ingest_workers
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "luutru_session"
@@ -39,12 +39,18 @@ DOCS_ASSETS = "/api/v1/docs/assets"
 DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'self'"
 
 
+def swagger_ui_files() -> Path:
+    """Swagger UI's files as the fastapi-offline package ships them (a version that reads OpenAPI 3.1)."""
+    import fastapi_offline
+    return Path(fastapi_offline.__file__).with_name("static")
+
+
 def api_docs() -> HTMLResponse:
-    """The interactive API documentation, Swagger UI served from the swagger-ui-bundle package
+    """The interactive API documentation, Swagger UI served from the fastapi-offline package
     (an archive often runs without internet), started by a script of ours, not inline."""
     return HTMLResponse(f"""<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>LuuTru — API</title>
-<link rel="stylesheet" href="{DOCS_ASSETS}/swagger-ui.css"></head>
+<link rel="stylesheet" href="{DOCS_ASSETS}/swagger-ui.css"><link rel="icon" href="/static/favicon.svg"></head>
 <body><div id="swagger-ui" data-openapi="/api/v1/openapi.json"></div>
 <script src="{DOCS_ASSETS}/swagger-ui-bundle.js"></script><script src="/static/api-docs.js"></script></body></html>""",
                         headers={"Content-Security-Policy": DOCS_CSP})
@@ -54,6 +60,10 @@ async def security_headers(request, call_next):
     response = await call_next(request)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    # Answers depend on who asks (restricted records, the trail): no shared or browser cache
+    # may keep one for the next person at that computer or behind that proxy.
+    if not request.url.path.startswith("/static/"):
+        response.headers.setdefault("Cache-Control", "no-store, private")
     return response
 
 
@@ -73,7 +83,7 @@ def session_secret(settings: Settings) -> str:
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     init_catalog()
-    app.state.jobs = JobRunner(get_settings().submission_workers)
+    app.state.jobs = JobRunner(ingest_workers())
     try:
         yield
     finally:
@@ -91,9 +101,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(LoginRequired, lambda request, exc: login_redirect(request))
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(pages.router)
-    for module in (destruction_pages, job_pages, audit_pages, user_pages, retention_pages, transfer_pages, report_pages):
+    for module in (destruction_pages, draft_page, job_pages, audit_pages, user_pages, retention_pages, transfer_pages,
+                   report_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_path), name="swagger-ui")
+    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_files()), name="swagger-ui")
     app.add_api_route("/api/v1/docs", api_docs, include_in_schema=False)
     return app

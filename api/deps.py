@@ -10,7 +10,7 @@ from typing import Annotated, Callable, Iterator, Literal
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from api.accounts import User, principal_of, user_for_token
+from api.accounts import User, principal_of, user_for_session, user_for_token
 from archive import audit, clock
 from archive.catalog.db import session_scope
 from archive.errors import CsrfFailed, Forbidden, NotAuthenticated
@@ -76,9 +76,11 @@ def _authenticate(request: Request, db: Session) -> Caller | None:
         if user is None:
             raise NotAuthenticated("invalid or revoked API token")
         return Caller(user, principal_of(db, user), "token")
-    uid = request.session.get("uid")
-    user = db.get(User, uid) if isinstance(uid, int) else None
-    if user is None or not user.active:
+    # The cookie only names a server-side session: one ended by logout, deactivation or a
+    # password change is refused even though its signature still holds.
+    sid = request.session.get("sid")
+    user = user_for_session(db, sid) if isinstance(sid, str) else None
+    if user is None:
         return None
     return Caller(user, principal_of(db, user), "session")
 

@@ -12,8 +12,10 @@ from pathlib import PurePosixPath
 from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session
 
-from archive.catalog.models import Agency, DocumentRecord, DossierRecord, FileRecord, PackageVersion, PreservationEvent
-from archive.errors import Forbidden, NotFound
+from archive.catalog.models import (Agency, DocumentRecord, DossierRecord, FileRecord, FixityAlarm, PackageVersion,
+                                    PreservationEvent)
+from archive.errors import FixityAlarmOpen, Forbidden, NotFound
+from archive.lifecycle.legal_hold import find_dossier
 from archive.access import OPEN_RIGHTS, Principal, can_find, can_read
 
 
@@ -46,10 +48,7 @@ def list_dossiers(session: Session, principal: Principal, *, agency: str | None 
 
 def dossier(session: Session, principal: Principal, code: str) -> DossierRecord:
     """The dossier if the principal may find it; NotFound otherwise."""
-    record = session.execute(select(DossierRecord).where(DossierRecord.code == code)).scalar_one_or_none()
-    if record is None or not can_find(principal, **_rights_of(record)):
-        raise NotFound(f"no dossier {code!r}", message_vi=f"Không tìm thấy hồ sơ {code}.", dossier=code)
-    return record
+    return find_dossier(session, code, principal)
 
 
 def readable(principal: Principal, record: DossierRecord) -> bool:
@@ -99,7 +98,12 @@ def file_for_download(session: Session, principal: Principal, file_id: int) -> t
     if not readable(principal, record):
         raise Forbidden(f"dossier {record.code} is restricted", dossier=record.code,
                         message_vi="Hồ sơ thuộc diện hạn chế sử dụng, bạn chưa được cấp quyền khai thác.")
-    return file, record, f"{version.object_prefix}/{file.path}", submitted_name(file, fields or {})
+    key = f"{version.object_prefix}/{file.path}"
+    alarm = session.scalar(select(FixityAlarm.kind).where(FixityAlarm.key == key, FixityAlarm.repaired_at.is_(None))
+                           .limit(1))
+    if alarm is not None:
+        raise FixityAlarmOpen(f"{key}: open fixity alarm ({alarm})", dossier=record.code, alarm=alarm)
+    return file, record, key, submitted_name(file, fields or {})
 
 
 def submitted_name(file: FileRecord, fields: dict) -> str:

@@ -15,6 +15,7 @@ class UserOut(_Orm):
     username: str
     role: str
     organ_id: str | None
+    active: bool = True
 
 
 class Me(UserOut):
@@ -24,6 +25,15 @@ class Me(UserOut):
 class TokenOut(BaseModel):
     token: str
     name: str
+
+
+class TokenInfo(_Orm):
+    """An API token as its owner sees it later: never the secret."""
+    id: int
+    name: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
 
 
 class GrantOut(BaseModel):

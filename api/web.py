@@ -22,7 +22,8 @@ from schemas.fields import DOCUMENT, DOSSIER, FILE_CODE, RECIPIENT, SIGNER
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 # Appendix VI labels by field name; a name used in several places (OrganId) keeps its first, FileCode's.
-LABELS = {f.name: f.label_vi for group in (SIGNER, RECIPIENT, FILE_CODE, DOSSIER, DOCUMENT) for f in group}
+LABELS = {"file": "Tệp", "files": "Tệp", "Documents": "Văn bản", "Document": "Văn bản",
+          **{f.name: f.label_vi for group in (SIGNER, RECIPIENT, FILE_CODE, DOSSIER, DOCUMENT) for f in group}}
 GROUP_LABELS = {f"{g}/{f.name}": f.label_vi for g, fields in (("FileCode", FILE_CODE), ("SignerInfo", SIGNER),
                                                              ("To", RECIPIENT)) for f in fields}
 ROLE_LABELS = {"researcher": "Độc giả", "archivist": "Văn thư, lưu trữ", "council": "Hội đồng xác định giá trị",
@@ -57,7 +58,8 @@ EVENT_LABELS = {"ingestion start": "Bắt đầu tiếp nhận", "ingestion end"
                 "metadata modification": "Sửa siêu dữ liệu", "capture": "Số hóa", "decryption": "Giải mã",
                 "unpacking": "Giải nén", "compression": "Nén", "deaccession": "Loại khỏi kho"}
 _COUNTS = ((re.compile(r"\b(\d+) error\(s\)"), r"\1 lỗi"), (re.compile(r"\b(\d+) warning\(s\)"), r"\1 cảnh báo"),
-           (re.compile(r"\b(\d+) file\(s\)"), r"\1 tệp"), (re.compile(r"\b(\d+) page\(s\)"), r"\1 trang"))
+           (re.compile(r"\b(\d+) file\(s\)"), r"\1 tệp"), (re.compile(r"\b(\d+) page\(s\)"), r"\1 trang"),
+           (re.compile(r"PDF/A-(\w+) validation profile"), r"bộ quy tắc PDF/A-\1 của veraPDF"))
 
 
 def detail_vi(text: str | None) -> str:

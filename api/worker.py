@@ -14,6 +14,7 @@ from celery.schedules import crontab
 from archive.settings import get_settings
 from ingest.pipeline import Progress
 from ingest.steps import STEP_NAMES
+from ingest.tools.cores import ingest_workers
 
 settings = get_settings()
 app = Celery("luutru", broker=settings.broker_url or "memory://", backend=settings.broker_url or None)
@@ -21,6 +22,7 @@ app.conf.update(
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
+    worker_concurrency=ingest_workers(),   # the one setting for CLI, server and workers
     task_serializer="json",
     broker_connection_retry_on_startup=True,
     beat_schedule={"fixity-daily": {"task": "luutru.fixity", "schedule": crontab(hour=1, minute=0)},

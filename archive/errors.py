@@ -327,3 +327,12 @@ class TooManyLoginAttempts(LuuTruError):
     message_vi = "Đăng nhập sai quá nhiều lần, hãy thử lại sau ít phút."
     exit_code = 1
     http_status = 429
+
+
+class FixityAlarmOpen(LuuTruError):
+    """The stored copy of this file failed a fixity check and has not been repaired: it is
+    not served until it is (the caller would receive damaged bytes)."""
+    code = "fixity_alarm_open"
+    message_vi = "Tệp đang có cảnh báo toàn vẹn dữ liệu chưa được xử lý; tạm thời không tải được."
+    exit_code = 5
+    http_status = 409

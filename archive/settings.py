@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     # Preservation actions (ingest/tools): every external program runs under this limit.
     tool_timeout_seconds: int = Field(600, description="Kill an external tool (Ghostscript, LibreOffice, OCR) after this.")
     ocr_languages: str = Field("vie", description="Tesseract languages for OCR of scans, e.g. 'vie' or 'vie+eng'.")
+    # OCRmyPDF's defaults unless set: rotation costs 1.5-2.5 s a page, so "auto"
+    # runs them only on a scan whose first reading finds little text (a page upside down, sideways).
+    ocr_rotate_pages: str = Field("auto", description="auto | always | never: OCRmyPDF --rotate-pages.")
+    ingest_workers: int | None = Field(None, description="Dossiers, documents of a dossier and converters run at once, "
+                                       "in the CLI, `luutru serve` and each Celery worker; default one per CPU core.")
     trust_roots_dir: Path | None = Field(None, description="Folder of PEM/DER root certificates trusted for PDF signatures.")
     organ_id: str = Field("000.00.00.H41", description="OrganId of the agency this instance archives for.")
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -66,9 +71,9 @@ class Settings(BaseSettings):
     session_secret: str | None = Field(None, description="Key signing session cookies; default: data_dir/session.key.")
     session_max_age_seconds: int = Field(8 * 3600, description="A web session ends this long after login.")
     cookie_secure: bool = Field(True, description="Send session cookies over HTTPS only (false for plain-HTTP tests).")
-    submission_workers: int = Field(1, description="In-process ingest threads of `luutru serve` (no broker).")
     login_max_failures: int = Field(5, description="Failed logins of one user name before logins are refused for a while.")
     login_lockout_minutes: int = Field(15, description="How long those failures count.")
+    token_lifetime_days: int = Field(365, description="An API token stops working this long after it is issued.")
 
     # Audit trail (archive/audit.py): entries are chained with an HMAC under a key kept outside
     # the database; checkpoints of the chain go to the object store, write-once.

@@ -5,7 +5,12 @@ Khánh Hòa): subjects are its sentences, full texts are runs of its lines, so t
 vocabulary is real Vietnamese and common words match most documents (a hard case).
 
     .venv/bin/python bench/search_bench.py                  # embedded backend, 100,000 documents
+    .venv/bin/python bench/search_bench.py --backend embedded --backend elasticsearch   # both, one run
     .venv/bin/python bench/search_bench.py --engine fts5    # the SQLite FTS5 prototype it was chosen against
+
+``--backend elasticsearch`` starts a node from scripts/elasticsearch (as the tests do, 1 GiB
+heap) unless ``--elasticsearch-url`` names one. Its CPU columns count only this process (the
+client), not the server's work.
 """
 from __future__ import annotations
 
@@ -147,9 +152,12 @@ class Fts5Prototype:
         self.db.close()
 
 
-def open_engine(engine: str, path: Path):
+def open_engine(engine: str, path: Path, elasticsearch_url: str | None = None):
     if engine == "fts5":
         return Fts5Prototype(path)
+    if engine == "elasticsearch":
+        from search.backends.elasticsearch import ElasticsearchIndex
+        return ElasticsearchIndex(elasticsearch_url, index_name=f"luutru-bench-{os.getpid()}")
     from search.backends.embedded import EmbeddedIndex
     return EmbeddedIndex(path / "index")
 
@@ -158,9 +166,9 @@ def percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
 
-def run(engine: str, documents: int, repeats: int, batch: int) -> dict:
+def run(engine: str, documents: int, repeats: int, batch: int, elasticsearch_url: str | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="luutru-search-bench-") as tmp:
-        index = open_engine(engine, Path(tmp))
+        index = open_engine(engine, Path(tmp), elasticsearch_url)
         generated, indexed, indexing_seconds, indexing_cpu, pending, first_code = 0, 0, 0.0, 0.0, [], None
         for dossier, texts in synthetic_dossiers(documents):
             first_code = first_code or dossier.code
@@ -184,6 +192,8 @@ def run(engine: str, documents: int, repeats: int, batch: int) -> dict:
                 index.search(query, principal)
                 latencies.append((time.perf_counter() - t0) * 1000)
                 cpu.append((time.process_time() - c0) * 1000)
+        if engine == "elasticsearch":
+            index.drop()
         index.close()
         return {"engine": engine, "documents": generated, "records": indexed,
                 "index_seconds": round(indexing_seconds, 1), "docs_per_second": round(generated / indexing_seconds),
@@ -196,13 +206,29 @@ def run(engine: str, documents: int, repeats: int, batch: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engine", choices=["embedded", "fts5"], default="embedded")
+    parser.add_argument("--backend", "--engine", dest="engines", action="append",
+                        choices=["embedded", "elasticsearch", "fts5"], help="repeat to run several (default embedded)")
+    parser.add_argument("--elasticsearch-url", help="a running server (default: start a node for the run)")
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=20, help="passes over the query mix")
     parser.add_argument("--batch", type=int, default=5_000, help="records per index() call")
     args = parser.parse_args()
-    result = run(args.engine, args.documents, args.repeats, args.batch)
-    print(" ".join(f"{k}={v}" for k, v in result.items()))
+    engines = args.engines or ["embedded"]
+    node = None
+    if "elasticsearch" in engines and not args.elasticsearch_url:
+        from tests.services import ElasticsearchServer, find_elasticsearch
+        home = find_elasticsearch()
+        if home is None:
+            sys.exit("Elasticsearch is not installed: bash scripts/elasticsearch/install.sh")
+        node = ElasticsearchServer(home, heap="1g").start()
+        args.elasticsearch_url = node.url
+    try:
+        for engine in engines:
+            result = run(engine, args.documents, args.repeats, args.batch, args.elasticsearch_url)
+            print(" ".join(f"{k}={v}" for k, v in result.items()), flush=True)
+    finally:
+        if node:
+            node.stop()
 
 
 if __name__ == "__main__":

@@ -117,12 +117,13 @@ def _pdf(path: Path, output: Path, ident: FormatIdentification) -> Normalisation
         return _ocr(result, output)
     # The original's text, for the index (pdftotext: reading order) and for the check (the
     # same extractor as the copy's), is read while Ghostscript runs.
+    legacy = ghostscript.loses_text_with_new_interpreter(path)  # known producers: no second run
     with ThreadPoolExecutor(max_workers=1) as pool:
         reading = pool.submit(lambda: (poppler.text(path), pdfium.text(path, last_page=TEXT_CHECK_PAGES)))
-        ghostscript.to_pdfa(path, output)
+        ghostscript.to_pdfa(path, output, legacy_interpreter=legacy)
         source_text, sample = reading.result()
     survived = text_survives(sample, pdfium.text(output, last_page=TEXT_CHECK_PAGES))
-    if not survived and ghostscript.has_legacy_interpreter():
+    if not survived and not legacy and ghostscript.has_legacy_interpreter():
         ghostscript.to_pdfa(path, output, legacy_interpreter=True)
         survived = text_survives(sample, pdfium.text(output, last_page=TEXT_CHECK_PAGES))
     if not survived:

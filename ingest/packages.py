@@ -86,7 +86,8 @@ def check_bag(root: Path) -> dict:
                                               "Nội dung đã bị thay đổi so với tệp kê khai mã kiểm tra (manifest) "
                                               "của túi.") from exc
     info = {k: (", ".join(v) if isinstance(v, list) else v) for k, v in bag.info.items()}
-    return {"bagit": {"version": ".".join(map(str, bag.version_info)), "algorithms": list(bag.algorithms), "info": info}}
+    version = ".".join(map(str, bag.version_info))
+    return {"bagit": {"version": version, "algorithms": list(bag.algorithms), "info": info}}
 
 
 def check_eark(root: Path, settings: Settings) -> tuple[dict, Path]:
@@ -112,12 +113,14 @@ def check_eark(root: Path, settings: Settings) -> tuple[dict, Path]:
         seen = ", ".join(found) or "no descriptive metadata"
         raise UnreadableSubmission(
             f"E-ARK SIP {root.name} is valid but carries no Appendix VI manifest: found {seen} and {content} "
-            f"document file(s) in {EARK_CONTENT}/*/data/; missing {EARK_DESCRIPTIVE}/hoso.xml (or hoso.json)",
+            f"document file(s) in {EARK_CONTENT}/*/data/; missing {EARK_DESCRIPTIVE}/hoso.xml (or hoso.json); "
+            f"`luutru draft {root.name} --out {root.name}/{EARK_DESCRIPTIVE}/hoso.xml` drafts one",
             reason="eark_manifest_missing", found=found, content_files=content,
             message_vi=f"Gói E-ARK «{root.name}» hợp lệ nhưng không có siêu dữ liệu hồ sơ theo Phụ lục VI Nghị định "
                        f"30/2020/NĐ-CP. Đã thấy: {', '.join(found) or 'không có siêu dữ liệu mô tả'}; {content} tệp "
-                       f"văn bản trong {EARK_CONTENT}/*/data/. Còn thiếu: {EARK_DESCRIPTIVE}/hoso.xml (hoặc hoso.json). Có thể lập "
-                       "dự thảo bằng lệnh «luutru draft» từ các văn bản trong gói.")
+                       f"văn bản trong {EARK_CONTENT}/*/data/. Còn thiếu: {EARK_DESCRIPTIVE}/hoso.xml (hoặc hoso.json). "
+                       f"Có thể lập dự thảo từ các văn bản trong gói: «luutru draft {root.name} --out "
+                       f"{root.name}/{EARK_DESCRIPTIVE}/hoso.xml», điền các trường còn thiếu rồi nộp lại.")
     return {"eark": {"mets": EARK_METS, "manifest": manifest.relative_to(root).as_posix(),
                      "warnings": len(report.warnings)}}, manifest
 

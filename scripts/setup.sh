@@ -14,8 +14,9 @@ TEST_PKGS="redis-server postgresql chromium"   # chromium: end-to-end browser te
 pkgs="$RUNTIME_PKGS"
 [ "$mode" = test ] && pkgs="$pkgs $TEST_PKGS"
 missing=$(for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
-# Java and Maven, for veraPDF (scripts/verapdf): any installed java/mvn will do.
-command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
+# Java and Maven, for veraPDF (scripts/verapdf) and Elasticsearch (scripts/elasticsearch, which
+# compiles its few launcher classes: a JDK): any installed java/javac/mvn will do.
+command -v javac >/dev/null 2>&1 || missing="$missing default-jdk-headless"
 command -v mvn >/dev/null 2>&1 || missing="$missing maven"
 if [ -n "$missing" ]; then
   echo "==> apt-get install $(echo $missing)"
@@ -36,6 +37,8 @@ export PATH="$PWD/.venv/bin:$PATH"
 # veraPDF from Maven Central into ~/.cache/luutru/verapdf (LUUTRU_VERAPDF_HOME); the settings
 # find its launcher there by default.
 echo "==> installing veraPDF: $(bash scripts/verapdf/install.sh)"
+# Elasticsearch 8 from Maven Central for the tests' node (tests/services.py) and scripts/stack.sh.
+[ "$mode" = test ] && echo "==> installing Elasticsearch: $(bash scripts/elasticsearch/install.sh)"
 
 case "$mode" in
   demo)

@@ -71,6 +71,12 @@ class SearchIndex(ABC):
     def clear(self) -> None:
         """Remove every record."""
 
+    def rebuild(self, records: Iterable[Record]) -> int:
+        """Replace every record by ``records``. Backends that can override this so searches
+        see the old content until the new is complete (no window without results)."""
+        self.clear()
+        return self.index(records)
+
     def close(self) -> None:
         pass
 

@@ -60,8 +60,11 @@ def query_words(clauses: list[Clause]) -> set[str]:
     return out
 
 
+MAX_QUERY_CHARS = 500     # the API, the web search page and the CLI refuse longer queries alike
+
+
 class SearchQuery(BaseModel):
-    text: str = ""
+    text: str = Field("", max_length=MAX_QUERY_CHARS)
     agency: str | None = None            # OrganId
     type_name: str | None = None         # Tên loại văn bản, e.g. Quyết định
     year: int | None = None

@@ -2,8 +2,9 @@
 the source of truth: the index can always be thrown away and rebuilt)."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from schemas.models import Dossier
 from search.base import SearchIndex
@@ -25,25 +26,27 @@ class ReindexReport:
 def reindex(index: SearchIndex, dossiers: Iterable[IndexSource], *, full: bool = False) -> ReindexReport:
     """Index every given dossier, replacing what the index held for it.
 
-    ``full=True`` empties the index first (``luutru reindex --all``): whatever the sources
-    no longer list, destroyed dossiers included, is gone afterwards.
+    ``full=True`` (``luutru reindex --all``) rebuilds the whole index from the sources:
+    whatever they no longer list, destroyed dossiers included, is gone afterwards, and
+    searches see the previous index until the new one is complete.
     """
     report = ReindexReport()
+
+    def records() -> Iterator[Record]:
+        for source in dossiers:
+            dossier, texts, status = (*source, "archived") if len(source) == 2 else source
+            if not full:
+                index.delete_dossier(dossier.code)   # a new version may have fewer documents
+            if status in NOT_SEARCHABLE:
+                report.removed += 1
+                continue
+            report.dossiers += 1
+            yield from records_for_dossier(dossier, texts, status=status)
+
     if full:
-        index.clear()
-    pending: list[Record] = []
-    for source in dossiers:
-        dossier, texts, status = (*source, "archived") if len(source) == 2 else source
-        if not full:
-            index.delete_dossier(dossier.code)   # a new version may have fewer documents
-        if status in NOT_SEARCHABLE:
-            report.removed += 1
-            continue
-        pending.extend(records_for_dossier(dossier, texts, status=status))
-        report.dossiers += 1
-        if len(pending) >= BATCH_RECORDS:
-            report.records += index.index(pending)
-            pending = []
-    if pending:
-        report.records += index.index(pending)
+        report.records = index.rebuild(records())
+        return report
+    pending = records()
+    while batch := list(islice(pending, BATCH_RECORDS)):
+        report.records += index.index(batch)
     return report

@@ -75,6 +75,14 @@ def redis_server(request) -> services.RedisServer:
                   services.RedisServer)
 
 
+@pytest.fixture(scope="session")
+def elasticsearch_server(request) -> services.ElasticsearchServer:
+    """A single Elasticsearch 8 node; ``elasticsearch_server.url`` is its http:// URL."""
+    return _start(request, services.find_elasticsearch,
+                  "Elasticsearch not installed (bash scripts/elasticsearch/install.sh; needs Java and Maven)",
+                  services.ElasticsearchServer)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
 def catalog_url(request, tmp_path) -> str:
     """A fresh, empty catalog database URL: SQLite file, then a real PostgreSQL database."""

@@ -1,4 +1,5 @@
-"""Real servers for the test session: PostgreSQL 15, SeaweedFS (S3 with Object Lock), Redis.
+"""Real servers for the test session: PostgreSQL 15, SeaweedFS (S3 with Object Lock), Redis,
+Elasticsearch 8 (from Maven Central, see scripts/elasticsearch/).
 
 Each server runs from its own temporary folder on free loopback ports and is stopped at
 the end of the session: SIGTERM to its process group, then SIGKILL after a grace period.
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.request import urlopen
 from typing import Callable
 
 GRACE_SECONDS = 10
@@ -78,8 +80,13 @@ class Server:
     name = "server"
     grace = GRACE_SECONDS
 
-    def __init__(self) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix=f"luutru-{self.name}-"))
+    def __init__(self, directory: Path | None = None) -> None:
+        """``directory``: where the server keeps its files (kept at stop); default a temp folder
+        removed at stop."""
+        self.keep = directory is not None
+        if directory is not None:
+            directory.mkdir(parents=True, exist_ok=True)
+        self.dir = directory or Path(tempfile.mkdtemp(prefix=f"luutru-{self.name}-"))
         self.log = self.dir / "server.log"
         self.proc: subprocess.Popen | None = None
 
@@ -90,7 +97,8 @@ class Server:
 
     def stop(self) -> None:
         stop_process(self.proc, self.grace)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        if not self.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 # -- PostgreSQL ---------------------------------------------------------------------------
@@ -112,8 +120,8 @@ class PostgresServer(Server):
     name = "postgres"
     user = "luutru"
 
-    def __init__(self, bindir: Path):
-        super().__init__()
+    def __init__(self, bindir: Path, directory: Path | None = None):
+        super().__init__(directory)
         self.bindir = bindir
         self.port = free_port()
         self.data = self.dir / "data"
@@ -124,9 +132,10 @@ class PostgresServer(Server):
         self._counter = 0
 
     def start(self) -> "PostgresServer":
-        subprocess.run([str(self.bindir / "initdb"), "-D", str(self.data), "-U", self.user, "--auth=trust",
-                        "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
-                       check=True, capture_output=True, cwd=self.dir, **self._as_postgres)
+        if not (self.data / "PG_VERSION").exists():   # a kept folder is started again as it is
+            subprocess.run([str(self.bindir / "initdb"), "-D", str(self.data), "-U", self.user, "--auth=trust",
+                            "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+                           check=True, capture_output=True, cwd=self.dir, **self._as_postgres)
         self._spawn([str(self.bindir / "postgres"), "-D", str(self.data), "-p", str(self.port),
                      "-k", str(self.dir), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
                      "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"],
@@ -192,11 +201,11 @@ class SeaweedServer(Server):
     name = "seaweedfs"
     grace = 3  # its servers finish in-flight work on SIGTERM; nothing is in flight at session end
 
-    def __init__(self, weed: Path):
-        super().__init__()
+    def __init__(self, weed: Path, directory: Path | None = None):
+        super().__init__(directory)
         self.weed = weed
         self.volume_dir = self.dir / "volumes"
-        self.volume_dir.mkdir()
+        self.volume_dir.mkdir(exist_ok=True)
         self.ports = {k: free_port() for k in ("master", "master.grpc", "volume", "volume.grpc", "filer",
                                                "filer.grpc", "s3", "s3.grpc", "iam")}
         self.s3_port = self.ports["s3"]
@@ -262,8 +271,8 @@ def find_redis() -> Path | None:
 class RedisServer(Server):
     name = "redis"
 
-    def __init__(self, binary: Path):
-        super().__init__()
+    def __init__(self, binary: Path, directory: Path | None = None):
+        super().__init__(directory)
         self.binary = binary
         self.port = free_port()
 
@@ -276,3 +285,59 @@ class RedisServer(Server):
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
+
+
+# -- Elasticsearch ------------------------------------------------------------------------
+
+ELASTICSEARCH_SCRIPTS = Path(__file__).resolve().parent.parent / "scripts" / "elasticsearch"
+
+
+def find_elasticsearch() -> Path | None:
+    """The Elasticsearch home made by ``scripts/elasticsearch/install.sh`` (None when it was not
+    run, or Java is missing)."""
+    if not shutil.which("java"):
+        return None
+    try:
+        home = subprocess.run(["bash", str(ELASTICSEARCH_SCRIPTS / "install.sh"), "--check"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except subprocess.CalledProcessError:
+        return None
+    return Path(home)
+
+
+class ElasticsearchServer(Server):
+    """One node (scripts/elasticsearch/node.sh) on free loopback ports, 512 MiB heap, no security.
+
+    Start-up takes 15-40 s on two busy cores: the suite starts it once, for the first test
+    that asks for it."""
+
+    name = "elasticsearch"
+    grace = 20
+
+    def __init__(self, home: Path, heap: str = "512m", directory: Path | None = None):
+        super().__init__(directory)
+        os.chmod(self.dir, 0o755)   # the node runs unprivileged when we are root
+        self.home = home
+        self.heap = heap
+        self.port = free_port()
+        self.transport_port = free_port()
+
+    def start(self) -> "ElasticsearchServer":
+        self._spawn(["bash", str(ELASTICSEARCH_SCRIPTS / "node.sh"), str(self.dir / "node"), str(self.port),
+                     str(self.transport_port)], env={**os.environ, "ES_HOME": str(self.home), "ES_HEAP": self.heap})
+        try:
+            wait_until(self._ready, 180, "Elasticsearch", self.proc, self.log)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}\nnode log:\n{self.node_log()}") from None
+        return self
+
+    def _ready(self) -> bool:
+        with urlopen(f"{self.url}/_cluster/health?wait_for_status=yellow&timeout=1s", timeout=5) as response:
+            return json.load(response)["status"] in ("green", "yellow")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def node_log(self) -> str:
+        return _tail(self.dir / "node" / "logs" / "luutru.log", 60)

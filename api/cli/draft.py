@@ -23,15 +23,32 @@ LABELS_VI = {"TypeName": "Tên loại", "CodeNumber": "Số", "CodeNotation": "K
 
 
 def _documents(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder's documents; an E-ARK SIP's representation data only."""
     from ingest.draft.layout import SUPPORTED
+    from ingest.packages import EARK_DATA, is_eark
 
     out = []
     for path in paths:
         if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+            inside = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+            if is_eark(path):
+                inside = [p for p in inside if EARK_DATA.match(p.relative_to(path).as_posix())]
+            out += inside
         else:
             out.append(path)
     return out
+
+
+def _manifest_base(out: Path) -> Path:
+    """What the manifest's file paths are relative to: its folder, or the SIP's root when it is
+    written as an E-ARK SIP's descriptive metadata."""
+    from ingest.packages import EARK_DESCRIPTIVE, is_eark
+
+    folder = out.resolve().parent
+    sip = folder.parent.parent
+    if folder.as_posix().endswith("/" + EARK_DESCRIPTIVE) and is_eark(sip):
+        return sip
+    return folder
 
 
 def _print_document(console: Console, doc: dict) -> None:
@@ -70,7 +87,7 @@ def draft(paths: list[Path] = typer.Argument(..., help="Tệp văn bản (PDF, D
             failures.append({"file": path.name, "error": error})
             console.print(f"[red]{escape(path.name)}: không đọc được [{error['code']}][/] {escape(error['detail'])}",
                           highlight=False)
-    manifest = draft_manifest(drafts, out.parent if out else None)
+    manifest = draft_manifest(drafts, _manifest_base(out) if out else None)
     if out is not None:
         out.write_bytes(to_json(manifest) if out.suffix.lower() == ".json" else to_xml(manifest))
     result = {"documents": [d.as_dict() for d in drafts], "manifest": json.loads(to_json(manifest))}

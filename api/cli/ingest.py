@@ -1,6 +1,7 @@
 """``luutru ingest PATH…`` and ``luutru status``: archive submissions, watch their steps."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import typer
@@ -16,6 +17,7 @@ from archive.errors import LuuTruError
 from ingest import state
 from ingest.job import IngestJob
 from ingest.packages import is_submission_root
+from ingest.tools.cores import ingest_workers
 
 STEP_LABELS = {"receive": "tiếp nhận", "validate": "kiểm tra siêu dữ liệu", "identify": "nhận dạng định dạng",
                "normalise": "chuyển đổi PDF/A", "validate_pdfa": "kiểm tra PDF/A", "checksum": "tính mã SHA-256",
@@ -50,11 +52,15 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Gói hồ sơ (thư m�
     console = Console()
     todo = submissions(paths)
     init_catalog()
-    outcomes = []
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=False) as progress:
         overall = progress.add_task("Tổng", total=len(todo) * len(STEP_NAMES))
-        for source in todo:
+
+        # Jobs are created one by one (each checks the catalog's schema), then run side by side.
+        jobs = [(source, pipeline.unfinished_job_for(source) or pipeline.create(source, organ_id=organ_id).id)
+                for source in todo]
+
+        def ingest_one(source: Path, job_id: str):
             task = progress.add_task(source.name, total=len(STEP_NAMES))
 
             def show(step: str, status: str) -> None:
@@ -63,17 +69,17 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Gói hồ sơ (thư m�
                     progress.advance(task)
                     progress.advance(overall)
 
-            job_id = pipeline.unfinished_job_for(source)
             try:
-                if job_id:
-                    pipeline.resume(job_id, progress=show, runner=runner)
-                else:
-                    job_id = pipeline.submit(source, organ_id=organ_id, progress=show, runner=runner).id
-                outcomes.append((source, job_id, None))
+                pipeline.resume(job_id, progress=show, runner=runner)
+                return source, job_id, None
             except LuuTruError as exc:
-                job_id = job_id or (state.unfinished_jobs() or [None])[0]
-                outcomes.append((source, job_id, exc))
-            progress.remove_task(task)
+                return source, job_id, exc
+            finally:
+                progress.remove_task(task)
+
+        # Converters of all dossiers share the cores (ingest.tools.cores).
+        with ThreadPoolExecutor(ingest_workers()) as pool:
+            outcomes = list(pool.map(ingest_one, *zip(*jobs))) if jobs else []
     _summary(console, outcomes)
     if any(exc for _, _, exc in outcomes):
         raise typer.Exit(1)

@@ -24,9 +24,8 @@ def _read_password(from_stdin: bool) -> str:
         password = getpass.getpass("Mật khẩu: ")
         if getpass.getpass("Nhập lại mật khẩu: ") != password:
             raise InvalidRequest("passwords differ", message_vi="Hai lần nhập mật khẩu không khớp.")
-    if len(password) < 8:
-        raise InvalidRequest("a password has at least 8 characters", message_vi="Mật khẩu cần ít nhất 8 ký tự.")
-    return password
+    from api import accounts
+    return accounts.check_password(password)
 
 
 @user_app.command("add")
@@ -72,3 +71,43 @@ def revoke(username: str = typer.Argument(...), dossier: str = typer.Argument(..
     init_catalog()
     accounts.revoke(username, dossier, actor=CLI_ACTOR)
     typer.echo(f"Đã thu hồi quyền khai thác hồ sơ {dossier} của {username}.")
+
+
+@user_app.command("tokens")
+def tokens(username: str = typer.Argument(...)) -> None:
+    """Liệt kê mã truy cập API của người dùng (không bao giờ hiện mã): số, tên, ngày tạo, hết hạn, thu hồi."""
+    from api import accounts
+    init_catalog()
+    with session_scope() as session:
+        for t in accounts.tokens_of(session, accounts.find_user(session, username).id):
+            state = "đã thu hồi" if t.revoked_at else "còn hiệu lực"
+            typer.echo(f"{t.id}\t{t.name}\t{t.created_at:%Y-%m-%d}\t{t.expires_at:%Y-%m-%d}\t{state}")
+
+
+@user_app.command("revoke-token")
+def revoke_token(token_id: int = typer.Argument(..., help="Số của mã (luutru user tokens).")) -> None:
+    """Thu hồi một mã truy cập API."""
+    from api import accounts
+    init_catalog()
+    accounts.revoke_token(token_id, actor=CLI_ACTOR, owner_id=None)
+    typer.echo(f"Đã thu hồi mã truy cập API số {token_id}.")
+
+
+@user_app.command("deactivate")
+def deactivate(username: str = typer.Argument(...)) -> None:
+    """Khóa tài khoản: không đăng nhập được nữa, mọi phiên kết thúc, mọi mã API bị thu hồi."""
+    from api import accounts
+    init_catalog()
+    accounts.deactivate_user(username, actor=CLI_ACTOR)
+    typer.echo(f"Đã khóa tài khoản {username}.")
+
+
+@user_app.command("password")
+def password(username: str = typer.Argument(...),
+             password_stdin: bool = typer.Option(False, "--password-stdin", help="Đọc mật khẩu mới từ stdin.")) -> None:
+    """Đặt mật khẩu mới cho người dùng; mọi phiên đang mở của họ kết thúc."""
+    from api import accounts
+    new = _read_password(password_stdin)
+    init_catalog()
+    accounts.set_password(username, new, actor=CLI_ACTOR)
+    typer.echo(f"Đã đổi mật khẩu của {username}.")

@@ -1,12 +1,14 @@
 """Login and logout (session cookie), the current user, API tokens for agency systems."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
 from api import accounts
 from api.deps import CallerDep, DbDep, csrf_token
-from api.schemas import Me, TokenOut
+from api.schemas import Me, TokenInfo, TokenOut
 from archive import audit
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -24,12 +26,14 @@ class TokenRequest(BaseModel):
 def start_session(request: Request, user: accounts.User) -> str:
     """A fresh session for the user (a new CSRF token too, so a pre-login one cannot be reused)."""
     request.session.clear()
-    request.session["uid"] = user.id
+    request.session["sid"] = accounts.open_session(user)
     audit.record("login", actor=user.username, agency=user.organ_id)
     return csrf_token(request)
 
 
 def end_session(request: Request, username: str, organ_id: str | None) -> None:
+    """Ends the session on the server: the cookie, even kept by someone, opens nothing again."""
+    accounts.end_session(request.session.get("sid"), "logout")
     request.session.clear()
     audit.record("logout", actor=username, agency=organ_id)
 
@@ -56,3 +60,25 @@ def me(request: Request, caller: CallerDep) -> Me:
 @router.post("/tokens", response_model=TokenOut, status_code=201, summary="Tạo mã truy cập API (hiện một lần)")
 def create_token(body: TokenRequest, caller: CallerDep) -> TokenOut:
     return TokenOut(token=accounts.issue_token(caller.user.id, body.name, actor=caller.name), name=body.name)
+
+
+@router.get("/tokens", response_model=list[TokenInfo], summary="Các mã truy cập API của tôi")
+def list_tokens(caller: CallerDep, db: DbDep) -> list[accounts.ApiToken]:
+    return accounts.tokens_of(db, caller.user.id)
+
+
+@router.delete("/tokens/{token_id}", status_code=204, summary="Thu hồi mã truy cập API")
+def revoke_token(token_id: Annotated[int, Path(ge=1, le=2**62)], caller: CallerDep) -> None:
+    accounts.revoke_token(token_id, actor=caller.name, owner_id=None if caller.user.role == "admin" else caller.user.id)
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=8, max_length=1024)
+
+
+@router.post("/password", status_code=204, summary="Đổi mật khẩu (các phiên khác kết thúc)")
+def change_password(body: PasswordChange, request: Request, caller: CallerDep, db: DbDep) -> None:
+    accounts.authenticate(db, caller.name, body.current_password)      # counted like a login
+    db.commit()
+    accounts.set_password(caller.name, body.new_password, actor=caller.name, keep_session=request.session.get("sid"))

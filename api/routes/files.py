@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from api import holdings
 from api.deps import CallerDep, DbDep, audit_event
 from api.download import stream_object
-from archive.errors import Forbidden, NotFound
+from archive.errors import FixityAlarmOpen, Forbidden, NotFound, ObjectMissing
 from archive.storage import open_store
 
 router = APIRouter(prefix="/files", tags=["files"])
@@ -24,14 +24,16 @@ def download(file_id: Annotated[int, Path(ge=1, le=2**62)], caller: CallerDep, d
              range: Annotated[str | None, Header(max_length=200)] = None,
              if_range: Annotated[str | None, Header(max_length=200)] = None) -> StreamingResponse:
     action = "view" if view else "download"      # read in the page's viewer, or saved
+    store = open_store()
     try:
         file, record, key, name = holdings.file_for_download(db, caller.principal, file_id)
-    except (NotFound, Forbidden) as exc:    # refused attempts are part of who-read-what too
+        store.stat(key)                     # a lost object is an error now, not a 200 cut short
+    except (NotFound, Forbidden, FixityAlarmOpen, ObjectMissing) as exc:  # refused attempts are part of who-read-what
         audit_event(db, action, actor=caller.name, agency=caller.user.organ_id, object=f"file:{file_id}",
                      outcome="denied", detail={"code": exc.code})
         exc.audited = True                  # as a download: not again as a generic refusal
         raise
-    response = stream_object(open_store(), key, size=file.size, sha256=file.sha256,
+    response = stream_object(store, key, size=file.size, sha256=file.sha256,
                              media_type=file.mime or "application/octet-stream",
                              filename=name, range_header=range, if_range=if_range)
     audit_event(db, action, actor=caller.name, agency=caller.user.organ_id, object=f"{record.code}/{file.path}",

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from api.deps import CallerDep, SettingsDep
 from archive.errors import InvalidSearchQuery
 from search.base import SearchResults, open_index
-from search.query import SearchQuery
+from search.query import MAX_QUERY_CHARS, SearchQuery
 
 router = APIRouter(tags=["search"])
 # URL parameter → SearchQuery field where the names differ (the rest are the same)
@@ -30,7 +30,8 @@ def build_query(params: Mapping[str, object]) -> SearchQuery:
 
 
 def search_query(
-    q: Annotated[str, Query(max_length=500, description='Từ khóa; "cụm từ"; số ký hiệu như 04/2021/QĐ-UBND')] = "",
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS,
+                            description='Từ khóa; "cụm từ"; số ký hiệu như 04/2021/QĐ-UBND')] = "",
     agency: Annotated[str | None, Query(max_length=13)] = None,
     type: Annotated[str | None, Query(max_length=100, description="Tên loại văn bản")] = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -47,3 +47,8 @@ def add_grant(body: GrantRequest, caller: AdminDep) -> GrantOut:
 @router.delete("/grants/{username}/{dossier_code}", status_code=204, summary="Thu hồi quyền khai thác")
 def remove_grant(username: str, dossier_code: str, caller: AdminDep) -> None:
     accounts.revoke(username, dossier_code, actor=caller.name)
+
+
+@router.post("/users/{username}/deactivate", response_model=UserOut, summary="Khóa tài khoản (kết thúc mọi phiên, thu hồi mọi mã API)")
+def deactivate_user(username: Annotated[str, Path(min_length=1, max_length=100)], caller: AdminDep) -> accounts.User:
+    return accounts.deactivate_user(username, actor=caller.name)

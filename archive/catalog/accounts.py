@@ -1,4 +1,5 @@
-"""Tables of the accounts: users, API tokens of agency systems, and researchers' grants.
+"""Tables of the accounts: users, API tokens of agency systems, web sessions, login throttling
+and researchers' grants.
 
 Passwords are kept as Argon2id hashes; of an API token only its SHA-256 is stored
 (api.accounts creates and checks both).
@@ -36,7 +37,30 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(100))
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """Phiên làm việc: a web login, kept on the server so logout and deactivation end it (a
+    signed cookie alone stays valid until it expires, whoever kept a copy)."""
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    ended_reason: Mapped[str | None] = mapped_column(String(40))
+
+
+class LoginThrottle(Base):
+    """Login attempts of one user name in the current window, counted before the password is
+    checked, so parallel guesses cannot all slip in before the first failure is recorded."""
+    __tablename__ = "login_throttle"
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+    attempts: Mapped[int]
+    window_start: Mapped[datetime]
 
 
 class Grant(Base):

@@ -9,6 +9,8 @@ from datetime import date
 from typing import Iterable
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from archive.catalog.models import Agency, DocumentRecord, DossierRecord, PackageVersion, StoredObjectRecord
@@ -19,9 +21,13 @@ from schemas.models import Dossier
 def ensure_agency(session: Session, organ_id: str, name: str | None = None) -> Agency:
     agency = session.get(Agency, organ_id)
     if agency is None:
-        agency = Agency(organ_id=organ_id, name=name or organ_id)
-        session.add(agency)
-    elif name:
+        # Dossiers of a new agency ingested side by side all find it missing: the first
+        # insert wins, the others wait for its commit and insert nothing.
+        insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(insert(Agency).values(organ_id=organ_id, name=name or organ_id)
+                        .on_conflict_do_nothing(index_elements=["organ_id"]))
+        agency = session.get(Agency, organ_id)
+    if name:
         agency.name = name
     return agency
 

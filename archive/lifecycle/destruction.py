@@ -53,8 +53,10 @@ def _stage(dlist: DestructionList, *stages: str) -> None:
                                  list=dlist.id, stage=dlist.stage)
 
 
-def _check_destroyable(session: Session, code: str, today: date, action: str):
-    record = find_dossier(session, code)
+def _check_destroyable(session: Session, code: str, today: date, action: str, actor: Principal | None = None):
+    record = find_dossier(session, code, actor)
+    if actor is not None:
+        require(actor, ("archivist",), agency=record.organ_id, action="list another agency's dossier")
     refuse_if_held(record, action)
     if record.status != "archived":
         raise InvalidRequest(f"dossier {code} is {record.status}, not archived", dossier=code,
@@ -79,8 +81,7 @@ def draft_list(actor: Principal, items: Iterable[tuple[str, str]], *, today: dat
             if not reason or not reason.strip():
                 raise InvalidRequest(f"dossier {code} has no reason for destruction", dossier=code,
                                      message_vi=f"Hồ sơ {code} thiếu lý do hủy.")
-            record = _check_destroyable(session, code, today, "be listed for destruction")
-            require(actor, ("archivist",), agency=record.organ_id, action="list another agency's dossier")
+            record = _check_destroyable(session, code, today, "be listed for destruction", actor)
             busy = session.execute(select(DestructionItem.list_id).join(DestructionList).where(
                 DestructionItem.dossier_code == code, DestructionList.stage.in_(OPEN_STAGES))).first()
             if busy:

@@ -16,14 +16,18 @@ from archive.catalog.destruction import LegalHold
 from archive.catalog.models import DossierRecord
 from archive.clock import utcnow
 from archive.errors import InvalidRequest, LegalHoldActive, NotFound
-from archive.access import Principal
+from archive.access import Principal, can_find
 
 HOLDERS = ("agency_head", "auditor", "admin")
 
 
-def find_dossier(session: Session, code: str) -> DossierRecord:
+def find_dossier(session: Session, code: str, actor: Principal | None = None) -> DossierRecord:
+    """The dossier; with ``actor``, only one they may find: any other answers exactly as one
+    that does not exist, before any rule on role, agency or state is checked, since a 403 or
+    409 would disclose that it exists, its agency or its retention."""
     record = session.execute(select(DossierRecord).where(DossierRecord.code == code)).scalar_one_or_none()
-    if record is None:
+    if record is None or (actor is not None and not can_find(actor, rights=record.rights, organ_id=record.organ_id,
+                                                             dossier_code=record.code)):
         raise NotFound(f"dossier {code} not found", message_vi=f"Không tìm thấy hồ sơ {code}.", dossier=code)
     return record
 
@@ -42,7 +46,7 @@ def _reason(reason: str) -> str:
 def place_hold(actor: Principal, dossier_code: str, reason: str) -> int:
     reason = _reason(reason)
     with session_scope() as session:
-        record = find_dossier(session, dossier_code)
+        record = find_dossier(session, dossier_code, actor)
         require(actor, HOLDERS, agency=record.organ_id, action="place a legal hold")
         if record.legal_hold:
             raise LegalHoldActive(f"dossier {dossier_code} is already under a legal hold", dossier=dossier_code)
@@ -58,7 +62,7 @@ def place_hold(actor: Principal, dossier_code: str, reason: str) -> int:
 def lift_hold(actor: Principal, dossier_code: str, reason: str) -> None:
     reason = _reason(reason)
     with session_scope() as session:
-        record = find_dossier(session, dossier_code)
+        record = find_dossier(session, dossier_code, actor)
         require(actor, HOLDERS, agency=record.organ_id, action="lift a legal hold")
         hold = session.execute(select(LegalHold).where(LegalHold.dossier_code == dossier_code,
                                                        LegalHold.lifted_at.is_(None))).scalar_one_or_none()

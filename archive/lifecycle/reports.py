@@ -20,6 +20,7 @@ from archive.catalog.models import DossierRecord, FixityAlarm, PackageVersion, S
 from archive.pdf import PdfDocument, PdfTable, write_pdf
 from archive.lifecycle.retention_run import due_dossiers
 from archive.settings import Settings, get_settings
+from archive.xlsx import append_row
 
 OPEN_STAGE_VI = {"council_review": "chờ Hội đồng", "audit_review": "chờ thẩm định", "head_approval": "chờ phê duyệt",
                  "approved": "đã phê duyệt, chờ hủy"}
@@ -144,7 +145,7 @@ def write_xlsx(report: Report, path: str | Path) -> Path:
     sheet.append([subtitle])
     sheet["A1"].font = Font(bold=True)
     for key, value in report.summary.items():
-        sheet.append([SUMMARY_VI[key], value])
+        append_row(sheet, [SUMMARY_VI[key], value])
     sheet.column_dimensions["A"].width = 40
     for section in report.sections:
         ws = book.create_sheet(section.title[:31])
@@ -152,7 +153,7 @@ def write_xlsx(report: Report, path: str | Path) -> Path:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in section.rows:
-            ws.append(row)
+            append_row(ws, row)
     path = Path(path)
     book.save(path)
     return path

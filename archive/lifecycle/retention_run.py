@@ -21,6 +21,7 @@ from archive.catalog.models import DossierRecord
 from archive.catalog.notifications import AgencyContact, Notification
 from archive.clock import utcnow
 from archive.errors import InvalidRequest, NotFound
+from archive.lifecycle.legal_hold import find_dossier
 from archive.mail import send_mail
 from archive.retention import is_expired, is_permanent, retention_expiry, transfer_due_date
 from archive.settings import Settings, get_settings, load_codelists
@@ -135,10 +136,7 @@ def set_contact(organ_id: str, email: str) -> None:
 def record_trigger(actor: Principal, dossier_code: str, trigger_date: date) -> date | None:
     """Record the event an event-based retention period counts from; returns the new expiry."""
     with session_scope() as session:
-        record = session.execute(select(DossierRecord).where(DossierRecord.code == dossier_code)
-                                 ).scalar_one_or_none()
-        if record is None:
-            raise NotFound(f"dossier {dossier_code} not found", message_vi=f"Không tìm thấy hồ sơ {dossier_code}.")
+        record = find_dossier(session, dossier_code, actor)
         require(actor, ("archivist",), agency=record.organ_id, action="record a retention trigger date")
         period = load_codelists().retention_period(record.maintenance)
         if period is None or not period.event:

@@ -137,7 +137,8 @@ _PARENT_RE = re.compile(r"^(UBND|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)\b\s*(.
 # parts (split at "và", "-", ",") each start with a capital: "Sở Kế hoạch và Đầu tư".
 _UNITS = {"SỞ": "Sở", "VĂN PHÒNG": "Văn phòng", "PHÒNG": "Phòng", "BAN": "Ban", "CHI CỤC": "Chi cục",
           "CỤC": "Cục", "TỔNG CỤC": "Tổng cục", "TRUNG TÂM": "Trung tâm", "BỘ": "Bộ", "VỤ": "Vụ",
-          "THANH TRA": "Thanh tra", "HỘI ĐỒNG NHÂN DÂN": "Hội đồng nhân dân", "ĐÀI": "Đài", "BAN QUẢN LÝ": "Ban Quản lý"}
+          "THANH TRA": "Thanh tra", "HỘI ĐỒNG NHÂN DÂN": "Hội đồng nhân dân", "ĐÀI": "Đài",
+          "BAN QUẢN LÝ": "Ban Quản lý"}
 _SELF_NAMED = {"VĂN PHÒNG", "THANH TRA"}        # "Văn phòng Ủy ban nhân dân tỉnh …": named after its parent
 
 
@@ -231,7 +232,24 @@ def _signer_parts(regions: Regions) -> tuple[list[Line], Line | None]:
         return [], None
     name_at = names[0]
     upper = [ln for ln in block[:name_at] if is_upper(ln.text)]
+    if regions.layout.kind in ("pdf", "scan"):
+        upper = _unwrapped(upper)
     return upper, block[name_at]
+
+
+def _unwrapped(lines: list[Line]) -> list[Line]:
+    """Rejoin a line the column wrapped ("TM. ỦY BAN NHÂN DÂN KT. CHỦ" / "TỊCH"): a title is never
+    one syllable, so a one-word line right under another continues it."""
+    out = lines[:1]
+    for ln in lines[1:]:
+        before = out[-1]
+        if len(ln.text.split()) == 1 and ln.box[1] - before.box[3] < before.height:
+            out[-1] = Line(f"{before.text} {ln.text}", before.page,
+                           (min(before.box[0], ln.box[0]), before.box[1], max(before.box[2], ln.box[2]), ln.box[3]),
+                           min(before.confidence, ln.confidence), before.bold)
+        else:
+            out.append(ln)
+    return out
 
 
 def _looks_like_name(text: str) -> bool:
@@ -264,7 +282,16 @@ def _position_text(lines: list[Line]) -> tuple[str, float] | None:
     position = " ".join(words)
     for organ in ("văn phòng", "ủy ban nhân dân", "hội đồng nhân dân"):
         position = re.sub(rf"(?<=\S ){organ}", organ[:1].upper() + organ[1:], position)
-    return position, sure
+    # a known title read with a mark missing or swapped (OCR: "Chủ tich") is that title
+    return _POSITIONS.get(fold(position), position), sure
+
+
+# Titles of signers in state agencies, as written in a manifest.
+_POSITIONS = {fold(p): p for base in ("Chủ tịch", "Giám đốc", "Chánh Văn phòng", "Trưởng phòng", "Trưởng ban",
+                                      "Chánh Thanh tra", "Cục trưởng", "Chi cục trưởng", "Bộ trưởng", "Hiệu trưởng",
+                                      "Tổng cục trưởng", "Viện trưởng", "Chánh án", "Viện trưởng")
+              for p in (base, f"Phó {base[:1].upper()}{base[1:]}")} | {fold(p): p for p in ("Thư ký", "Chủ tọa",
+                                                                                            "Thứ trưởng")}
 
 
 def signer_position(regions: Regions, lists: CodeLists) -> Proposal:

@@ -60,6 +60,13 @@ class Layout:
         return [ln for ln in self.lines if ln.page == number]
 
 
+def pages_to_read(count: int) -> list[int]:
+    """0-based pages that carry the fields: the first two (header, title, subject) and the last two
+    (the signature; the recipients may run onto a page of their own). A 900-page scan is not
+    OCRed whole to draft its metadata."""
+    return sorted({i for i in (0, 1, count - 2, count - 1) if 0 <= i < count})
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(text.split()))
 
@@ -74,7 +81,7 @@ def read_pdf(path: Path) -> Layout:
 
     with opened(path) as document:
         lines = []
-        for number in range(len(document)):
+        for number in pages_to_read(len(document)):
             page = document[number]
             width, height = page.get_size()
             textpage = page.get_textpage()

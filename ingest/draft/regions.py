@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from ingest.draft.layout import Layout, Line
 
 NUMBER_RE = re.compile(r"^\s*S[ốôoóỐÔO]\s*(?:[:;.]|(?=\d))\s*(?P<rest>.*)$")
-DATE_RE = re.compile(r"ng[àa]y\s*(?P<d>[0-9OoIl]{1,2})\s*th[áa]ng\s*(?P<m>[0-9OoIl]{1,2})\s*n[ăa]m\s*(?P<y>[0-9OoIl]{4})",
-                     re.IGNORECASE)
+DATE_RE = re.compile(r"ng[àa]y\s*(?P<d>[0-9OoIl]{1,2})\s*th[áa]ng\s*(?P<m>[0-9OoIl]{1,2})"
+                     r"\s*n[ăa]m\s*(?P<y>[0-9OoIl]{4})", re.IGNORECASE)
 MOTTO_RE = re.compile(r"C[ỘO]NG\s*H[ÒO]A|[ĐD][ỘO]C\s*L[ẬA]P", re.IGNORECASE)
 AUTHORITY_RE = re.compile(r"^\s*(KT|TM|TL|TUQ|Q)\s*[.,:]\s*", re.IGNORECASE)
 LEFT_COLUMN = 0.48          # header column split, as a fraction of the page width

@@ -87,7 +87,7 @@ def _lines(tsv: str, page: int):
 
 def image_layout(path: Path, *, languages: str | None = None, timeout: float | None = None):
     """Lines of every frame of a scanned image (PNG, JPEG, multi-page TIFF)."""
-    from ingest.draft.layout import Layout
+    from ingest.draft.layout import Layout, pages_to_read
 
     languages = languages or get_settings().ocr_languages
     layout = Layout("scan", 0)
@@ -95,7 +95,7 @@ def image_layout(path: Path, *, languages: str | None = None, timeout: float | N
         with Image.open(path) as image, tempfile.TemporaryDirectory(prefix="luutru-tsv-") as scratch:
             frames = getattr(image, "n_frames", 1)
             dpi = float((image.info.get("dpi") or (TARGET_DPI,))[0] or TARGET_DPI)
-            for index in range(frames):
+            for index in pages_to_read(frames):
                 image.seek(index)
                 page = _prepared(image, dpi, Path(scratch), index)
                 layout.lines += _lines(_tsv(page, languages, timeout), index + 1)
@@ -107,7 +107,7 @@ def image_layout(path: Path, *, languages: str | None = None, timeout: float | N
 
 def pdf_layout(path: Path, *, languages: str | None = None, timeout: float | None = None):
     """Lines of a PDF without a text layer (a scan saved as PDF), its pages rendered at 300 dpi."""
-    from ingest.draft.layout import Layout
+    from ingest.draft.layout import Layout, pages_to_read
 
     from ingest.tools.pdfium import opened
 
@@ -115,9 +115,10 @@ def pdf_layout(path: Path, *, languages: str | None = None, timeout: float | Non
     layout = Layout("scan", 0)
     with tempfile.TemporaryDirectory(prefix="luutru-tsv-") as scratch:
         with opened(path) as document:
-            images = [_prepared(document[index].render(scale=TARGET_DPI / 72, grayscale=True).to_pil(), TARGET_DPI,
-                                Path(scratch), index) for index in range(len(document))]
-        for index, image in enumerate(images):
+            count = len(document)
+            images = {index: _prepared(document[index].render(scale=TARGET_DPI / 72, grayscale=True).to_pil(),
+                                       TARGET_DPI, Path(scratch), index) for index in pages_to_read(count)}
+        for index, image in images.items():
             layout.lines += _lines(_tsv(image, languages, timeout), index + 1)
-        layout.pages = len(images)
+        layout.pages = count
     return layout

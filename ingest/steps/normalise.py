@@ -6,10 +6,14 @@ signatures are validated and recorded); what cannot be converted is kept and rep
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 from ingest import normalise as preservation
 from ingest.job import IngestJob, event
 from ingest.steps.identify import identification
+from ingest.tools.cores import ingest_workers
+
+DOCUMENT_THREADS_PER_CORE = 4
 
 
 def run(job: IngestJob) -> None:
@@ -17,11 +21,18 @@ def run(job: IngestJob) -> None:
     shutil.rmtree(out_root, ignore_errors=True)
     (job.workdir / "text").mkdir(parents=True, exist_ok=True)
     documents, events = {}, []
-    for doc in job.dossier().Documents:
+    docs = job.dossier().Documents
+
+    def convert(doc):  # identified by the identify step, validated by validate_pdfa: neither done twice
+        return preservation.normalise(job.submission_dir / doc.main_file.path, out_root / f"{doc.DocOrdinal:03d}",
+                                      identification=identification(job, doc.main_file.path), validate=False)
+
+    # More threads than cores: the converters share the core budget (ingest.tools.cores), and
+    # office files waiting for a core are converted together in one LibreOffice run.
+    with ThreadPoolExecutor(max(1, min(len(docs), DOCUMENT_THREADS_PER_CORE * ingest_workers()))) as pool:
+        results = list(pool.map(convert, docs))
+    for doc, result in zip(docs, results):
         main = doc.main_file
-        # identified by the identify step; validated by the validate_pdfa step: neither is done twice
-        result = preservation.normalise(job.submission_dir / main.path, out_root / f"{doc.DocOrdinal:03d}",
-                                        identification=identification(job, main.path), validate=False)
         text_path = job.workdir / "text" / f"{doc.DocOrdinal:03d}.txt"
         text_path.write_text(result.text or "", encoding="utf-8")
         documents[str(doc.DocOrdinal)] = {

@@ -5,10 +5,13 @@ import base64
 from functools import lru_cache
 from pathlib import Path
 
+import pikepdf
+
 from archive.errors import MissingDependency, ToolFailed
 from archive.settings import get_settings
 
 from archive import process as _process
+from . import cores
 
 PROGRAM = "gs"
 NAME = "Ghostscript"
@@ -81,7 +84,8 @@ def pdfa_command(
 
     ``legacy_interpreter``: Ghostscript 10.00's new PDF interpreter drops the ToUnicode map
     of some subset TrueType fonts (e.g. ReportLab's), losing Vietnamese text; the legacy
-    interpreter keeps it. The caller retries with it when text did not survive.
+    interpreter keeps it. It is chosen up front for producers known to lose text
+    (``loses_text_with_new_interpreter``), and retried when text did not survive otherwise.
     """
     part = pdfa_part(level)
     return [
@@ -109,6 +113,23 @@ def has_legacy_interpreter() -> bool:
     return (major, minor) < (10, 3)
 
 
+# Producers whose subset TrueType fonts the new interpreter (10.00-10.02) rewrites without
+# their ToUnicode map (found by bench/ingest_bench.py's corpus): LibreOffice's survive, ReportLab's do not.
+PRODUCERS_LOSING_TEXT = ("ReportLab",)
+
+
+def loses_text_with_new_interpreter(source: Path) -> bool:
+    """Whether to convert ``source`` with the legacy interpreter from the start."""
+    if not has_legacy_interpreter():
+        return False
+    try:
+        with pikepdf.open(source) as pdf:
+            producer = str(pdf.docinfo.get("/Producer", ""))
+    except (pikepdf.PdfError, ValueError):
+        return False
+    return any(name in producer for name in PRODUCERS_LOSING_TEXT)
+
+
 def to_pdfa(
     source: Path, output: Path, *, level: str | None = None, timeout: float | None = None,
     legacy_interpreter: bool = False,
@@ -117,7 +138,8 @@ def to_pdfa(
     definition = write_pdfa_definition(output.with_name(output.name + ".PDFA_def.ps"))
     command = pdfa_command(source, output, definition, level, legacy_interpreter=legacy_interpreter)
     try:
-        _process.run(command, tool=NAME, timeout=timeout)
+        with cores.budget().hold():
+            _process.run(command, tool=NAME, timeout=timeout)
     finally:
         definition.unlink(missing_ok=True)
     if not output.is_file() or output.stat().st_size == 0:

@@ -4,11 +4,15 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.errors import ToolFailed
 
 from archive import process as _process
+from . import cores
 from .ghostscript import pdfa_part
 
 PROGRAM = "soffice"
@@ -35,18 +39,40 @@ def export_filter(suffix: str) -> str:
 
 
 def convert_command(
-    source: Path, outdir: Path, profile: Path, level: str | None = None, suffix: str | None = None,
+    source: Path | list[Path], outdir: Path, profile: Path, level: str | None = None, suffix: str | None = None,
 ) -> list[str]:
+    """One soffice run converting ``source`` (a file, or files needing the same export filter)."""
+    sources = source if isinstance(source, list) else [source]
     # SelectPdfVersion 1/2/3 = PDF/A-1b/2b/3b (LibreOffice >= 7.4 reads JSON filter options).
     options = json.dumps({"SelectPdfVersion": {"type": "long", "value": pdfa_part(level)}}, separators=(",", ":"))
     return [
         PROGRAM, "--headless", "--norestore", "--nolockcheck", "--nodefault",
         # A private profile per call: parallel workers sharing one profile lock each other out.
         f"-env:UserInstallation={profile.as_uri()}",
-        "--convert-to", f"pdf:{export_filter(suffix or source.suffix)}:{options}",
+        "--convert-to", f"pdf:{export_filter(suffix or sources[0].suffix)}:{options}",
         "--outdir", str(outdir),
-        str(source),
+        *map(str, sources),
     ]
+
+
+@dataclass(eq=False)
+class _Request:
+    source: Path
+    output: Path
+    level: str | None
+    suffix: str
+    timeout: float | None
+    taken: bool = False
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+
+_pending: list[_Request] = []
+_pending_lock = threading.Lock()
+# Starting soffice costs 1.3-2.2 s; converting one more file in a running one ~0.2 s.
+MAX_BATCH = 25
+# Documents of a dossier ask within milliseconds of each other: waiting this long lets them share a run.
+GATHER_SECONDS = 0.2
 
 
 def to_pdfa(
@@ -56,17 +82,76 @@ def to_pdfa(
     """Convert ``source`` to PDF/A at ``output`` (the process group is killed on timeout).
 
     ``suffix``: the identified format's extension when the file's own name misleads.
+    Conversions asked for while no core is free are waiting here: whichever of them gets a
+    core converts all those waiting with the same export filter in one soffice run.
     """
-    with tempfile.TemporaryDirectory(prefix="lo-", dir=output.parent) as scratch:
+    request = _Request(Path(source), Path(output), level, (suffix or Path(source).suffix).lower(), timeout)
+    request.output.unlink(missing_ok=True)    # "converted" is read from the output's presence
+    with _pending_lock:
+        _pending.append(request)
+    with cores.budget().hold():
+        time.sleep(GATHER_SECONDS)
+        with _pending_lock:
+            batch = _take_batch(request) if not request.taken else []
+        if batch:
+            _convert_batch(batch)
+    request.done.wait()
+    if request.error is not None:
+        raise request.error
+    return output
+
+
+def _take_batch(first: _Request) -> list[_Request]:
+    """``first`` and the requests waiting that share its filter and level, distinct file names."""
+    batch, stems = [], set()
+    for r in [first, *_pending]:
+        if (r.taken or r.level != first.level or export_filter(r.suffix) != export_filter(first.suffix)
+                or r.source.stem in stems or len(batch) == MAX_BATCH):
+            continue
+        r.taken = True
+        stems.add(r.source.stem)
+        batch.append(r)
+    _pending[:] = [r for r in _pending if not r.taken]
+    return batch
+
+
+def _convert_batch(batch: list[_Request]) -> None:
+    """One soffice run for the batch; a file it did not convert is tried again alone, for its own error."""
+    try:
+        if len(batch) > 1:
+            try:
+                _run(batch)
+            except ToolFailed:        # a timeout too: each file then gets its own run below
+                pass
+        for r in batch:
+            if not r.output.is_file():
+                try:
+                    _run([r])
+                except ToolFailed as exc:
+                    r.error = exc
+    except BaseException as exc:  # noqa: BLE001 - e.g. soffice missing: every waiting caller gets it
+        for r in batch:
+            if r.error is None and not r.output.is_file():
+                r.error = exc
+    finally:
+        for r in batch:
+            r.done.set()
+
+
+def _run(batch: list[_Request]) -> None:
+    first = batch[0]
+    with tempfile.TemporaryDirectory(prefix="lo-", dir=first.output.parent) as scratch:
         scratch_dir = Path(scratch)
         outdir = scratch_dir / "out"
         done = _process.run(
-            convert_command(source, outdir, scratch_dir / "profile", level, suffix), tool=NAME, timeout=timeout,
+            convert_command([r.source for r in batch], outdir, scratch_dir / "profile", first.level, first.suffix),
+            tool=NAME, timeout=first.timeout,
         )
-        produced = outdir / f"{source.stem}.pdf"
-        if not produced.is_file() or produced.stat().st_size == 0:
+        for r in batch:
+            produced = outdir / f"{r.source.stem}.pdf"
+            if produced.is_file() and produced.stat().st_size > 0:
+                shutil.move(produced, r.output)
+        if len(batch) == 1 and not first.output.is_file():
             # soffice exits 0 when it cannot load the source; its message says why.
             reason = (done.stderr or done.stdout).strip()[-500:]
-            raise ToolFailed(f"{NAME} could not convert {source.name}: {reason}", tool=NAME)
-        shutil.move(produced, output)
-    return output
+            raise ToolFailed(f"{NAME} could not convert {first.source.name}: {reason}", tool=NAME)

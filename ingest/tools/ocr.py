@@ -5,16 +5,20 @@ with its whole process group at the timeout, like every other tool.
 """
 from __future__ import annotations
 
+import re
 import sys
+import unicodedata
 from pathlib import Path
 
 import img2pdf
+import pikepdf
 from PIL import Image
 
 from archive.errors import BrokenFile
 from archive.settings import get_settings
 
 from archive import process as _process
+from . import cores
 from .ghostscript import pdfa_part
 
 NAME = "OCRmyPDF"
@@ -67,20 +71,51 @@ def _flattened_frames(image: Path, scratch: Path) -> list[str]:
     return frames
 
 
-def ocr_command(source: Path, output: Path, sidecar: Path, *, languages: str, level: str | None) -> list[str]:
+def ocr_command(source: Path, output: Path, sidecar: Path, *, languages: str, level: str | None, jobs: int = 1,
+                rotate: bool = False) -> list[str]:
     return [
         *_OCRMYPDF,
         "--language", languages,
         "--output-type", f"pdfa-{pdfa_part(level)}",
         "--sidecar", str(sidecar),
         # Default mode refuses pages that already carry text: only image-only input comes here.
-        "--rotate-pages", "--deskew",
+        # No --deskew: on a slightly skewed scan it leaves the text layer's words on tilted
+        # baselines, which PDF readers join without spaces ("XÃHỘI CHỦNGHĨA"); the archive
+        # keeps the page as scanned anyway. Tesseract's own text-only PDF ("sandwich") keeps
+        # every word boundary as a space, where fpdf2's layer lost some (tests/ingest/test_ocr_words.py).
+        *(["--rotate-pages"] if rotate else []), "--pdf-renderer", "sandwich",
         # The output is a new rendition; a signed original is kept untouched next to it.
         "--invalidate-digital-signatures",
-        "--jobs", "1",
+        # The cores this conversion holds; OCRmyPDF gives Tesseract threads only for the ones
+        # its pages leave idle, so jobs never exceed them.
+        "--jobs", str(jobs),
         "--quiet",
         str(source), str(output),
     ]
+
+
+def misread_pages(text: str) -> int:
+    """Pages of Vietnamese OCR text that read as noise — the mark of a page upside down or
+    sideways: under 60 % of their words are Vietnamese syllables (an upright page scores
+    over 90 %, a turned one about 20 %). Checking the text costs nothing; Tesseract's own
+    orientation detection costs 1.5-5 s a page."""
+    misread = 0
+    for page in text.split("\f"):
+        words = [w for w in (w.strip(_PUNCTUATION) for w in page.split()) if w]
+        if len(words) >= 10:
+            syllables = sum(bool(_SYLLABLE.fullmatch(_toneless(w.lower()))) for w in words)
+            misread += syllables < 0.6 * len(words)
+    return misread
+
+
+_PUNCTUATION = ".,;:!?()[]\"'“”…-–/"
+_TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
+_SYLLABLE = re.compile(r"(ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdđghklmnprstvx])?[aăâeêioôơuưy]{1,3}"
+                       r"(ch|ng|nh|[cmnptiyuo])?")
+
+
+def _toneless(word: str) -> str:
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", word).translate(_TONE_MARKS))
 
 
 def to_searchable_pdfa(
@@ -90,10 +125,20 @@ def to_searchable_pdfa(
     """OCR ``source`` (an image or an image-only PDF) into PDF/A; returns (output, text)."""
     pdf = source if source.suffix.lower() == ".pdf" else images_to_pdf(source, output.with_suffix(".images.pdf"))
     sidecar = output.with_suffix(".txt")
-    command = ocr_command(pdf, output, sidecar, languages=languages or get_settings().ocr_languages, level=level)
+    settings = get_settings()
     try:
-        _process.run(command, tool=NAME, timeout=timeout)
-        text = sidecar.read_text(encoding="utf-8")
+        with pikepdf.open(pdf) as opened:
+            pages = len(opened.pages)
+        languages = languages or settings.ocr_languages
+        # "auto": OCRmyPDF's defaults, and rotation again only for Vietnamese text that reads as noise
+        passes = {"always": (True,), "never": (False,)}.get(settings.ocr_rotate_pages, (False, True))
+        for rotate in passes:
+            with cores.budget().hold(up_to=pages) as jobs:
+                command = ocr_command(pdf, output, sidecar, languages=languages, level=level, jobs=jobs, rotate=rotate)
+                _process.run(command, tool=NAME, timeout=timeout)
+            text = sidecar.read_text(encoding="utf-8")
+            if "vie" not in languages.split("+") or not misread_pages(text):
+                break
     finally:
         sidecar.unlink(missing_ok=True)
         if pdf != source:

@@ -11,6 +11,7 @@ responses); ``ElasticsearchIndex`` only moves them over the wire.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -29,6 +30,8 @@ EXACT_BOOST = 1.5
 OWN_KEY_BOOST, DOSSIER_KEY_BOOST = 20.0, 5.0
 SNIPPET_CHARS = 240
 HIDDEN_SOURCE = ["text", "metadata", "keys"]
+DELETE_BATCH = 1_000
+REQUEST_TIMEOUT = 120
 
 
 def mapping() -> dict:
@@ -185,9 +188,14 @@ def parse_response(response: dict, query: SearchQuery, principal: Principal) -> 
 
 
 class ElasticsearchIndex(SearchIndex):
+    """Readers and writers use ``index_name``, an alias of one concrete index
+    (``<index_name>-<random>``): a full rebuild fills a new concrete index and moves the
+    alias in one atomic step, so searches never see an empty or half-built index."""
+
     def __init__(self, url: str, *, index_name: str = "luutru-records", compatible_with: int | None = None):
         """``compatible_with=8`` lets a version 9 client talk to an Elasticsearch 8 server
-        (elastic/elasticsearch-py#2923: otherwise every call fails with media_type_header_exception)."""
+        for requests that honour client-wide headers (elastic/elasticsearch-py#2923); the
+        client's major version should match the server's (pyproject pins 8.x)."""
         from elasticsearch import ApiError, Elasticsearch, TransportError
         self._errors = (ApiError, TransportError)
         self.index_name = index_name
@@ -195,7 +203,10 @@ class ElasticsearchIndex(SearchIndex):
         if compatible_with:
             media = f"application/vnd.elasticsearch+json; compatible-with={compatible_with}"
             options["headers"] = {"accept": media, "content-type": media}
-        self.client = Elasticsearch(url, **options)
+        # a bulk request of thousands of records outlasts the client's 10 s default on a busy
+        # node; every request we send can be repeated (index by id, delete by id, search)
+        self.client = Elasticsearch(url, request_timeout=REQUEST_TIMEOUT, retry_on_timeout=True, max_retries=3,
+                                    **options)
         self._call(self._ensure_index)
 
     def _call(self, fn, *args, **kw):
@@ -204,20 +215,61 @@ class ElasticsearchIndex(SearchIndex):
         except self._errors as exc:
             raise SearchUnavailable(f"Elasticsearch: {exc}") from exc
 
-    def _ensure_index(self) -> None:
-        if not self.client.indices.exists(index=self.index_name):
-            body = mapping()
-            self.client.indices.create(index=self.index_name, settings=body["settings"], mappings=body["mappings"])
+    def _new_concrete_index(self, *, aliased: bool) -> str:
+        name = f"{self.index_name}-{uuid.uuid4().hex[:12]}"
+        body = mapping()
+        aliases = {self.index_name: {"is_write_index": True}} if aliased else None
+        self.client.indices.create(index=name, settings=body["settings"], mappings=body["mappings"], aliases=aliases)
+        return name
 
-    def index(self, records: Iterable[Record]) -> int:
+    def _ensure_index(self) -> None:
+        # a second process racing to create it fails on the second write index, then finds it
+        if not self.client.indices.exists(index=self.index_name):
+            self._new_concrete_index(aliased=True)
+
+    def concrete_indices(self) -> list[str]:
+        """The concrete index behind the alias (or the index itself, made before aliases)."""
+        return sorted(self._call(self.client.indices.get, index=self.index_name, ignore_unavailable=True).keys())
+
+    def _bulk(self, index_name: str, records: Iterable[Record]) -> int:
         from elasticsearch.helpers import bulk
-        count, _ = self._call(bulk, self.client, bulk_actions(self.index_name, records), refresh="wait_for")
+        count, _ = self._call(bulk, self.client, bulk_actions(index_name, records), refresh="wait_for")
         return count
 
+    def index(self, records: Iterable[Record]) -> int:
+        return self._bulk(self.index_name, records)
+
+    def rebuild(self, records: Iterable[Record]) -> int:
+        """Fill a new concrete index, then swap the alias onto it and drop the old one in one
+        ``_aliases`` call. Records written to the old index meanwhile are not carried over:
+        run rebuilds when nothing is being ingested (the catalog stays the source of truth)."""
+        new = self._call(self._new_concrete_index, aliased=False)
+        try:
+            count = self._bulk(new, records)
+            actions = [{"remove_index": {"index": old}} for old in self.concrete_indices()]
+            actions.append({"add": {"index": new, "alias": self.index_name, "is_write_index": True}})
+            self._call(self.client.indices.update_aliases, actions=actions)
+        except BaseException:
+            self.client.indices.delete(index=new, ignore_unavailable=True)
+            raise
+        return count
+
+    def _delete_where(self, query: dict) -> int:
+        """Delete matching records in batches of ids (``_delete_by_query`` lives in the
+        reindex module, which a node built from Maven Central does not have)."""
+        deleted = 0
+        while True:
+            response = self._call(self.client.search, index=self.index_name, query=query, size=DELETE_BATCH,
+                                  source=False, sort=["_doc"])
+            hits = response["hits"]["hits"]
+            if not hits:
+                return deleted
+            operations = [{"delete": {"_index": h["_index"], "_id": h["_id"]}} for h in hits]
+            self._call(self.client.bulk, operations=operations, refresh=True)
+            deleted += len(hits)
+
     def delete_dossier(self, dossier_code: str) -> int:
-        result = self._call(self.client.delete_by_query, index=self.index_name,
-                            query={"term": {"dossier_code": dossier_code}}, refresh=True, conflicts="proceed")
-        return result["deleted"]
+        return self._delete_where({"term": {"dossier_code": dossier_code}})
 
     def replace_dossier(self, dossier_code: str, records: Iterable[Record]) -> int:
         """The new version is indexed first (same ids overwrite), then what it no longer has is
@@ -225,13 +277,16 @@ class ElasticsearchIndex(SearchIndex):
         the dossier missing in between, only briefly with a record too many."""
         records = list(records)
         count = self.index(records)
-        self._call(self.client.delete_by_query, index=self.index_name,
-                   query=stale_records_query(dossier_code, [r.id for r in records]), refresh=True, conflicts="proceed")
+        self._delete_where(stale_records_query(dossier_code, [r.id for r in records]))
         return count
 
     def clear(self) -> None:
-        self._call(self.client.delete_by_query, index=self.index_name, query={"match_all": {}}, refresh=True,
-                   conflicts="proceed")
+        self._delete_where({"match_all": {}})
+
+    def drop(self) -> None:
+        """Delete the alias and its index (tests, and a deliberate fresh start)."""
+        for name in self.concrete_indices():
+            self._call(self.client.indices.delete, index=name, ignore_unavailable=True)
 
     def search(self, query: SearchQuery, principal: Principal) -> SearchResults:
         response = self._call(self.client.search, index=self.index_name, body=search_body(query, principal))

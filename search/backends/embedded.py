@@ -197,6 +197,19 @@ class EmbeddedIndex(SearchIndex):
     def clear(self) -> None:
         self._write(lambda w: w.delete_all_documents())
 
+    def rebuild(self, records: Iterable[Record]) -> int:
+        """One commit: searches see the old index until the new one is complete."""
+        count = 0
+
+        def replace_all(writer):
+            nonlocal count
+            writer.delete_all_documents()
+            for r in records:
+                writer.add_document(_document(r))
+                count += 1
+        self._write(replace_all)
+        return count
+
     # --- queries
     def _term(self, field: str, value: str) -> Query:
         return Query.term_query(self.schema, field, value)

@@ -1,6 +1,8 @@
 """Accounts on both catalog databases: users, Argon2 logins, hashed tokens, grants, lockout."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from archive.errors import AccountExists, InvalidCredentials, NotFound, TooManyLoginAttempts
@@ -68,3 +70,54 @@ def test_lockout_counts_only_recent_failures_of_that_user_name(accounts_catalog,
     get_settings.cache_clear()
     with session_scope() as session:
         assert accounts.authenticate(session, "doc-gia", "mat-khau-dai-1").username == "doc-gia"
+
+
+@pytest.fixture
+def counted_password_checks(monkeypatch):
+    """How many times a password is actually verified (Argon2, the real hasher)."""
+    from api import accounts
+    real = accounts._hasher
+    checks = []
+    lock = threading.Lock()
+
+    class Counting:
+        def verify(self, hash_, password):
+            with lock:
+                checks.append(password)
+            return real.verify(hash_, password)
+
+        def hash(self, password):
+            return real.hash(password)
+    monkeypatch.setattr(accounts, "_hasher", Counting())
+    return checks
+
+
+def test_forty_parallel_wrong_logins_check_at_most_five_passwords(accounts_catalog, counted_password_checks):
+    from api import accounts
+    from archive.catalog.db import session_scope
+    from archive.errors import InvalidCredentials, TooManyLoginAttempts
+    accounts.create_user("nan-nhan", "researcher", None, "mat-khau-dung-1", actor="test")
+    outcomes: list[str] = []
+    start = threading.Barrier(40)
+
+    def guess(i: int) -> None:
+        start.wait()
+        try:
+            with session_scope() as session:
+                accounts.authenticate(session, "nan-nhan", f"doan-sai-{i}")
+            outcomes.append("in")
+        except (InvalidCredentials, TooManyLoginAttempts) as exc:
+            outcomes.append(exc.code)
+        except Exception as exc:        # reported by the assertion below
+            outcomes.append(repr(exc))
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(counted_password_checks) <= get_settings().login_max_failures == 5
+    assert sorted(set(outcomes)) == ["invalid_credentials", "too_many_login_attempts"]
+    assert outcomes.count("too_many_login_attempts") >= 35
+    with session_scope() as session, pytest.raises(TooManyLoginAttempts):   # the right one too, for now
+        accounts.authenticate(session, "nan-nhan", "mat-khau-dung-1")

@@ -85,6 +85,27 @@ def _hostile_zip(archive, user):
     return {"files": {"file": ("transfer.zip", buffer.getvalue(), "application/zip")}}
 
 
+def _draft_of(archive) -> str:
+    """A dossier draft of agency A (archivist_a's), opened once."""
+    if not hasattr(archive, "_draft_id"):
+        response = archive.client.post("/api/v1/drafts", headers=archive.as_user("archivist_a"))
+        archive._draft_id = response.json()["draft_id"]
+    return archive._draft_id
+
+
+def _document_upload(archive, user):
+    from tests.api.conftest import SAMPLES
+    pdf = SAMPLES / OPEN_SAMPLE / "files" / "bc-250-stttt.pdf"
+    return {"files": {"file": ("bc.pdf", pdf.read_bytes(), "application/pdf")}}
+
+
+def _with_document(archive, user):
+    """The draft holds bc.pdf (uploaded by its archivist) before the request."""
+    archive.client.post(f"/api/v1/drafts/{_draft_of(archive)}/documents", params={"name": "bc.pdf"},
+                        headers=archive.as_user("archivist_a"), **_document_upload(archive, user))
+    return {}
+
+
 def _grant_dummy(archive, user):
     from api import accounts
     accounts.grant("researcher", DUMMY_CODE, actor="test")
@@ -95,6 +116,11 @@ CASES = [
     Case("me", "GET", "/auth/me", 200, ALL),
     Case("new token", "POST", "/auth/tokens", 201, ALL, request=lambda a, u: {"json": {"name": "ci"}}),
     Case("logout", "POST", "/auth/logout", 204, ALL),
+    Case("my tokens", "GET", "/auth/tokens", 200, ALL),
+    Case("revoke a token not one's own", "DELETE", "/auth/tokens/999999", 404, ALL),
+    Case("change password (wrong current one)", "POST", "/auth/password", 401, ALL,
+         request=lambda a, u: {"json": {"current_password": "khong-dung", "new_password": "mat-khau-moi-123"}}),
+    Case("deactivate user", "POST", "/users/khong-co-ai/deactivate", 404, ADMINS),
     Case("list users", "GET", "/users", 200, ADMINS),
     Case("add user", "POST", "/users", 201, ADMINS, request=lambda a, u: {"json": {
         "username": f"new-by-{u}-{id(a)}", "role": "researcher", "password": "mat-khau-moi-123"}}),
@@ -108,6 +134,17 @@ CASES = [
     Case("retry job", "POST", "/jobs/{job}/retry", 409, frozenset({"archivist_a"}), denied=404,
          also={403: frozenset({"auditor", "admin"})}),
     Case("validate", "POST", "/validate", 200, ARCHIVISTS, request=_upload(OPEN_SAMPLE)),
+    # Drafts: archivists only; another agency's draft is not found
+    Case("open draft", "POST", "/drafts", 201, ARCHIVISTS),
+    Case("draft", "GET", "/drafts/{draft}", 200, frozenset({"archivist_a"}), also={404: frozenset({"archivist_b"})}),
+    Case("draft document", "POST", "/drafts/{draft}/documents?name=bc.pdf", 200, frozenset({"archivist_a"}),
+         also={404: frozenset({"archivist_b"})}, request=_document_upload),
+    Case("draft region", "GET", "/drafts/{draft}/documents/bc.pdf/region?page=1&box=0.1,0.05,0.5,0.2", 200,
+         frozenset({"archivist_a"}), also={404: frozenset({"archivist_b"})}, request=_with_document),
+    Case("validate draft", "POST", "/drafts/{draft}/validate", 200, frozenset({"archivist_a"}),
+         also={404: frozenset({"archivist_b"})}, request=lambda a, u: {"json": {"Title": "Dự thảo"}}),
+    Case("submit draft", "POST", "/drafts/{draft}/submit", 422, frozenset({"archivist_a"}),
+         also={404: frozenset({"archivist_b"})}, request=lambda a, u: {"json": {"Title": "Dự thảo"}}),
     Case("list dossiers", "GET", "/dossiers", 200, ALL),
     Case("open dossier", "GET", "/dossiers/{open}", 200, ALL),
     Case("restricted dossier", "GET", "/dossiers/{restricted}", 200, FINDS_RESTRICTED, denied=404),
@@ -131,7 +168,7 @@ CASES = [
          frozenset({"auditor", "admin", "archivist_b", "council_b", "head_b"})),
     # Lifecycle: each request reaches the domain's own checks; an allowed caller gets the
     # domain's answer for this state (not expired, wrong stage, no certificate yet, …).
-    Case("draft destruction list", "POST", "/destruction-lists", 409, ARCHIVISTS,
+    Case("draft destruction list", "POST", "/destruction-lists", 409, frozenset({"archivist_b"}),
          request=lambda a, u: {"json": {"items": [{"dossier_code": a.open_code, "reason": "Hết giá trị"}]}}),
     Case("destruction list", "GET", "/destruction-lists/{list}", 200, LIST_READERS_A),
     Case("council review", "POST", "/destruction-lists/{list}/items/{listed}/review", 422, frozenset({"council_a"}),
@@ -164,6 +201,8 @@ WHO = [None, *USERS]
 
 def _path(archive, template: str) -> str:
     targets = matrix_targets(archive) if "{l" in template or "{held}" in template else {}
+    if "{draft}" in template:
+        targets = {**targets, "draft": _draft_of(archive)}
     return "/api/v1" + template.format(**targets,
         open=archive.open_code, restricted=archive.restricted_code, job=archive.restricted_job,
         open_file=archive.file(archive.open_code, "preservation")["id"],
@@ -183,10 +222,14 @@ def test_matrix_covers_every_endpoint_of_the_api(archive):
     routes = {(method.upper(), path) for path, operations in archive.app.openapi()["paths"].items()
               for method in operations if path != "/api/v1/auth/login"}
     covered = {(c.method, "/api/v1" + c.path.split("?")[0]) for c in CASES}
-    placeholders = {"/api/v1/jobs/{job}": "/api/v1/jobs/{job_id}", "/api/v1/jobs/{job}/retry": "/api/v1/jobs/{job_id}/retry",
+    placeholders = {"/api/v1/drafts/{draft}/documents/bc.pdf/region":
+                        "/api/v1/drafts/{draft_id}/documents/{name}/region",
+                    "/api/v1/jobs/{job}": "/api/v1/jobs/{job_id}", "/api/v1/jobs/{job}/retry": "/api/v1/jobs/{job_id}/retry",
                     "/api/v1/files/{open_file}/content": "/api/v1/files/{file_id}/content",
                     "/api/v1/files/{restricted_file}/content": "/api/v1/files/{file_id}/content",
                     f"/api/v1/grants/researcher/{DUMMY_CODE}": "/api/v1/grants/{username}/{dossier_code}",
+                    "/api/v1/auth/tokens/999999": "/api/v1/auth/tokens/{token_id}",
+                    "/api/v1/users/khong-co-ai/deactivate": "/api/v1/users/{username}/deactivate",
                     "/api/v1/dossiers/{open}/documents/1": "/api/v1/dossiers/{code}/documents/{ordinal}",
                     "/api/v1/dossiers/{restricted}/documents/1": "/api/v1/dossiers/{code}/documents/{ordinal}",
                     "/api/v1/destruction-lists/{list}/items/{listed}/review":
@@ -198,7 +241,8 @@ def test_matrix_covers_every_endpoint_of_the_api(archive):
                     **{f"/api/v1/transfers/received/NOPE/{name}": f"/api/v1/transfers/received/{{reference}}/{name}"
                        for name in ("acknowledgement", "signature")}}
     normalised = {(m, placeholders.get(p, p.replace("{open}", "{code}").replace("{restricted}", "{code}")
-                                           .replace("{held}", "{code}").replace("{list}", "{list_id}")))
+                                           .replace("{held}", "{code}").replace("{list}", "{list_id}")
+                                           .replace("{draft}", "{draft_id}")))
                   for m, p in covered}
     assert routes - normalised == set()
     assert len(WHO) == 11 and {USERS[u][1] for u in USERS} == {None, "000.00.00.H41", "000.00.31.H41"}

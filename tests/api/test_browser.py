@@ -28,13 +28,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(archive) -> str:
-    """``luutru serve`` on the package's archive; localhost is a secure context, so the
-    Secure session cookie works over plain HTTP there."""
+def serve(**extra_env: str):
+    """``luutru serve`` on the package's archive (a generator: the base URL, then stopped);
+    localhost is a secure context, so the Secure session cookie works over plain HTTP there."""
     port = _free_port()
     process = subprocess.Popen([str(Path(sys.executable).with_name("luutru")), "serve", "--host", "127.0.0.1",
-                                "--port", str(port), "--log-level", "warning"], env=dict(os.environ))
+                                "--port", str(port), "--log-level", "warning"], env={**os.environ, **extra_env})
     base = f"http://localhost:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -49,6 +48,11 @@ def server(archive) -> str:
     yield base
     process.terminate()
     process.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def server(archive) -> str:
+    yield from serve()
 
 
 @pytest.fixture(scope="module")

@@ -93,3 +93,31 @@ def test_pipeline_steps_and_events_keep_aware_timestamps(catalog):
         step = s.execute(select(PipelineStep)).scalar_one()
         assert (step.state, step.reason, step.updated_at.tzinfo is not None) == ("failed", "thiếu Title", True)
         assert s.execute(select(PreservationEvent.time)).scalar_one() == when
+
+
+def test_dossiers_of_a_new_agency_written_side_by_side_both_land(catalog):
+    """Ingest runs dossiers in parallel: both find the agency missing; the second waits for
+    the first's commit instead of failing on the agency's key."""
+    import threading
+
+    first_wrote, results = threading.Event(), {}
+
+    def second():
+        try:
+            with session_scope(catalog) as session:
+                upsert_dossier(session, sample_dossier("02.VP"))
+            results["second"] = "ok"
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion
+            results["second"] = exc
+
+    with session_scope(catalog) as session:
+        upsert_dossier(session, sample_dossier("01.VP"))
+        worker = threading.Thread(target=second)
+        worker.start()
+        first_wrote.wait(0.5)               # the second now finds no agency and waits on the first's lock
+    worker.join(60)
+    assert results["second"] == "ok"
+    with session_scope(catalog) as session:
+        assert session.scalars(select(Agency)).all()[0].organ_id == "000.00.00.H41"
+        assert {r.code for r in session.scalars(select(DossierRecord))} == {
+            sample_dossier("01.VP").code, sample_dossier("02.VP").code}

@@ -29,7 +29,8 @@ def _page(*rows: tuple[str, float, float, float]) -> Layout:
 def _letter(number_line: str, date_line: str, organ=("UBND TỈNH KHÁNH HÒA", "SỞ NỘI VỤ"),
             sign=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"), title: str | None = None) -> Layout:
     rows = [(organ[0], 0.12, 0.05, 0.40), *((o, 0.12, 0.065 + 0.015 * i, 0.40) for i, o in enumerate(organ[1:])),
-            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 0.50, 0.05, 0.95), ("Độc lập - Tự do - Hạnh phúc", 0.58, 0.065, 0.87),
+            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 0.50, 0.05, 0.95),
+            ("Độc lập - Tự do - Hạnh phúc", 0.58, 0.065, 0.87),
             (number_line, 0.15, 0.11, 0.37), (date_line, 0.55, 0.11, 0.90)]
     y = 0.16
     if title:
@@ -151,3 +152,8 @@ def test_scanned_page_is_read_through_tesseract():
     assert result.value("IssuedDate") is not None
     wrong_but_sure = [k for k, p in result.fields.items() if p.confidence >= 0.9 and p.value is None]
     assert not wrong_but_sure
+
+
+def test_only_the_pages_that_carry_the_fields_are_read():
+    from ingest.draft.layout import pages_to_read
+    assert pages_to_read(1) == [0] and pages_to_read(3) == [0, 1, 2] and pages_to_read(900) == [0, 1, 898, 899]

@@ -125,6 +125,31 @@ def test_eark_sip_without_the_manifest_is_refused_once_naming_what_is_there_and_
     assert "metadata/descriptive/hoso.xml" in error.message_vi and "3 tệp" in error.message_vi
 
 
+def test_draft_writes_the_missing_manifest_into_the_sip_which_then_validates(tmp_path):
+    from typer.testing import CliRunner
+
+    import api.cli.draft  # noqa: F401
+    from api.cli.app import app
+
+    sip = make_sip(tmp_path, with_manifest=False)
+    out = sip / "metadata" / "descriptive" / "hoso.xml"
+    result = CliRunner().invoke(app, ["draft", str(sip), "--out", str(out), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    xml = out.read_text(encoding="utf-8")
+    assert 'file="representations/rep0/data/001/01.pdf"' in xml
+    filled = {"Title": "Hồ sơ nhận từ hệ thống khác", "Maintenance": "10 năm", "Rights": "Công khai",
+              "Creator": "Nguyễn Thị Lan", "FileNotation": "09.VP"}
+    for tag, value in filled.items():
+        xml = xml.replace(f"<{tag}></{tag}>", f"<{tag}>{value}</{tag}>")
+    out.write_text(xml, encoding="utf-8")
+    with open_submission(sip) as submission:
+        report = validate(submission, today=TODAY)
+    # the test PDFs print no Appendix I header: what cannot be read stays for the archivist, but every
+    # document of the SIP is named where the SIP keeps it
+    codes = {p.code for p in report.errors}
+    assert not codes & {"file_unlisted", "file_missing", "unsafe_path"} and xml.count("<Document ") == 3
+
+
 def test_eark_sip_with_a_broken_mets_is_refused_by_eark_validator(tmp_path):
     sip = make_sip(tmp_path)
     mets = sip / "METS.xml"

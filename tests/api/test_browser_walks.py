@@ -1,0 +1,195 @@
+"""Each role's walk through the pages in headless Chromium (against ``luutru serve`` on a
+training instance whose today is 01/01/2032): archivist (submit, jobs, dossier, PDF viewer,
+retention, destruction draft, execution), council, Sở Nội vụ, agency head (holds, decision),
+auditor (reports, audit trail, dashboard), administrator (users), researcher (search, read),
+transfers and the API documentation. Every page visited fails the test on a word of a
+fixed English list in its text, a console error, or a link that does not answer.
+``LUUTRU_SCREENSHOTS=1`` also saves each page into docs/screenshots/ (small PNGs)."""
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+
+from tests.api.conftest import AGENCY_A, PASSWORD, ROOT, SAMPLES
+from tests.api.test_browser import browser, serve  # noqa: F401 (fixture)
+
+TODAY = "2032-01-01"              # the 10-year sample dossiers have expired by then
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+# Words that must not reach a user: the workflow's English states, the CLI framework's, code names.
+ENGLISH = re.compile(r"\b(pending|done|running|failed|archived|receiving|ingesting|transferred|destroyed|incoming|"
+                     r"outgoing|document|dossier|error\(s\)|warning\(s\)|ingestion|migration|fixity|validation|"
+                     r"download|upload|submit|search|login|logout|Show this message|Options|required|None|True|"
+                     r"False|null|undefined|OrganId|vie|council_review|audit_review|head_approval|approved|"
+                     r"executed|rejected|success|failure|agree|keep|legal hold|warning|error)\b")
+
+
+@pytest.fixture(scope="module")
+def server(archive) -> str:
+    yield from serve(LUUTRU_FIXED_TODAY=TODAY)
+
+
+@pytest.fixture(scope="module")
+def expired_code(archive) -> str:
+    """A 10-year dossier of agency A (ended 20/07/2021, expired on the instance's today)."""
+    from ingest import pipeline
+    copy = archive.home / "samples" / "walk-expired"
+    shutil.copytree(SAMPLES / "ubnd-2021-15vp-tinh-hinh-vbdt-quy-ii", copy)
+    return pipeline.submit(copy, organ_id=AGENCY_A, actor="archivist_a").dossier().code
+
+
+class Walk:
+    """A browser tab of one user that checks every page it shows."""
+
+    def __init__(self, page, server: str):
+        self.page, self.server, self.errors, self.checked = page, server, [], set()
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def login(self, username: str) -> None:
+        self.page.goto(f"{self.server}/login")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", PASSWORD)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_url(f"{self.server}/search")
+
+    def go(self, path: str, shot: str | None = None, english_ok: bool = False) -> str:
+        response = self.page.goto(self.server + path)
+        assert response.status < 400, f"{path}: {response.status}"
+        return self.check(shot, english_ok)
+
+    def check(self, shot: str | None = None, english_ok: bool = False) -> str:
+        """The page as shown: no console error, no English word, every link answering."""
+        self.page.wait_for_load_state()
+        text = self.page.inner_text("body")
+        assert not self.errors, f"{self.page.url}: console errors {self.errors}"
+        found = ENGLISH.findall(text) if not english_ok else []
+        assert not found, f"{self.page.url}: English words {sorted(set(found))}"
+        for href in self.page.eval_on_selector_all("a[href]", "els => els.map(a => a.getAttribute('href'))"):
+            url = urljoin(self.page.url, href)
+            if href.startswith("#") or urlparse(url).netloc != urlparse(self.server).netloc:
+                continue
+            url = url.split("#")[0]
+            if url not in self.checked:
+                self.checked.add(url)
+                status = self.page.request.get(url).status
+                assert status < 400, f"{self.page.url}: broken link {href} ({status})"
+        if shot and os.environ.get("LUUTRU_SCREENSHOTS") == "1":
+            save_screenshot(self.page.screenshot(), SCREENSHOTS / f"{shot}.png")
+        return text
+
+    def submit(self, selector: str, shot: str | None = None) -> str:
+        with self.page.expect_navigation():
+            self.page.click(selector)
+        return self.check(shot)
+
+
+def save_screenshot(png: bytes, path: Path) -> None:
+    """A small PNG: 256 colours are plenty for these pages."""
+    from PIL import Image
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=128).save(path, optimize=True)
+
+
+@pytest.fixture
+def walk(browser, server):  # noqa: F811
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1200, "height": 860})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield lambda username: _walk_as(page, server, username)
+    context.close()
+
+
+def _walk_as(page, server: str, username: str) -> Walk:
+    page.context.clear_cookies()
+    walk = Walk(page, server)
+    walk.login(username)
+    return walk
+
+
+def test_destruction_walk_archivist_council_auditor_head(walk, archive, expired_code):
+    w = walk("archivist_a")
+    w.go("/submit", "nop-ho-so")
+    jobs = w.go("/jobs", "phien-nop")
+    assert expired_code in jobs and "Lập chỉ mục tìm kiếm: xong" in jobs
+    w.page.click(f"a[href='/dossiers/{expired_code}'] >> nth=0")
+    w.page.wait_for_url(f"**/dossiers/{expired_code}")
+    w.check("ho-so")
+    assert w.page.locator("object.pdf").count() == 0                # no viewer before it is opened
+    w.page.click("text=Xem bản bảo quản PDF/A >> nth=0")
+    w.page.wait_for_selector("object.pdf")
+    retention = w.go("/retention", "thoi-han-bao-quan")
+    assert expired_code in retention and "01/01/2032" in retention
+    w.go("/destruction-lists/new")
+    w.page.locator("input[name=code]").evaluate_all("boxes => boxes.forEach(b => b.checked = false)")
+    w.page.check(f"input[name=code][value='{expired_code}']")
+    w.page.fill("input[name=reason]", "Hết thời hạn bảo quản, không còn giá trị")
+    w.check("lap-danh-muc-huy")
+    listed = w.submit("text=Lập danh mục hủy >> nth=-1", "danh-muc-huy")
+    assert "Đã lập danh mục hủy số" in listed
+    list_path = urlparse(w.page.url).path
+
+    # Each member of the procedure at their stage: (user, field to fill, its value, button, what follows)
+    steps = [("council_a", "note", "Đồng ý", "Ghi ý kiến", "Sở Nội vụ thẩm định"),
+             ("auditor", None, None, "Ghi kết quả thẩm định", "Chờ thủ trưởng"),
+             ("head_a", "decision_ref", "15/QĐ-UBND", "Ban hành quyết định hủy", "Đã ban hành quyết định hủy")]
+    for username, field, value, button, then in steps:
+        w = walk(username)
+        w.go(list_path)
+        if field:
+            w.page.fill(f"input[name={field}]", value)
+        assert then in w.submit(f"text={button}")
+    w = walk("archivist_a")
+    w.go(list_path)
+    w.page.check("input[name=confirm]")
+    done = w.submit("text=Thực hiện hủy", "bien-ban-huy")
+    assert "Đã hủy, có biên bản hủy" in done and "Biên bản hủy" in done
+
+
+def test_head_places_and_lifts_a_hold(walk, archive):
+    w = walk("head_a")
+    w.go(f"/dossiers/{archive.restricted_code}")
+    w.page.fill("#phong-toa input[name=reason]", "Thanh tra tỉnh yêu cầu giữ nguyên")
+    held = w.submit("text=Phong tỏa hồ sơ >> nth=-1", "phong-toa")
+    assert "Đã phong tỏa hồ sơ" in held and "Thanh tra tỉnh yêu cầu giữ nguyên" in held
+    w.page.fill("#phong-toa input[name=reason]", "Thanh tra đã kết thúc")
+    assert "Đã gỡ phong tỏa" in w.submit("#phong-toa button")
+
+
+def test_auditor_reports_trail_and_dashboard(walk, archive):
+    w = walk("auditor")
+    w.go("/reports", "bao-cao")
+    w.go("/dashboard", "tong-quan")
+    w.go("/retention")
+    trail = w.go(f"/audit?action=view&dossier={archive.open_code}", "nhat-ky")
+    assert "Chuỗi nhật ký nguyên vẹn" in trail
+    w.go("/destruction-lists", "cac-danh-muc-huy")
+    w.go("/transfers")
+    w.go("/jobs")
+
+
+def test_admin_users(walk):
+    w = walk("admin")
+    assert "researcher_granted" in w.go("/users", "nguoi-dung")
+
+
+def test_researcher_searches_and_reads(walk, archive):
+    w = walk("researcher")
+    w.go("/search?q=van+ban+khan", "tra-cuu")
+    w.go(f"/search?q=van+ban&agency={archive.open_code[:13]}&kind=document")
+    assert "Xóa bộ lọc" in w.check()
+    w.go(f"/dossiers/{archive.open_code}")
+
+
+def test_transfer_pages_and_api_docs(walk):
+    w = walk("archivist_b")
+    w.go("/transfers", "nop-luu")
+    w.go("/transfers/received", "tiep-nhan-nop-luu")
+    w.go("/api/v1/docs", english_ok=True)                # Swagger UI is for developers
+    w.page.wait_for_selector(".swagger-ui .info")
+    assert not w.errors
