@@ -15,7 +15,9 @@ from archive.catalog.types import utcnow
 
 # council_review → audit_review (every item reviewed) → head_approval (auditor agreed) →
 # approved (decision signed) → executed; rejected by the auditor ends the list.
-STAGES = ("council_review", "audit_review", "head_approval", "approved", "executed", "rejected")
+# approved → executing (erasure under way; an interrupted execution resumes from here) → executed.
+STAGES = ("council_review", "audit_review", "head_approval", "approved", "executing", "executed", "rejected")
+OPEN_STAGES = ("council_review", "audit_review", "head_approval", "approved", "executing")
 ITEM_OUTCOMES = ("pending", "destroy", "keep", "destroyed")
 REVIEW_DECISIONS = ("agree", "keep")
 
@@ -26,6 +28,7 @@ class LegalHold(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_code: Mapped[str] = mapped_column(String(64), index=True)
     placed_by: Mapped[str] = mapped_column(String(100))
+    placed_role: Mapped[str | None] = mapped_column(String(20))  # the placer's authority, for lifting
     placed_reason: Mapped[str] = mapped_column(Text)
     placed_at: Mapped[datetime] = mapped_column(default=utcnow)
     lifted_by: Mapped[str | None] = mapped_column(String(100))
@@ -50,6 +53,9 @@ class DestructionList(Base):
     approved_at: Mapped[datetime | None]
     executed_by: Mapped[str | None] = mapped_column(String(100))
     executed_at: Mapped[datetime | None]
+    # While set and in the future, an execution is running: another one is refused (409);
+    # cleared by an execution that stops on an error, so running execute again resumes it.
+    execution_lease: Mapped[datetime | None]
 
     items: Mapped[list[DestructionItem]] = relationship(back_populates="destruction_list", cascade="all, delete-orphan",
                                                         order_by="DestructionItem.id")
