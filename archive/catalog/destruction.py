@@ -6,6 +6,7 @@ so the catalog shows who proposed, reviewed, audited, approved and executed what
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -75,6 +76,9 @@ class DestructionItem(Base):
     reason: Mapped[str] = mapped_column(Text)
     outcome: Mapped[str] = mapped_column(String(10), default="pending")
     new_maintenance: Mapped[str | None] = mapped_column(String(30))  # kept: the council's new retention
+    # What the certificate will say of the dossier (archive.erasure.ErasedDossier), taken before
+    # its execution erases it and cleared once the certificate is archived.
+    snapshot: Mapped[dict[str, Any] | None]
 
     destruction_list: Mapped[DestructionList] = relationship(back_populates="items")
     reviews: Mapped[list[DestructionReview]] = relationship(back_populates="item", cascade="all, delete-orphan",

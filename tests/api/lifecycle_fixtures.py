@@ -24,14 +24,15 @@ def matrix_targets(archive) -> dict[str, str]:
 
 
 def set_hold(code: str, held: bool) -> None:
-    """Put the dossier in the wanted hold state (as an administrator) before a matrix request."""
+    """Put the dossier in the wanted hold state before a matrix request, as its agency's head:
+    every holder of the matrix may lift that hold."""
     from archive.catalog.db import session_scope
     from archive.legal_hold import find_dossier, lift_hold, place_hold
     from search.access import Principal
     with session_scope() as session:
         now = find_dossier(session, code).legal_hold
-    admin = Principal("admin", "admin")
+    head = Principal("head_a", "agency_head", AGENCY_A)
     if held and not now:
-        place_hold(admin, code, "Chuẩn bị ma trận quyền")
+        place_hold(head, code, "Chuẩn bị ma trận quyền")
     elif now and not held:
-        lift_hold(admin, code, "Chuẩn bị ma trận quyền")
+        lift_hold(Principal("admin", "admin"), code, "Chuẩn bị ma trận quyền")

@@ -137,3 +137,25 @@ def test_pages_carry_a_content_security_policy_that_allows_only_own_frames(clien
     page = client.get("/login")
     assert "frame-ancestors 'self'" in page.headers["content-security-policy"]
     assert page.headers["x-frame-options"] == "SAMEORIGIN" and page.headers["x-content-type-options"] == "nosniff"
+
+
+def test_dossier_page_shows_an_active_hold_with_its_reason_and_placer(archive, client):
+    from archive.legal_hold import lift_hold, place_hold
+    from search.access import Principal
+    auditor = Principal("auditor", "auditor")
+    place_hold(auditor, archive.open_code, "Phục vụ thanh tra theo Quyết định 88/QĐ-SNV")
+    try:
+        _login(client, "head_b")
+        page = client.get(f"/dossiers/{archive.open_code}")
+        assert "Hồ sơ đang bị phong tỏa" in page.text and "88/QĐ-SNV" in page.text
+        assert re.search(r"auditor \(Sở Nội vụ[^)]*\), \d\d/\d\d/\d{4}</td><td>Phục vụ thanh tra", page.text)
+        client.cookies.clear()
+        _login(client, "researcher")          # the reason is not the public's
+        page = client.get(f"/dossiers/{archive.open_code}")
+        assert page.status_code == 200 and "88/QĐ-SNV" not in page.text
+    finally:
+        lift_hold(auditor, archive.open_code, "Kết thúc thanh tra")
+    client.cookies.clear()
+    _login(client, "head_b")
+    page = client.get(f"/dossiers/{archive.open_code}").text
+    assert "Hồ sơ đang bị phong tỏa" not in page and "<strong>đang phong tỏa</strong>" not in page

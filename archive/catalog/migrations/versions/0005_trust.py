@@ -1,5 +1,5 @@
 """Amendments waiting for approval (pending_changes), the destruction list's ``executing``
-stage and execution lease, and the authority of a legal hold's placer.
+stage, execution lease and dossier snapshots, and the authority of a legal hold's placer.
 
 Revision ID: 0005_trust
 Revises: 0004
@@ -47,9 +47,13 @@ def upgrade() -> None:
         batch_op.create_check_constraint('stage', sa.text(NEW_STAGES))
     with op.batch_alter_table('legal_holds', schema=None) as batch_op:
         batch_op.add_column(sa.Column('placed_role', sa.String(length=20), nullable=True))
+    with op.batch_alter_table('destruction_items', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('snapshot', sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('destruction_items', schema=None) as batch_op:
+        batch_op.drop_column('snapshot')
     with op.batch_alter_table('legal_holds', schema=None) as batch_op:
         batch_op.drop_column('placed_role')
     with op.batch_alter_table('destruction_lists', schema=None) as batch_op:
