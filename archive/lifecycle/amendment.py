@@ -17,7 +17,7 @@ from archive.catalog.db import session_scope
 from archive.catalog.locking import expect_stage, lock_or_404, locked_session, lock_row
 from archive.catalog.models import DossierRecord
 from archive.catalog.types import utcnow
-from archive.errors import SameActorRefused
+from archive.errors import NotFound, SameActorRefused
 from archive.versions import refuse_if_frozen
 from search.access import Principal
 
@@ -64,6 +64,14 @@ def list_changes(organ_id: str | None, stage: str | None = "pending") -> list[di
         if stage is not None:
             query = query.where(PendingChange.stage == stage)
         return [describe(c) for c in session.scalars(query)]
+
+
+def read_change(change_id: int) -> dict:
+    with session_scope() as session:
+        change = session.get(PendingChange, change_id)
+        if change is None:
+            raise NotFound(f"amendment {change_id} not found", message_vi=f"Không tìm thấy thay đổi hồ sơ số {change_id}.")
+        return describe(change)
 
 
 def describe(change: PendingChange) -> dict:

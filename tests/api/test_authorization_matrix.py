@@ -33,7 +33,7 @@ TRANSFER_READERS = ARCHIVISTS | {"head_a", "head_b", "auditor", "admin"}
 class Case:
     name: str
     method: str
-    path: str       # {open}, {restricted}, {job}, {open_file}, {restricted_file}, {list}, {listed}, {held}
+    path: str       # {open}, {restricted}, {job}, {open_file}, {restricted_file}, {list}, {listed}, {held}, {change}
     ok: int
     allowed: frozenset[str]
     denied: int = 403
@@ -181,6 +181,11 @@ CASES = [
     Case("destruction certificate", "GET", "/destruction-lists/{list}/certificate/pdf", 404, LIST_READERS_A),
     Case("place legal hold", "POST", "/dossiers/{held}/hold", 201, HOLDERS_A, request=_hold(False)),
     Case("lift legal hold", "DELETE", "/dossiers/{held}/hold", 200, HOLDERS_A, request=_hold(True)),
+    Case("amendments", "GET", "/amendments", 200, ALL - RESEARCHERS),
+    Case("approve amendment", "POST", "/amendments/{change}/approve", 409, frozenset({"head_a"}),
+         request=lambda a, u: {"json": {"note": "Đồng ý"}}),
+    Case("reject amendment", "POST", "/amendments/{change}/reject", 409, frozenset({"head_a"}),
+         request=lambda a, u: {"json": {}}),
     Case("retention trigger", "POST", "/dossiers/{held}/retention-trigger", 422, frozenset({"archivist_a"}),
          request=lambda a, u: {"json": {"trigger_date": "2020-01-01"}}),
     Case("agency A notifications", "GET", "/notifications?agency=000.00.00.H41", 200, LIST_READERS_A),
@@ -200,7 +205,7 @@ WHO = [None, *USERS]
 
 
 def _path(archive, template: str) -> str:
-    targets = matrix_targets(archive) if "{l" in template or "{held}" in template else {}
+    targets = matrix_targets(archive) if "{l" in template or "{held}" in template or "{change}" in template else {}
     if "{draft}" in template:
         targets = {**targets, "draft": _draft_of(archive)}
     return "/api/v1" + template.format(**targets,
@@ -242,7 +247,7 @@ def test_matrix_covers_every_endpoint_of_the_api(archive):
                        for name in ("acknowledgement", "signature")}}
     normalised = {(m, placeholders.get(p, p.replace("{open}", "{code}").replace("{restricted}", "{code}")
                                            .replace("{held}", "{code}").replace("{list}", "{list_id}")
-                                           .replace("{draft}", "{draft_id}")))
+                                           .replace("{draft}", "{draft_id}").replace("{change}", "{change_id}")))
                   for m, p in covered}
     assert routes - normalised == set()
     assert len(WHO) == 11 and {USERS[u][1] for u in USERS} == {None, "000.00.00.H41", "000.00.31.H41"}
