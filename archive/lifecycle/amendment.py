@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from archive import audit
+from archive.audit_checkpoint import checkpoint_after
 from archive.authority import require
 from archive.catalog.amendments import PendingChange
 from archive.catalog.db import session_scope
@@ -48,7 +49,9 @@ def _decide(actor: Principal, change_id: int, *, approve: bool, note: str | None
 
 def approve_change(actor: Principal, change_id: int, note: str | None = None) -> str:
     """Approve; returns the job to resume, which stores the amended version."""
-    return _decide(actor, change_id, approve=True, note=note)
+    job_id = _decide(actor, change_id, approve=True, note=note)
+    checkpoint_after("amendment approval")
+    return job_id
 
 
 def reject_change(actor: Principal, change_id: int, note: str | None = None) -> str:

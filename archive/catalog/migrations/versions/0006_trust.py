@@ -1,8 +1,8 @@
 """Amendments waiting for approval (pending_changes), the destruction list's ``executing``
 stage, execution lease and dossier snapshots, and the authority of a legal hold's placer.
 
-Revision ID: 0005_trust
-Revises: 0004
+Revision ID: 0006_trust
+Revises: 0005_audit_hmac
 Create Date: 2026-12-01 03:10:00
 
 """
@@ -11,8 +11,8 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-revision: str = '0005_trust'
-down_revision: Union[str, Sequence[str], None] = '0004'
+revision: str = '0006_trust'
+down_revision: Union[str, Sequence[str], None] = '0005_audit_hmac'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
