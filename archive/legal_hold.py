@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from archive import audit
 from archive.authority import ROLE_VI, require
+from archive.catalog.db import session_scope
 from archive.catalog.locking import lock_row, locked_session
 from archive.catalog.destruction import LegalHold
 from archive.catalog.models import DossierRecord

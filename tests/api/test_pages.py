@@ -148,7 +148,7 @@ def test_dossier_page_shows_an_active_hold_with_its_reason_and_placer(archive, c
         _login(client, "head_b")
         page = client.get(f"/dossiers/{archive.open_code}")
         assert "Hồ sơ đang bị phong tỏa" in page.text and "88/QĐ-SNV" in page.text
-        assert re.search(r"auditor \(Sở Nội vụ[^)]*\), \d\d/\d\d/\d{4}</td><td>Phục vụ thanh tra", page.text)
+        assert re.search(r"auditor \(Sở Nội vụ \(thẩm định\)\), \d\d/\d\d/\d{4} \d\d:\d\d</td><td>Phục vụ thanh tra", page.text)
         client.cookies.clear()
         _login(client, "researcher")          # the reason is not the public's
         page = client.get(f"/dossiers/{archive.open_code}")
