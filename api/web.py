@@ -31,6 +31,7 @@ ROLE_LABELS = {"researcher": "Độc giả", "archivist": "Văn thư, lưu trữ
 FILE_ROLE_LABELS = {"original": "Bản gốc", "preservation": "Bản bảo quản PDF/A", "metadata": "Siêu dữ liệu"}
 DIRECTION_LABELS = {"incoming": "Văn bản đến", "outgoing": "Văn bản đi", "internal": "Văn bản nội bộ"}
 STATUS_LABELS = {"receiving": "Đang tiếp nhận", "ingesting": "Đang xử lý", "archived": "Đã lưu trữ",
+                 "needs_attention": "Đã lưu trữ, cần xem xét bản PDF/A",
                  "failed": "Lỗi", "transferred": "Đã nộp lưu", "destroyed": "Đã hủy"}
 STEP_LABELS = {"receive": "Tiếp nhận", "validate": "Kiểm tra siêu dữ liệu", "identify": "Nhận dạng định dạng",
                "normalise": "Tạo bản PDF/A", "validate_pdfa": "Kiểm tra PDF/A", "checksum": "Tính mã SHA-256",

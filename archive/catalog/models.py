@@ -15,7 +15,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from archive.catalog.types import UtcDateTime, utcnow
 
-DOSSIER_STATUSES = ("receiving", "ingesting", "archived", "failed", "transferred", "destroyed")
+# needs_attention: archived, but a preservation copy is not valid PDF/A (ingest/steps/validate_pdfa.py).
+DOSSIER_STATUSES = ("receiving", "ingesting", "archived", "needs_attention", "failed", "transferred", "destroyed")
 FILE_ROLES = ("original", "preservation", "metadata")
 STEP_STATES = ("pending", "running", "done", "failed")
 

@@ -57,7 +57,7 @@ def test_facet_link_filters_the_results(archive, client):
     assert archive.restricted_code in page.text and archive.open_code not in page.text
 
 
-def test_dossier_page_shows_metadata_documents_pdf_checksums_and_history(archive, client):
+def test_dossier_page_shows_metadata_documents_pdf_checksums_and_history(verapdf, archive, client):
     _login(client, "researcher")
     page = client.get(f"/dossiers/{archive.open_code}")
     assert page.status_code == 200
@@ -70,6 +70,9 @@ def test_dossier_page_shows_metadata_documents_pdf_checksums_and_history(archive
     assert copy["sha256"] in text
     assert "Lịch sử bảo quản" in text and "Kiểm tra toàn vẹn" in text and "fixity check" not in text
     assert "Tiếng Việt" in text and "warning(s)" not in text
+    # Each copy's check: validator and version, level and profile, outcome.
+    assert re.search(r"Kiểm tra bản PDF/A: veraPDF \d+\.\d+\.\d+, PDF/A-2b \(bộ quy tắc PDF/A-2B của veraPDF\) —\s+hợp lệ",
+                     text)
 
 
 def test_restricted_dossier_page_is_not_found_for_a_researcher(archive, client):
