@@ -33,7 +33,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 # Modules outside this one that declare tables on ``Base``; Alembic's autogenerate and the
 # schema test import them so the metadata holds every table the migrations create.
 MODEL_MODULES = ("api.accounts", "archive.catalog.notifications", "archive.catalog.destruction", "archive.transfer.models",
-                 "archive.catalog.amendments")
+                 "archive.catalog.amendments", "archive.catalog.access_requests")
 
 
 def load_all_models():

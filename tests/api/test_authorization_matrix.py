@@ -8,12 +8,18 @@ not even find is answered 404, so its existence is not disclosed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Callable
 
 import pytest
 
 from tests.api.conftest import OPEN_SAMPLE, USERS
 from tests.api.lifecycle_fixtures import matrix_targets, set_hold
+
+
+def _today():
+    from archive.authority import local_today
+    return local_today()
 
 ALL = frozenset(USERS)
 STAFF_A = frozenset({"archivist_a", "council_a", "head_a"})
@@ -127,6 +133,13 @@ CASES = [
     Case("grant", "POST", "/grants", 201, ADMINS,
          request=lambda a, u: {"json": {"username": "researcher", "dossier_code": DUMMY_CODE}}),
     Case("revoke", "DELETE", f"/grants/researcher/{DUMMY_CODE}", 204, ADMINS, request=_grant_dummy),
+    Case("request access", "POST", "/access-requests", 201, RESEARCHERS, request=lambda a, u: {"json": {
+        "dossier_code": DUMMY_CODE, "reason": "Nghiên cứu", "period_from": str(_today()),
+        "period_to": str(_today() + timedelta(days=30))}}),
+    Case("access requests", "GET", "/access-requests", 200, ALL),
+    # an unknown request is not found whoever asks (the role is checked on the request's agency)
+    Case("decide access request", "POST", "/access-requests/999999/decision", 404, frozenset(),
+         denied=404, request=lambda a, u: {"json": {"decision": "refuse"}}),
     Case("submit", "POST", "/submissions", 202, ARCHIVISTS, request=_upload(None)),
     Case("job status", "GET", "/jobs/{job}", 200, JOB_READERS_A, denied=404),
     Case("list jobs", "GET", "/jobs", 200, ARCHIVISTS | {"auditor", "admin"}),
@@ -227,7 +240,8 @@ def test_matrix_covers_every_endpoint_of_the_api(archive):
     routes = {(method.upper(), path) for path, operations in archive.app.openapi()["paths"].items()
               for method in operations if path != "/api/v1/auth/login"}
     covered = {(c.method, "/api/v1" + c.path.split("?")[0]) for c in CASES}
-    placeholders = {"/api/v1/drafts/{draft}/documents/bc.pdf/region":
+    placeholders = {"/api/v1/access-requests/999999/decision": "/api/v1/access-requests/{request_id}/decision",
+                    "/api/v1/drafts/{draft}/documents/bc.pdf/region":
                         "/api/v1/drafts/{draft_id}/documents/{name}/region",
                     "/api/v1/jobs/{job}": "/api/v1/jobs/{job_id}", "/api/v1/jobs/{job}/retry": "/api/v1/jobs/{job_id}/retry",
                     "/api/v1/files/{open_file}/content": "/api/v1/files/{file_id}/content",
