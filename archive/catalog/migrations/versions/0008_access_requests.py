@@ -1,9 +1,7 @@
 """Researchers' access requests, and grants that end (the period a request was approved for).
 
-Also joins the two 0006 branches (sessions and tokens; trust) into one head.
-
-Revision ID: 0007_access_requests
-Revises: 0006_sessions_tokens, 0006_trust
+Revision ID: 0008_access_requests
+Revises: 0007
 Create Date: 2026-12-01 03:40:00
 
 """
@@ -12,8 +10,8 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-revision: str = '0007_access_requests'
-down_revision: Union[str, Sequence[str], None] = ('0006_sessions_tokens', '0006_trust')
+revision: str = '0008_access_requests'
+down_revision: Union[str, Sequence[str], None] = '0007'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
