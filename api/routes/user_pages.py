@@ -1,17 +1,18 @@
 """/users (administrators): the users of every agency, their grants and API tokens; add a
-user, issue a token (shown once, on this page only), grant or revoke a restricted dossier.
+user, deactivate one (with confirmation), set a new password, issue a token (shown once, on
+this page only) or revoke one, grant or revoke a restricted dossier.
 The same api.accounts calls as /api/v1/users and ``luutru user``, each audited there."""
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from api import accounts
 from api.deps import DbDep, check_csrf
-from api.routes.pages import PageCaller, render, submit_form
+from api.routes.pages import PageCaller, confirmed, render, submit_form
 from archive.authority import require
 from archive.errors import InvalidRequest, LuuTruError
 from search.access import ROLES
@@ -89,3 +90,34 @@ def issue_token(request: Request, caller: PageCaller, db: DbDep, csrf_token_: To
     except LuuTruError as exc:
         return _page(request, caller, db, status_code=exc.http_status, problem=exc.message_vi)
     return _page(request, caller, db, new_token={"username": username, "name": name.strip(), "secret": secret})
+
+
+@router.post("/{username}/deactivate")
+def deactivate(request: Request, username: str, caller: PageCaller, db: DbDep, csrf_token_: Token = "",
+               confirm: Annotated[str, Form(max_length=3)] = ""):
+    def action() -> str:
+        require(caller.principal, ("admin",), action="deactivate a user")
+        confirmed(f"khóa tài khoản {username}", confirm)
+        accounts.deactivate_user(username, actor=caller.name)
+        return f"Đã khóa tài khoản {username}: các phiên đăng nhập đã kết thúc, mọi mã truy cập đã bị thu hồi."
+    return submit_form(request, csrf_token_, action, lambda **kw: _page(request, caller, db, **kw), "/users")
+
+
+@router.post("/{username}/password")
+def reset_password(request: Request, username: str, caller: PageCaller, db: DbDep, csrf_token_: Token = "",
+                   password: Field = ""):
+    def action() -> str:
+        require(caller.principal, ("admin",), action="reset a password")
+        accounts.set_password(username, password, actor=caller.name)
+        return f"Đã đặt mật khẩu mới cho {username}; các phiên đăng nhập cũ đã kết thúc."
+    return submit_form(request, csrf_token_, action, lambda **kw: _page(request, caller, db, **kw), "/users")
+
+
+@router.post("/tokens/{token_id}/revoke")
+def revoke_token(request: Request, token_id: Annotated[int, Path(ge=1, le=2**62)], caller: PageCaller, db: DbDep,
+                 csrf_token_: Token = ""):
+    def action() -> str:
+        require(caller.principal, ("admin",), action="revoke an API token")
+        accounts.revoke_token(token_id, actor=caller.name, owner_id=None)
+        return "Đã thu hồi mã truy cập."
+    return submit_form(request, csrf_token_, action, lambda **kw: _page(request, caller, db, **kw), "/users")

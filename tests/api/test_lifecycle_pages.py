@@ -214,6 +214,13 @@ def test_users_page_adds_users_grants_and_issues_a_token_once(archive, client):
     assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {secret}"}).json()["username"] == "doc-gia-moi"
     revoked = _post(client, token, "/users/grants/revoke", username="doc-gia-moi", dossier_code=archive.restricted_code)
     assert "Đã thu hồi" in revoked.text
+    weak = client.post("/users/doc-gia-moi/password", data={"csrf_token": token, "password": "ngan"})
+    assert weak.status_code == 422 and "Mật khẩu cần từ 8" in weak.text
+    assert "Đã đặt mật khẩu mới" in _post(client, token, "/users/doc-gia-moi/password", password="mat-khau-moi-hon").text
+    unconfirmed = client.post("/users/doc-gia-moi/deactivate", data={"csrf_token": token})
+    assert unconfirmed.status_code == 422 and "xác nhận" in unconfirmed.text
+    assert "Đã khóa tài khoản" in _post(client, token, "/users/doc-gia-moi/deactivate", confirm="yes").text
+    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
 
 
 def test_researcher_requests_access_the_agency_approves_and_the_grant_ends(archive, client):
