@@ -20,6 +20,7 @@ from api.web import LABELS, STATE_LABELS, STEP_LABELS, TEMPLATES, LoginRequired,
 from archive import audit_checkpoint
 from archive.catalog.copies import copy_checks
 from archive.catalog.db import session_scope
+from archive.vn import agency_names
 from archive.legal_hold import HOLDERS, holds_of
 from archive.reports import SUMMARY_VI
 from archive.errors import Forbidden, InvalidRequest, LuuTruError, TooManyLoginAttempts
@@ -45,7 +46,7 @@ def render(request: Request, template: str, caller: Caller | None, status_code: 
     """A page; the result of the form posted just before (``flash``) is shown on it once."""
     done = request.session.pop("flash", None)
     with session_scope() as session:
-        agencies = holdings.agency_names(session)
+        agencies = agency_names(session)
     return TEMPLATES.TemplateResponse(request, template, {"caller": caller, "csrf": csrf_token(request), "done": done,
                                                           "agencies": agencies, **context}, status_code=status_code)
 
