@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import case, select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -227,19 +227,25 @@ def find_user(session: Session, username: str) -> User:
     return user
 
 
-def grant(username: str, dossier_code: str, *, actor: str) -> Grant:
-    """Let a user read one restricted dossier (idempotent)."""
-    with session_scope() as session:
-        audit.record("grant", actor=actor, object=dossier_code, detail={"user": username}, session=session)
-        user = find_user(session, username)
-        existing = session.execute(select(Grant).where(Grant.user_id == user.id,
-                                                       Grant.dossier_code == dossier_code)).scalar_one_or_none()
-        if existing is not None:
-            return existing
-        row = Grant(user_id=user.id, dossier_code=dossier_code, granted_by=actor)
-        session.add(row)
-        session.flush()
-        return row
+def grant(username: str, dossier_code: str, *, actor: str, expires_at: datetime | None = None,
+          session: Session | None = None) -> Grant:
+    """Let a user read one restricted dossier, until ``expires_at`` if given (idempotent; a
+    second grant sets the new end). In ``session`` when given, with the caller's other changes."""
+    if session is None:
+        with session_scope() as own:
+            return grant(username, dossier_code, actor=actor, expires_at=expires_at, session=own)
+    audit.record("grant", actor=actor, object=dossier_code, detail={"user": username, "until": expires_at},
+                 session=session)
+    user = find_user(session, username)
+    existing = session.execute(select(Grant).where(Grant.user_id == user.id,
+                                                   Grant.dossier_code == dossier_code)).scalar_one_or_none()
+    if existing is not None:
+        existing.expires_at = expires_at
+        return existing
+    row = Grant(user_id=user.id, dossier_code=dossier_code, granted_by=actor, expires_at=expires_at)
+    session.add(row)
+    session.flush()
+    return row
 
 
 def revoke(username: str, dossier_code: str, *, actor: str) -> None:
@@ -255,5 +261,6 @@ def revoke(username: str, dossier_code: str, *, actor: str) -> None:
 
 def principal_of(session: Session, user: User) -> Principal:
     """Who the user is for the rights rules (archive.access): role, agency, granted dossiers."""
-    granted = session.execute(select(Grant.dossier_code).where(Grant.user_id == user.id)).scalars()
+    granted = session.execute(select(Grant.dossier_code).where(
+        Grant.user_id == user.id, or_(Grant.expires_at.is_(None), Grant.expires_at > utcnow()))).scalars()
     return Principal(user.username, user.role, user.organ_id, frozenset(granted))

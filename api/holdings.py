@@ -118,8 +118,3 @@ def submitted_name(file: FileRecord, fields: dict) -> str:
     if file.role == "preservation" and main is not None and main.stem:
         return f"{main.stem}.pdf"
     return stored.name
-
-
-def agency_names(session: Session) -> dict[str, str]:
-    """OrganId → the agency's name, for pages and reports that show agencies to people."""
-    return dict(session.execute(select(Agency.organ_id, Agency.name)).all())

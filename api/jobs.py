@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
-from archive.errors import LuuTruError, NotFound, WrongWorkflowStage
+from archive.errors import AmendmentPending, LuuTruError, NotFound, WrongWorkflowStage
 from archive.settings import Settings, get_settings
 from ingest import pipeline, state
 from ingest.job import IngestJob
@@ -69,8 +69,9 @@ def owner(job_id: str) -> dict:
 def progress(job_id: str) -> dict:
     steps = state.states(job_id)
     states = {s.state for s in steps}
-    overall = ("failed" if "failed" in states else "done" if states == {"done"}
-               else "running" if states & {"running", "done"} else "pending")
+    waiting = any(s.state == "pending" and (s.reason or "").startswith(AmendmentPending.code) for s in steps)
+    overall = ("failed" if "failed" in states else "done" if states == {"done"} else
+               "awaiting_approval" if waiting else "running" if states & {"running", "done"} else "pending")
     code = None
     job = IngestJob.load(job_id)
     if job.result_path("validate").exists() and job.result("validate").get("dossier"):

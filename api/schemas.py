@@ -118,7 +118,7 @@ class StepOut(BaseModel):
 
 class JobOut(BaseModel):
     job_id: str
-    state: str              # pending | running | done | failed
+    state: str              # pending | running | awaiting_approval (an amendment) | done | failed
     dossier_code: str | None
     done_steps: int
     total_steps: int

@@ -3,11 +3,9 @@ Appendix VI field labels, and login redirects for pages opened without a session
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -16,7 +14,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from archive.errors import LuuTruError
-from archive.settings import get_settings
+from archive.vn import is_dateish, vn_date
 from archive.settings import load_codelists
 from schemas.fields import DOCUMENT, DOSSIER, FILE_CODE, RECIPIENT, SIGNER
 
@@ -31,6 +29,7 @@ ROLE_LABELS = {"researcher": "Độc giả", "archivist": "Văn thư, lưu trữ
 FILE_ROLE_LABELS = {"original": "Bản gốc", "preservation": "Bản bảo quản PDF/A", "metadata": "Siêu dữ liệu"}
 DIRECTION_LABELS = {"incoming": "Văn bản đến", "outgoing": "Văn bản đi", "internal": "Văn bản nội bộ"}
 STATUS_LABELS = {"receiving": "Đang tiếp nhận", "ingesting": "Đang xử lý", "archived": "Đã lưu trữ",
+                 "needs_attention": "Đã lưu trữ, cần xem xét bản PDF/A",
                  "failed": "Lỗi", "transferred": "Đã nộp lưu", "destroyed": "Đã hủy"}
 STEP_LABELS = {"receive": "Tiếp nhận", "validate": "Kiểm tra siêu dữ liệu", "identify": "Nhận dạng định dạng",
                "normalise": "Tạo bản PDF/A", "validate_pdfa": "Kiểm tra PDF/A", "checksum": "Tính mã SHA-256",
@@ -78,29 +77,11 @@ class LoginRequired(Exception):
     """A page was opened without a session: the browser goes to the login page and back."""
 
 
-def vn_date(value: Any) -> str:
-    """dd/mm/yyyy (with HH:MM local time for a moment in time)."""
-    if value in (None, ""):
-        return ""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(value, datetime):
-        local = value.astimezone(ZoneInfo(get_settings().timezone)) if value.tzinfo else value
-        return local.strftime("%d/%m/%Y %H:%M")
-    return value.strftime("%d/%m/%Y")
-
-
 def cell(value: Any) -> str:
     """A report table cell: dates as dd/mm/yyyy, nothing for None."""
     if value is None:
         return ""
-    if isinstance(value, (date, datetime)) or (isinstance(value, str) and len(value) >= 10 and value[4:5] == "-"
-                                               and value[:4].isdigit()):
-        return vn_date(value)
-    return str(value)
+    return vn_date(value) if is_dateish(value) else str(value)
 
 
 def file_size(size: int) -> str:

@@ -265,9 +265,10 @@ class SameActorRefused(Forbidden):
 
 
 class WrongWorkflowStage(LuuTruError):
-    """The destruction list is not at the stage this action needs (e.g. approving before the auditor's review)."""
+    """The destruction list, transfer, hold or amendment is not at the stage this action needs
+    (e.g. approving before the auditor's review, or another user's step just changed it)."""
     code = "wrong_workflow_stage"
-    message_vi = "Danh mục hủy chưa ở bước cho phép thao tác này."
+    message_vi = "Chưa hoặc không còn ở bước cho phép thao tác này (có thể vừa có người khác thực hiện)."
     exit_code = 1
     http_status = 409
 
@@ -336,3 +337,30 @@ class FixityAlarmOpen(LuuTruError):
     message_vi = "Tệp đang có cảnh báo toàn vẹn dữ liệu chưa được xử lý; tạm thời không tải được."
     exit_code = 5
     http_status = 409
+
+
+class AmendmentRefused(LuuTruError):
+    """A new submission of an existing dossier code is refused: the dossier is destroyed (its
+    code stays a tombstone), transferred, under a legal hold, on an open destruction list or
+    owned by another agency. ``reason`` says which."""
+    code = "amendment_refused"
+    message_vi = "Không được nộp bổ sung, thay đổi hồ sơ này."
+    exit_code = 1
+    http_status = 409
+
+
+class AmendmentPending(LuuTruError):
+    """The submission changes retention, rights, dates or removes a document: it waits for the
+    agency head's approval before anything of it is stored."""
+    code = "amendment_pending"
+    message_vi = "Thay đổi hồ sơ đang chờ lãnh đạo cơ quan phê duyệt."
+    exit_code = 6
+    http_status = 202
+
+
+class AgencyNotRegistered(LuuTruError):
+    """The agency (OrganId) is not in the archive's agency registry (``luutru agency add``)."""
+    code = "agency_not_registered"
+    message_vi = "Cơ quan chưa được đăng ký trong hệ thống."
+    exit_code = 1
+    http_status = 422

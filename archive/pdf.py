@@ -28,6 +28,7 @@ class PdfDocument:
     lines: list[str] = field(default_factory=list)
     tables: list[PdfTable] = field(default_factory=list)
     closing: list[str] = field(default_factory=list)
+    issuer: str | None = None       # set: the administrative heading, issuer left, Quốc hiệu right
 
 
 def _register_fonts() -> None:
@@ -64,7 +65,15 @@ def write_pdf(doc: PdfDocument, path: str | Path, *, landscape_pages: bool = Fal
     def para(text: object, style=cell):
         return Paragraph(escape("" if text is None else str(text)), style)
 
-    flow = [Paragraph(escape(doc.title), title)]
+    flow = []
+    if doc.issuer is not None:
+        from archive.vn import QUOC_HIEU
+        bold_centre = ParagraphStyle("bold_centre", base, fontName=FONT_BOLD, alignment=TA_CENTER)
+        heading_table = LongTable([[para(doc.issuer.upper(), bold_centre), para(QUOC_HIEU[0], bold_centre)],
+                                   ["", para(QUOC_HIEU[1], bold_centre)]])
+        heading_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        flow += [heading_table, Spacer(1, 6 * mm)]
+    flow.append(Paragraph(escape(doc.title), title))
     if doc.subtitle:
         flow.append(Paragraph(escape(doc.subtitle), centre))
     flow += [para(line, base) for line in doc.lines]

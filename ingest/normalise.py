@@ -147,6 +147,35 @@ def _finish(
     return result
 
 
+# What to try, in order, when a copy fails PDF/A validation (the first conversion is
+# normalise()'s). Each works from the original when it is a PDF with text, otherwise from
+# the first copy (LibreOffice's or OCRmyPDF's output, whose text it keeps).
+RETRY_STRATEGIES = ("ghostscript", "ocrmypdf")
+
+
+def retry_strategies(mime: str | None) -> tuple[str, ...]:
+    """The strategies worth trying for a source of ``mime``: a PDF already went through
+    Ghostscript, so another Ghostscript run needs the other interpreter."""
+    if mime == "application/pdf" and not ghostscript.has_legacy_interpreter():
+        return tuple(s for s in RETRY_STRATEGIES if s != "ghostscript")
+    return RETRY_STRATEGIES
+
+
+def reconvert(source: Path, first_copy: Path, output: Path, strategy: str, *, mime: str | None) -> NormalisationResult:
+    """Convert again with ``strategy`` into ``output`` (a new file; earlier copies stay as they are)."""
+    base = source if mime == "application/pdf" else first_copy
+    result = NormalisationResult(source, None, "pdfa")  # type: ignore[arg-type]  # identified already
+    if strategy == "ghostscript":
+        # For a PDF original: the interpreter the first run did not use.
+        legacy = mime == "application/pdf" and not ghostscript.loses_text_with_new_interpreter(source)
+        ghostscript.to_pdfa(base, output, legacy_interpreter=legacy)
+        return _finish(result, output, ghostscript.NAME, ghostscript.version(), text="")
+    if strategy == "ocrmypdf":
+        ocr.to_searchable_pdfa(base, output, skip_text=True)
+        return _finish(result, output, ocr.NAME, ocr.version(), text="")
+    raise ValueError(f"unknown strategy {strategy!r}")
+
+
 def validate_pdfa(path: Path) -> PdfaValidation:
     """veraPDF when configured (Settings.verapdf_path), otherwise the fallback checker."""
     return validate_pdfa_many([path])[Path(path)]

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from archive.catalog.db import init_catalog, session_scope
 from archive.catalog.models import DossierRecord
-from archive.errors import LuuTruError
+from archive.errors import AmendmentPending, LuuTruError
 from ingest import state
 from ingest.job import IngestJob
 from ingest.steps import STEP_NAMES, STEPS
@@ -34,9 +34,15 @@ class Runner(Protocol):
 def run_step(job_id: str, step: str) -> None:
     """Run one step and persist its state; a failure is recorded with its reason and re-raised."""
     job = IngestJob.load(job_id)
+    if step != "validate" and unchanged(job):
+        state.mark(job_id, step, "done", "unchanged: identical to the archived version")
+        return
     state.mark(job_id, step, "running")
     try:
         STEPS[step](job)
+    except AmendmentPending as exc:     # not a failure: the job resumes once the change is approved
+        state.mark(job_id, step, "pending", f"{exc.code}: {exc.detail}")
+        raise
     except Exception as exc:
         reason = f"{exc.code}: {exc.detail}" if isinstance(exc, LuuTruError) else f"{type(exc).__name__}: {exc}"
         state.mark(job_id, step, "failed", reason)
@@ -44,6 +50,12 @@ def run_step(job_id: str, step: str) -> None:
         raise
     code = job.dossier().code if step == "validate" else None
     state.mark(job_id, step, "done", dossier_code=code)
+
+
+def unchanged(job: IngestJob) -> bool:
+    """The submission is identical to the dossier's archived version: no new version is made."""
+    return job.result_path("validate").exists() and \
+        (job.result("validate").get("amendment") or {}).get("kind") == "identical"
 
 
 def remaining(job_id: str) -> list[str]:

@@ -144,6 +144,16 @@ def _check_zip_directory(infos: list[zipfile.ZipInfo], settings: Settings) -> No
         raise _zip_bomb(f"declares {total} bytes from {packed} (ratio {total / packed:.0f})", settings)
 
 
+def check_zip(archive: Path, settings: Settings | None = None) -> None:
+    """Judge a ZIP-based file (DOCX, ODT) from its directory before a library inflates it:
+    the same limits as a submission (entries, declared size, compression ratio)."""
+    try:
+        with zipfile.ZipFile(archive) as z:
+            _check_zip_directory(z.infolist(), settings or get_settings())
+    except zipfile.BadZipFile as exc:
+        raise _refuse("not_a_submission", f"broken ZIP: {exc}", f"Tệp ZIP bị hỏng ({exc}).") from exc
+
+
 def _zip_bomb(detail: str, settings: Settings) -> UnreadableSubmission:
     return _refuse("zip_bomb", detail,
                    "Tệp ZIP giải nén quá lớn hoặc tỉ lệ nén bất thường (nghi là bom ZIP); giới hạn "

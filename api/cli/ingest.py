@@ -11,6 +11,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from api.cli.app import app
+from archive.catalog.copies import copy_checks
 from archive.catalog.db import init_catalog, session_scope
 from archive.catalog.models import DossierRecord
 from archive.errors import LuuTruError
@@ -119,8 +120,32 @@ def status(target: str = typer.Argument(None, help="Mã hồ sơ hoặc mã côn
             table.add_row(STEP_LABELS.get(s.step, s.step), f"[{color}]{s.state}[/]", str(s.attempts),
                           (s.reason or "")[:160])
         console.print(table)
+    if not target:
+        _print_needs_attention(console)
     if target and not state.states(target):
         with session_scope() as session:
             record = session.execute(select(DossierRecord).where(DossierRecord.code == target)).scalar_one_or_none()
             if record:
                 console.print(f"Hồ sơ {record.code}: {record.status}, phiên bản gói {record.current_version}")
+                _print_copy_checks(console, copy_checks(session, record))
+
+
+def _print_needs_attention(console: Console) -> None:
+    with session_scope() as session:
+        codes = session.execute(select(DossierRecord.code).where(DossierRecord.status == "needs_attention")
+                                .order_by(DossierRecord.code)).scalars().all()
+    if codes:
+        console.print("[red]Hồ sơ cần xem xét (bản PDF/A không đạt kiểm tra):[/] " + ", ".join(codes))
+
+
+def _print_copy_checks(console: Console, checks: list) -> None:
+    """For each PDF/A copy: validator and version, profile, outcome (a failure names its rules)."""
+    if not checks:
+        return
+    table = Table(title="Kiểm tra bản PDF/A")
+    for col in ("Văn bản", "Công cụ kiểm tra", "Mức, hồ sơ kiểm tra", "Kết quả"):
+        table.add_column(col)
+    for c in checks:
+        table.add_row(str(c.ordinal), c.validator, f"{c.level}, {c.profile_vi}",
+                      f"[green]{c.outcome}[/]" if c.passed else f"[red]không đạt: {c.outcome}[/]")
+    console.print(table)

@@ -17,7 +17,9 @@ from api.routes.reports import report_for
 from api.routes.search import build_query
 from api.web import LABELS, STATE_LABELS, STEP_LABELS, TEMPLATES, LoginRequired, bar_chart, metadata_rows, safe_next
 from archive import audit_checkpoint
+from archive.catalog.copies import copy_checks
 from archive.catalog.db import session_scope
+from archive.vn import agency_names
 from archive.lifecycle.legal_hold import HOLDERS, holds_of
 from archive.lifecycle.reports import SUMMARY_VI
 from archive.errors import Forbidden, InvalidRequest, LuuTruError, TooManyLoginAttempts
@@ -43,7 +45,7 @@ def render(request: Request, template: str, caller: Caller | None, status_code: 
     """A page; the result of the form posted just before (``flash``) is shown on it once."""
     done = request.session.pop("flash", None)
     with session_scope() as session:
-        agencies = holdings.agency_names(session)
+        agencies = agency_names(session)
     return TEMPLATES.TemplateResponse(request, template, {"caller": caller, "csrf": csrf_token(request), "done": done,
                                                           "agencies": agencies, **context}, status_code=status_code)
 
@@ -126,7 +128,8 @@ def dossier_page(request: Request, code: str, caller: Caller, db, status_code: i
     record = holdings.dossier(db, caller.principal, code)
     audit_event(db, "view", actor=caller.name, agency=caller.user.organ_id, object=record.code)
     files = holdings.files(db, record)
-    documents = [{"record": d, "rows": metadata_rows(d.fields, DOCUMENT),
+    checks = {c.ordinal: c for c in copy_checks(db, record)}
+    documents = [{"record": d, "rows": metadata_rows(d.fields, DOCUMENT), "check": checks.get(d.ordinal),
                   "files": [f for f in files if f.document_id == d.id]} for d in record.documents]
     own = caller.user.role in ("auditor", "admin") or caller.user.organ_id == record.organ_id
     period = load_codelists().retention_period(record.maintenance)

@@ -122,7 +122,7 @@
   async function check() {
     const { data } = await api("POST", `/drafts/${draftId}/validate`, currentManifest());
     const list = document.getElementById("problems");
-    list.replaceChildren(...(data.errors || []).map(p => cell("li", (p.path ? p.path + ": " : "") + p.message_vi)));
+    list.replaceChildren(...(data.errors || []).map(p => cell("li", p.message_vi)));      // names the field
     submitButton.disabled = !data.valid;
     say("check-status", data.valid ? "Hồ sơ hợp lệ, có thể nộp." : `Còn ${data.errors.length} lỗi cần sửa.`,
         data.valid ? "ok" : "error");

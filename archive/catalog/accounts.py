@@ -72,3 +72,4 @@ class Grant(Base):
     dossier_code: Mapped[str] = mapped_column(String(64), index=True)
     granted_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]         # None: until revoked (an approved access request ends)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from archive.catalog.models import DossierRecord, FileRecord, PackageVersion, PreservationEvent
 from archive.catalog.packages import add_package_version, ensure_agency, upsert_dossier
+from archive.package.content import PDFA_PUIDS
 from archive.package.layout import ORIGINAL_REP
 from archive.package.read import PackageDescription
 from archive.retention import retention_expiry
@@ -40,6 +41,14 @@ def is_recorded(session: Session, package_id: str) -> bool:
                            ).scalar_one_or_none() is not None
 
 
+def archived_status(package: PackageDescription) -> str:
+    """needs_attention when a preservation copy is not labelled PDF/A (it failed validation
+    under every strategy), so the package itself, not a side note, says so."""
+    pdfa = set(PDFA_PUIDS.values())
+    copies = [f for f in package.files if f.representation != ORIGINAL_REP]
+    return "needs_attention" if any(f.puid not in pdfa for f in copies) else "archived"
+
+
 def record_archived_package(session: Session, package: PackageDescription, *, object_prefix: str, store_url: str,
                             objects: Iterable[StoredObject], manifest_sha256: str | None,
                             events: Iterable[EventFacts]) -> PackageVersion | None:
@@ -53,7 +62,7 @@ def record_archived_package(session: Session, package: PackageDescription, *, ob
     # An event date an archivist recorded for an earlier version still counts for this one.
     trigger = session.execute(select(DossierRecord.event_trigger_date).where(DossierRecord.code == dossier.code)
                               ).scalar_one_or_none()
-    record = upsert_dossier(session, dossier, status="archived", event_trigger_date=trigger,
+    record = upsert_dossier(session, dossier, status=archived_status(package), event_trigger_date=trigger,
                             retention_expiry=retention_expiry(dossier.Maintenance, dossier.EndDate,
                                                               trigger_date=trigger))
     version = add_package_version(session, record, package_id=package.package_id, object_prefix=object_prefix,

@@ -6,6 +6,7 @@ so the catalog shows who proposed, reviewed, audited, approved and executed what
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,7 +16,9 @@ from archive.clock import utcnow
 
 # council_review → audit_review (every item reviewed) → head_approval (auditor agreed) →
 # approved (decision signed) → executed; rejected by the auditor ends the list.
-STAGES = ("council_review", "audit_review", "head_approval", "approved", "executed", "rejected")
+# approved → executing (erasure under way; an interrupted execution resumes from here) → executed.
+STAGES = ("council_review", "audit_review", "head_approval", "approved", "executing", "executed", "rejected")
+OPEN_STAGES = ("council_review", "audit_review", "head_approval", "approved", "executing")
 ITEM_OUTCOMES = ("pending", "destroy", "keep", "destroyed")
 REVIEW_DECISIONS = ("agree", "keep")
 
@@ -26,6 +29,7 @@ class LegalHold(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_code: Mapped[str] = mapped_column(String(64), index=True)
     placed_by: Mapped[str] = mapped_column(String(100))
+    placed_role: Mapped[str | None] = mapped_column(String(20))  # the placer's authority, for lifting
     placed_reason: Mapped[str] = mapped_column(Text)
     placed_at: Mapped[datetime] = mapped_column(default=utcnow)
     lifted_by: Mapped[str | None] = mapped_column(String(100))
@@ -50,6 +54,9 @@ class DestructionList(Base):
     approved_at: Mapped[datetime | None]
     executed_by: Mapped[str | None] = mapped_column(String(100))
     executed_at: Mapped[datetime | None]
+    # While set and in the future, an execution is running: another one is refused (409);
+    # cleared by an execution that stops on an error, so running execute again resumes it.
+    execution_lease: Mapped[datetime | None]
 
     items: Mapped[list[DestructionItem]] = relationship(back_populates="destruction_list", cascade="all, delete-orphan",
                                                         order_by="DestructionItem.id")
@@ -69,6 +76,9 @@ class DestructionItem(Base):
     reason: Mapped[str] = mapped_column(Text)
     outcome: Mapped[str] = mapped_column(String(10), default="pending")
     new_maintenance: Mapped[str | None] = mapped_column(String(30))  # kept: the council's new retention
+    # What the certificate will say of the dossier (archive.lifecycle.erasure.ErasedDossier), taken before
+    # its execution erases it and cleared once the certificate is archived.
+    snapshot: Mapped[dict[str, Any] | None]
 
     destruction_list: Mapped[DestructionList] = relationship(back_populates="items")
     reviews: Mapped[list[DestructionReview]] = relationship(back_populates="item", cascade="all, delete-orphan",

@@ -16,7 +16,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from archive.catalog.types import UtcDateTime
 from archive.clock import utcnow
 
-DOSSIER_STATUSES = ("receiving", "ingesting", "archived", "failed", "transferred", "destroyed")
+# needs_attention: archived, but a preservation copy is not valid PDF/A (ingest/steps/validate_pdfa.py).
+DOSSIER_STATUSES = ("receiving", "ingesting", "archived", "needs_attention", "failed", "transferred", "destroyed")
 FILE_ROLES = ("original", "preservation", "metadata")
 STEP_STATES = ("pending", "running", "done", "failed")
 
@@ -33,7 +34,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 # Modules outside this one that declare tables on ``Base``; Alembic's autogenerate and the
 # schema test import them so the metadata holds every table the migrations create.
 MODEL_MODULES = ("archive.catalog.accounts", "archive.catalog.notifications", "archive.catalog.destruction",
-                 "archive.catalog.transfer")
+                 "archive.catalog.transfer", "archive.catalog.amendments", "archive.catalog.access_requests")
 
 
 def load_all_models():

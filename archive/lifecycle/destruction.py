@@ -13,11 +13,12 @@ an audit entry.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from archive import audit
@@ -25,32 +26,36 @@ from archive import clock
 from archive.access import require
 from archive.audit_checkpoint import checkpoint_after
 from archive.catalog.db import get_engine, session_scope
-from archive.catalog.destruction import DestructionCertificate, DestructionItem, DestructionList, DestructionReview
+from archive.catalog.destruction import (OPEN_STAGES, DestructionCertificate, DestructionItem, DestructionList,
+                                         DestructionReview)
+from archive.catalog.locking import expect_stage, lock_row, locked_session
 from archive.catalog.models import DossierRecord
 from archive.clock import utcnow
 from archive.lifecycle.destruction_certificate import archive_certificate
-from archive.lifecycle.erasure import ErasedDossier, erase, refuse_if_locked, residue, scrub_catalog, snapshot, stores
-from archive.errors import (DestructionIncomplete, InvalidRequest, NotFound, RetentionNotExpired, SameActorRefused,
-                            WrongWorkflowStage)
+from archive.lifecycle.erasure import (ErasedDossier, erase, erased_from_json, erased_to_json, refuse_if_locked, residue,
+                             scrub_catalog, snapshot, stores)
+from archive.errors import (DestructionIncomplete, InvalidRequest, LuuTruError, NotFound, RetentionNotExpired,
+                            SameActorRefused, WrongWorkflowStage)
 from archive.lifecycle.legal_hold import find_dossier, refuse_if_held
 from archive.retention import is_expired, retention_expiry
 from archive.settings import Settings, get_settings, load_codelists
 from archive.access import Principal
 
-OPEN_STAGES = ("council_review", "audit_review", "head_approval", "approved")
+log = logging.getLogger(__name__)
+EXECUTION_LEASE = timedelta(minutes=15)   # an execution not heard of for this long counts as dead
 
 
-def _load(session: Session, list_id: int) -> DestructionList:
-    dlist = session.get(DestructionList, list_id)
+def _load(session: Session, list_id: int, *, lock: bool = False) -> DestructionList:
+    """The list; with ``lock`` it stays locked until the session ends (compare-and-set on its stage)."""
+    dlist = lock_row(session, DestructionList, DestructionList.id == list_id) if lock \
+        else session.get(DestructionList, list_id)
     if dlist is None:
         raise NotFound(f"destruction list {list_id} not found", message_vi=f"Không tìm thấy danh mục hủy số {list_id}.")
     return dlist
 
 
 def _stage(dlist: DestructionList, *stages: str) -> None:
-    if dlist.stage not in stages:
-        raise WrongWorkflowStage(f"destruction list {dlist.id} is at stage {dlist.stage}; needs {' or '.join(stages)}",
-                                 list=dlist.id, stage=dlist.stage)
+    expect_stage(f"destruction list {dlist.id}", dlist.stage, *stages, list=dlist.id)
 
 
 def _check_destroyable(session: Session, code: str, today: date, action: str, actor: Principal | None = None):
@@ -75,7 +80,7 @@ def draft_list(actor: Principal, items: Iterable[tuple[str, str]], *, today: dat
     if not items:
         raise InvalidRequest("a destruction list needs at least one dossier",
                              message_vi="Danh mục hủy phải có ít nhất một hồ sơ.")
-    with session_scope() as session:
+    with locked_session() as session:   # two drafts cannot both list a dossier
         dlist = DestructionList(organ_id=actor.organ_id, prepared_by=actor.user, stage="council_review")
         for code, reason in items:
             if not reason or not reason.strip():
@@ -103,8 +108,8 @@ def review_item(actor: Principal, list_id: int, dossier_code: str, decision: str
     if decision not in ("agree", "keep"):
         raise InvalidRequest(f"decision must be agree or keep, not {decision!r}",
                              message_vi="Ý kiến phải là đồng ý hủy (agree) hoặc giữ lại (keep).")
-    with session_scope() as session:
-        dlist = _load(session, list_id)
+    with locked_session() as session:
+        dlist = _load(session, list_id, lock=True)
         require(actor, ("council",), agency=dlist.organ_id, action="review a destruction list")
         _stage(dlist, "council_review", "audit_review")
         item = next((i for i in dlist.items if i.dossier_code == dossier_code), None)
@@ -146,8 +151,8 @@ def _kept_expiry(record, new_maintenance: str | None, today: date) -> date | Non
 
 def audit_list(actor: Principal, list_id: int, *, agree: bool, note: str | None = None) -> None:
     """The auditor's review (thẩm định) of a council-reviewed list."""
-    with session_scope() as session:
-        dlist = _load(session, list_id)
+    with locked_session() as session:
+        dlist = _load(session, list_id, lock=True)
         require(actor, ("auditor",), action="review a destruction list as auditor")
         _stage(dlist, "audit_review")
         for item in dlist.items:
@@ -165,8 +170,8 @@ def approve_list(actor: Principal, list_id: int, *, decision_ref: str, today: da
         raise InvalidRequest("the destruction decision needs its reference number",
                              message_vi="Phải ghi số quyết định hủy.")
     today = today or clock.today()
-    with session_scope() as session:
-        dlist = _load(session, list_id)
+    with locked_session() as session:
+        dlist = _load(session, list_id, lock=True)
         require(actor, ("agency_head",), agency=dlist.organ_id, action="approve a destruction list")
         if actor.user == dlist.prepared_by:
             raise SameActorRefused(f"{actor.user} prepared destruction list {list_id} and cannot approve it",
@@ -192,41 +197,103 @@ def approve_list(actor: Principal, list_id: int, *, decision_ref: str, today: da
 
 def execute_list(actor: Principal, list_id: int, *, today: date | None = None,
                  settings: Settings | None = None) -> DestructionCertificate:
-    """Erase every agreed dossier, verify nothing remains, archive the certificate."""
+    """Erase every agreed dossier, verify nothing remains, archive the certificate.
+
+    The list goes ``approved`` → ``executing`` under its lock (a second execution is refused,
+    409), each dossier is erased in its own transaction, then the certificate closes it as
+    ``executed``. An execution that stops half-way is audited and leaves the list
+    ``executing``: running execute again resumes with the dossiers not yet erased."""
     settings = settings or get_settings()
     today = today or clock.today(settings)
     store_list = stores(settings)
-    with session_scope() as session:
-        dlist = _load(session, list_id)
-        require(actor, ("archivist", "agency_head"), agency=dlist.organ_id, action="execute a destruction decision")
-        _stage(dlist, "approved")
-        targets = [(item, _check_destroyable(session, item.dossier_code, today, "be destroyed"))
-                   for item in dlist.items if item.outcome == "destroy"]
-        erased: list[ErasedDossier] = [snapshot(session, record) for _, record in targets]
-        for dossier in erased:  # every refusal comes before the first deletion
-            refuse_if_locked(store_list, dossier)
-    with session_scope() as session:
-        dlist = _load(session, list_id)
-        for (item, _), dossier in zip(targets, erased):
-            erase(session, find_dossier(session, dossier.code), dossier, settings, store_list)
-            session.get(DestructionItem, item.id).outcome = "destroyed"
-        left = [x for d in erased for x in residue(d, settings, store_list)]
-        if left:  # the erasures stay recorded; the list stays approved for someone to investigate
-            audit.record("destroy", actor=actor.user, agency=dlist.organ_id, object=f"destruction-list/{list_id}",
-                         outcome="failure", detail={"left": left}, session=session)
-        else:
+    targets = _claim_execution(actor, list_id, today, store_list)
+    try:
+        for item_id, dossier in targets:
+            with session_scope() as session:
+                if session.get(DestructionItem, item_id).outcome == "destroyed":
+                    continue
+                erase(session, find_dossier(session, dossier.code), dossier, settings, store_list)
+                item = session.get(DestructionItem, item_id)
+                item.outcome, item.snapshot = "destroyed", erased_to_json(dossier)
+                item.destruction_list.execution_lease = utcnow() + EXECUTION_LEASE
+        erased = _erased(list_id)
+        if left := [x for d in erased for x in residue(d, settings, store_list)]:
+            raise DestructionIncomplete(f"{len(left)} copies left: {'; '.join(left[:5])}", left=left)
+        with locked_session() as session:
+            dlist = _load(session, list_id, lock=True)
+            _stage(dlist, "executing")
             certificate = _close(session, actor, dlist, erased, store_list[0], settings)
-    scrub_catalog(get_engine())
-    checkpoint_after("destruction", store_list[0])
-    if left:
-        raise DestructionIncomplete(f"{len(left)} copies left: {'; '.join(left[:5])}", left=left)
+    except Exception as exc:
+        _interrupted(actor, list_id, exc)
+        raise
+    finally:
+        scrub_catalog(get_engine())
+        checkpoint_after("destruction", store_list[0])   # a partial destruction is a change too
     return certificate
+
+
+def _claim_execution(actor: Principal, list_id: int, today: date,
+                     store_list) -> list[tuple[int, ErasedDossier]]:
+    """Move the list to ``executing`` (or take over one whose execution stopped) and return the
+    dossiers to erase with what the certificate says of each; every refusal (hold, expiry,
+    locked object) comes before the first deletion."""
+    with locked_session() as session:
+        dlist = _load(session, list_id, lock=True)
+        require(actor, ("archivist", "agency_head"), agency=dlist.organ_id, action="execute a destruction decision")
+        _stage(dlist, "approved", "executing")
+        if dlist.stage == "executing" and dlist.execution_lease and dlist.execution_lease > utcnow():
+            raise WrongWorkflowStage(f"destruction list {list_id} is being executed by {dlist.executed_by}",
+                                     list=list_id, stage=dlist.stage, executed_by=dlist.executed_by)
+        targets = []
+        for item in dlist.items:
+            if item.outcome == "destroy":
+                record = _check_destroyable(session, item.dossier_code, today, "be destroyed")
+                item.snapshot = erased_to_json(snapshot(session, record))
+            if item.outcome in ("destroy", "destroyed"):
+                targets.append((item.id, erased_from_json(item.snapshot)))
+        for _, dossier in targets:
+            refuse_if_locked(store_list, dossier)
+        resumed = dlist.stage == "executing"
+        dlist.stage, dlist.executed_by, dlist.execution_lease = "executing", actor.user, utcnow() + EXECUTION_LEASE
+        audit.record("destroy", actor=actor.user, agency=dlist.organ_id, object=f"destruction-list/{list_id}",
+                     outcome="started", session=session,
+                     detail={"step": "resumed" if resumed else "started",
+                             "dossiers": [d.code for _, d in targets]})
+        return targets
+
+
+def _erased(list_id: int) -> list[ErasedDossier]:
+    with session_scope() as session:
+        return [erased_from_json(i.snapshot) for i in _load(session, list_id).items if i.outcome == "destroyed"]
+
+
+def _interrupted(actor: Principal, list_id: int, exc: Exception) -> None:
+    """Record a stopped execution and release it, so that running execute again resumes it."""
+    reason = f"{exc.code}: {exc.detail}" if isinstance(exc, LuuTruError) else f"{type(exc).__name__}: {exc}"
+    try:
+        with locked_session() as session:
+            dlist = _load(session, list_id, lock=True)
+            if dlist.stage != "executing":
+                return
+            dlist.execution_lease = None
+            audit.record("destroy", actor=actor.user, agency=dlist.organ_id, object=f"destruction-list/{list_id}",
+                         outcome="failure", session=session,
+                         detail={"error": reason, "left": getattr(exc, "context", {}).get("left"),
+                                 "destroyed": [i.dossier_code for i in dlist.items if i.outcome == "destroyed"],
+                                 "remaining": [i.dossier_code for i in dlist.items if i.outcome == "destroy"]})
+    except Exception:      # noqa: BLE001 - the execution's own error is what the caller must see
+        log.exception("could not record the interruption of destruction list %s", list_id)
 
 
 def _close(session: Session, actor: Principal, dlist: DestructionList, erased: list[ErasedDossier],
            store, settings: Settings) -> DestructionCertificate:
     executed_at = datetime.now(ZoneInfo(settings.timezone))
-    dlist.stage, dlist.executed_by, dlist.executed_at = "executed", actor.user, executed_at
+    dlist.stage, dlist.executed_by, dlist.executed_at, dlist.execution_lease = (
+        "executed", actor.user, executed_at, None)
+    if session.get_bind().dialect.name == "sqlite":  # the snapshots' checksums are zeroed, not left in free pages
+        session.execute(text("PRAGMA secure_delete = ON"))
+    for item in dlist.items:
+        item.snapshot = None                         # the certificate keeps them now
     certificate = archive_certificate(dlist, erased, executed_at, store, settings)
     session.add(certificate)
     for dossier in erased:

@@ -8,8 +8,9 @@ whole rather than half-destroyed.
 """
 from __future__ import annotations
 
+import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -57,6 +58,18 @@ def snapshot(session: Session, record: DossierRecord) -> ErasedDossier:
         objects=sorted({ErasedObject(o.key, o.sha256, o.size) for v in record.versions for o in v.objects},
                        key=lambda o: o.key),
         prefixes=sorted({v.object_prefix for v in record.versions}), job_ids=sorted(set(jobs)))
+
+
+def erased_to_json(dossier: ErasedDossier) -> dict:
+    """The snapshot as JSON, kept with its destruction list item while an execution runs."""
+    return json.loads(json.dumps(asdict(dossier), default=str))
+
+
+def erased_from_json(data: dict) -> ErasedDossier:
+    day = lambda v: date.fromisoformat(v) if v else None  # noqa: E731
+    return ErasedDossier(**{**data, "end_date": day(data["end_date"]), "retention_expiry": day(data["retention_expiry"]),
+                            "packages": [tuple(p) for p in data["packages"]],
+                            "objects": [ErasedObject(**o) for o in data["objects"]]})
 
 
 def stores(settings: Settings) -> list[ObjectStore]:

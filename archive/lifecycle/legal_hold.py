@@ -3,6 +3,9 @@ a destruction list, approved for destruction or destroyed.
 
 Placed and lifted only by the agency head of the dossier's agency, an auditor or an
 administrator, always with a reason; both are kept in ``legal_holds`` and the audit trail.
+A hold is lifted only by an authority at least that of whoever placed it: a hold of Sở Nội
+vụ (auditor) or an administrator is not the agency head's to lift. Placing and lifting lock
+the dossier's row, so of two at once exactly one acts.
 """
 from __future__ import annotations
 
@@ -10,22 +13,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import audit
-from archive.access import require
+from archive.access import ROLE_VI, require
 from archive.catalog.db import session_scope
+from archive.catalog.locking import lock_row, locked_session
 from archive.catalog.destruction import LegalHold
 from archive.catalog.models import DossierRecord
 from archive.clock import utcnow
-from archive.errors import InvalidRequest, LegalHoldActive, NotFound
+from archive.errors import Forbidden, InvalidRequest, LegalHoldActive, NotFound, WrongWorkflowStage
 from archive.access import Principal, can_find
 
 HOLDERS = ("agency_head", "auditor", "admin")
+AUTHORITY = {"agency_head": 1, "auditor": 2, "admin": 2}   # province-wide roles outrank an agency's head
 
 
-def find_dossier(session: Session, code: str, actor: Principal | None = None) -> DossierRecord:
-    """The dossier; with ``actor``, only one they may find: any other answers exactly as one
-    that does not exist, before any rule on role, agency or state is checked, since a 403 or
-    409 would disclose that it exists, its agency or its retention."""
-    record = session.execute(select(DossierRecord).where(DossierRecord.code == code)).scalar_one_or_none()
+def find_dossier(session: Session, code: str, actor: Principal | None = None, *, lock: bool = False
+                 ) -> DossierRecord:
+    """The dossier (locked for the transaction with ``lock``); with ``actor``, only one they may
+    find: any other answers exactly as one that does not exist, before any rule on role, agency
+    or state is checked, since a 403 or 409 would disclose that it exists, its agency or its
+    retention."""
+    record = lock_row(session, DossierRecord, DossierRecord.code == code) if lock else \
+        session.execute(select(DossierRecord).where(DossierRecord.code == code)).scalar_one_or_none()
     if record is None or (actor is not None and not can_find(actor, rights=record.rights, organ_id=record.organ_id,
                                                              dossier_code=record.code)):
         raise NotFound(f"dossier {code} not found", message_vi=f"Không tìm thấy hồ sơ {code}.", dossier=code)
@@ -45,12 +53,13 @@ def _reason(reason: str) -> str:
 
 def place_hold(actor: Principal, dossier_code: str, reason: str) -> int:
     reason = _reason(reason)
-    with session_scope() as session:
-        record = find_dossier(session, dossier_code, actor)
+    with locked_session() as session:
+        record = find_dossier(session, dossier_code, actor, lock=True)
         require(actor, HOLDERS, agency=record.organ_id, action="place a legal hold")
         if record.legal_hold:
             raise LegalHoldActive(f"dossier {dossier_code} is already under a legal hold", dossier=dossier_code)
-        hold = LegalHold(dossier_code=dossier_code, placed_by=actor.user, placed_reason=reason)
+        hold = LegalHold(dossier_code=dossier_code, placed_by=actor.user, placed_role=actor.role,
+                         placed_reason=reason)
         session.add(hold)
         record.legal_hold = True
         session.flush()
@@ -61,14 +70,19 @@ def place_hold(actor: Principal, dossier_code: str, reason: str) -> int:
 
 def lift_hold(actor: Principal, dossier_code: str, reason: str) -> None:
     reason = _reason(reason)
-    with session_scope() as session:
-        record = find_dossier(session, dossier_code, actor)
+    with locked_session() as session:
+        record = find_dossier(session, dossier_code, actor, lock=True)
         require(actor, HOLDERS, agency=record.organ_id, action="lift a legal hold")
-        hold = session.execute(select(LegalHold).where(LegalHold.dossier_code == dossier_code,
-                                                       LegalHold.lifted_at.is_(None))).scalar_one_or_none()
+        hold = active_hold(session, dossier_code)
         if hold is None:
-            raise NotFound(f"dossier {dossier_code} has no legal hold in force",
-                           message_vi="Hồ sơ không bị phong tỏa.", dossier=dossier_code)
+            raise WrongWorkflowStage(f"dossier {dossier_code} has no legal hold in force",
+                                     message_vi="Hồ sơ không bị phong tỏa.", dossier=dossier_code)
+        placer = hold.placed_role or "admin"     # a hold from before roles were kept: the highest
+        if AUTHORITY[actor.role] < AUTHORITY[placer]:
+            raise Forbidden(f"{actor.user} ({actor.role}) may not lift a hold placed by {hold.placed_by} ({placer})",
+                            message_vi=f"Chỉ {ROLE_VI[placer]} hoặc cấp cao hơn được gỡ phong tỏa do "
+                                       f"{ROLE_VI[placer]} đặt.", actor=actor.user, role=actor.role,
+                            agency=record.organ_id)
         hold.lifted_by, hold.lifted_reason, hold.lifted_at = actor.user, reason, utcnow()
         record.legal_hold = False
         audit.record("legal_hold", actor=actor.user, agency=record.organ_id, object=dossier_code,
@@ -80,3 +94,9 @@ def holds_of(dossier_code: str) -> list[LegalHold]:
     with session_scope() as session:
         return list(session.execute(select(LegalHold).where(LegalHold.dossier_code == dossier_code)
                                     .order_by(LegalHold.id.desc())).scalars())
+
+
+def active_hold(session: Session, dossier_code: str) -> LegalHold | None:
+    """The hold in force on the dossier, with its reason and who placed it (None if none)."""
+    return session.execute(select(LegalHold).where(LegalHold.dossier_code == dossier_code,
+                                                   LegalHold.lifted_at.is_(None))).scalar_one_or_none()

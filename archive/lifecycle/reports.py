@@ -20,7 +20,9 @@ from archive.catalog.models import DossierRecord, FixityAlarm, PackageVersion, S
 from archive.pdf import PdfDocument, PdfTable, write_pdf
 from archive.lifecycle.retention_run import due_dossiers
 from archive.settings import Settings, get_settings
-from archive.xlsx import append_row
+from archive.errors import InvalidRequest
+from archive.vn import QUOC_HIEU, agency_names, is_dateish, vn_date
+from archive.xlsx import append_row, finish_table
 
 OPEN_STAGE_VI = {"council_review": "chờ Hội đồng", "audit_review": "chờ thẩm định", "head_approval": "chờ phê duyệt",
                  "approved": "đã phê duyệt, chờ hủy"}
@@ -129,38 +131,69 @@ def _fixity(session, agency: str | None) -> list[list]:
             for o, total, checked, ok, repaired in session.execute(query)]
 
 
+def _scope_name(report: Report) -> str:
+    """Who the report is about, by name: the agency, or the province's Sở Nội vụ for all of them."""
+    if not report.agency:
+        return "Sở Nội vụ"
+    with session_scope() as session:
+        return agency_names(session).get(report.agency, report.agency)
+
+
 def _title(report: Report) -> tuple[str, str]:
-    scope = f"cơ quan {report.agency}" if report.agency else "toàn tỉnh"
+    scope = _scope_name(report) if report.agency else "toàn tỉnh"
     return "BÁO CÁO TÌNH HÌNH LƯU TRỮ HỒ SƠ ĐIỆN TỬ", f"Phạm vi: {scope}; ngày {report.today:%d/%m/%Y}"
+
+
+def readable_rows(section: Section, names: dict[str, str]) -> list[list]:
+    """A section's rows as people read them: agencies by name (the first column), dates dd/mm/yyyy."""
+    agency_first = section.header[:1] == ["Cơ quan"]
+    return [[names.get(v, v) if i == 0 and agency_first else vn_date(v) if is_dateish(v) else v
+             for i, v in enumerate(row)] for row in section.rows]
 
 
 def write_xlsx(report: Report, path: str | Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    path = writable(path)
+    with session_scope() as session:
+        names = agency_names(session)
     book = Workbook()
     sheet = book.active
     sheet.title = "Tổng hợp"
     title, subtitle = _title(report)
-    sheet.append([title])
-    sheet.append([subtitle])
-    sheet["A1"].font = Font(bold=True)
+    for line in (*QUOC_HIEU, _scope_name(report).upper(), "", title, subtitle, ""):
+        sheet.append([line])
+    for row in (1, 2, 3, 5):
+        sheet.cell(row=row, column=1).font = Font(bold=True)
     for key, value in report.summary.items():
         append_row(sheet, [SUMMARY_VI[key], value])
-    sheet.column_dimensions["A"].width = 40
+    sheet.column_dimensions["A"].width = 45
+    sheet.column_dimensions["B"].width = 20
     for section in report.sections:
         ws = book.create_sheet(section.title[:31])
         ws.append(section.header)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in section.rows:
+        for row in readable_rows(section, names):
             append_row(ws, row)
-    path = Path(path)
+        finish_table(ws)
     book.save(path)
     return path
 
 
 def write_pdf_report(report: Report, path: str | Path) -> Path:
+    path = writable(path)
+    with session_scope() as session:
+        names = agency_names(session)
     title, subtitle = _title(report)
     doc = PdfDocument(title, subtitle, lines=[f"{SUMMARY_VI[k]}: {v}" for k, v in report.summary.items()],
-                      tables=[PdfTable(s.title, s.header, s.rows) for s in report.sections])
+                      tables=[PdfTable(s.title, s.header, readable_rows(s, names)) for s in report.sections],
+                      issuer=_scope_name(report))
     return write_pdf(doc, path, landscape_pages=True)
+
+
+def writable(path: str | Path) -> Path:
+    """The file to write, refused with a clear message when its folder does not exist."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise InvalidRequest(f"folder {path.parent} does not exist", path=str(path),
+                             message_vi=f"Thư mục {path.parent} không tồn tại: hãy tạo thư mục hoặc chọn nơi lưu khác.")
+    return path

@@ -19,6 +19,8 @@ Outcome = Literal["success", "failure", "warning"]
 # PRONOM keys of the PDF/A levels (as in the PRONOM signature file that opf-fido ships).
 PDFA_PUIDS = {"1a": "fmt/95", "1b": "fmt/354", "2a": "fmt/476", "2b": "fmt/477", "2u": "fmt/478",
               "3a": "fmt/479", "3b": "fmt/480", "3u": "fmt/481"}
+# PRONOM keys of plain PDF by version: what a copy that failed PDF/A validation really is.
+PDF_PUIDS = {"1.3": "fmt/17", "1.4": "fmt/18", "1.5": "fmt/19", "1.6": "fmt/20", "1.7": "fmt/276"}
 
 
 @dataclass

@@ -148,6 +148,9 @@ def read_docx(path: Path) -> Layout:
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+    from ingest.submission import check_zip
+
+    check_zip(path)                 # a DOCX is a ZIP: no bomb is inflated by python-docx
     try:
         document = docx.Document(str(path))
     except Exception as exc:        # python-docx raises several kinds on a damaged package
@@ -184,8 +187,10 @@ _ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 
 
 def read_odt(path: Path) -> Layout:
+    from ingest.submission import check_zip
     from schemas.manifest import hardened_parser
 
+    check_zip(path)
     try:
         with zipfile.ZipFile(path) as z:
             root = etree.fromstring(z.read("content.xml"), hardened_parser())

@@ -6,16 +6,18 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
+import pikepdf
 from sqlalchemy import select
 
 from archive.catalog.db import session_scope
 from archive.catalog.models import Agency, DossierRecord
 from archive.errors import InvalidPackageContent
 from archive.package.build import build_package
-from archive.package.content import (DocumentContent, OriginalFile, PackageContent, PackageEvent,
+from archive.package.content import (PDF_PUIDS, DocumentContent, OriginalFile, PackageContent, PackageEvent,
                                      PreservationCopy)
 from archive.package.eark import validate_package, validate_xml_against_shipped_xsds
 from ingest.job import IngestJob, event
+from ingest.steps.validate_pdfa import copies as pdfa_copies
 
 STEPS_WITH_EVENTS = ("receive", "validate", "identify", "normalise", "validate_pdfa", "checksum")
 
@@ -29,7 +31,7 @@ def content_of(job: IngestJob) -> PackageContent:
     """Everything the earlier steps found, as the package builder's input."""
     dossier = job.dossier()
     idents, sums = job.result("identify")["files"], job.result("checksum")
-    normalised, pdfa = job.result("normalise")["documents"], job.result("validate_pdfa")["copies"]
+    pdfa = pdfa_copies(job)
     events = [e for step in STEPS_WITH_EVENTS for e in job.result(step).get("events", [])]
     documents = []
     for doc in dossier.Documents:
@@ -41,15 +43,18 @@ def content_of(job: IngestJob) -> PackageContent:
                                   events=[_package_event(e) for e in events if e.get("file") == f.path])
                      for f in doc.files]
         copy = None
-        if normalised[ordinal]["output"]:
+        if ordinal in pdfa:
             v = pdfa[ordinal]
+            path = job.workdir / v["output"]
             copy = PreservationCopy(
-                path=job.workdir / normalised[ordinal]["output"], sha256=sums["copies"][ordinal]["sha256"],
-                size=sums["copies"][ordinal]["size"], tool_name=normalised[ordinal]["tool"],
-                tool_version=normalised[ordinal]["tool_version"], pdfa_valid=v["compliant"],
+                path=path, sha256=sums["copies"][ordinal]["sha256"],
+                size=sums["copies"][ordinal]["size"], tool_name=v["tool"],
+                tool_version=v["tool_version"], pdfa_valid=v["compliant"],
                 pdfa_level=v["flavour"], validator=f"{v['validator']} {v['validator_version']}",
-                validation_detail=v["note"] or ", ".join(v["failed_rules"]) or None,
-                events=[_package_event(e) for e in events if e.get("copy") == doc.DocOrdinal])
+                validation_detail=_validation_detail(v),
+                events=[_package_event(e) for e in events if e.get("copy") == doc.DocOrdinal],
+                # A copy no strategy made compliant is not labelled PDF/A: it is the PDF it is.
+                **({} if v["compliant"] else _plain_pdf_format(path)))
         documents.append(DocumentContent(ordinal=doc.DocOrdinal, originals=originals, preservation=copy))
     with session_scope() as session:
         organ_id = dossier.FileCode.OrganId
@@ -59,6 +64,18 @@ def content_of(job: IngestJob) -> PackageContent:
         return PackageContent(dossier=dossier, organ_id=organ_id, agency_name=agency.name if agency else organ_id,
                               documents=documents, previous_package_id=previous,
                               events=[_package_event(e) for e in events if not (e.get("file") or e.get("copy"))])
+
+
+def _validation_detail(v: dict) -> str | None:
+    """The validator's profile and, for a failure, the failed rules (PREMIS outcome detail)."""
+    failed = ", ".join(v["failed_rules"]) or ("" if v["compliant"] else "kiểm tra chưa đầy đủ")
+    return "; ".join(part for part in (v["note"], failed and f"quy tắc không đạt: {failed}") if part) or None
+
+
+def _plain_pdf_format(path: Path) -> dict:
+    with pikepdf.open(path) as pdf:
+        version = pdf.pdf_version
+    return {"puid": PDF_PUIDS.get(version, "fmt/276"), "format_name": f"Acrobat PDF {version} - Portable Document Format"}
 
 
 def run(job: IngestJob) -> None:

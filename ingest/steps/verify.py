@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from archive import audit
+from archive.catalog.amendments import PendingChange
 from archive.catalog.archived import EventFacts, record_archived_package
-from archive.catalog.db import session_scope
-from archive.errors import ChecksumMismatch, ObjectMissing
+from archive.catalog.locking import expect_stage, lock_row, locked_session
+from archive.catalog.models import DossierRecord
+from archive.errors import AmendmentRefused, ChecksumMismatch, ObjectMissing
+from archive.versions import refuse_if_frozen
 from archive.package.read import read_package
 from archive.storage import StoredObject, open_store
 from ingest.job import IngestJob, event
@@ -37,8 +41,40 @@ def _record_archived(job: IngestJob, stored: dict, store) -> None:
                          e.get("tool_version"), e.get("detail"))
               for step in (*STEPS_WITH_EVENTS, "package", "store", "verify")
               for e in job.result(step).get("events", [])]
-    with session_scope() as session:
-        record_archived_package(
+    request, amendment = job.result("job"), job.result("validate").get("amendment") or {"kind": "new"}
+    with locked_session() as session:
+        _still_allowed(session, job, request, package.dossier.code, amendment)
+        version = record_archived_package(
             session, package, object_prefix=stored["prefix"], store_url=stored["store_url"],
             manifest_sha256=job.result("package")["files"].get("METS.xml"), events=events,
             objects=[StoredObject(o["key"], o["size"], o["sha256"], o["version_id"]) for o in stored["objects"]])
+        if version is not None and amendment["kind"] != "new":
+            audit.record("metadata_change", actor=request.get("actor", "system"), agency=request.get("organ_id"),
+                         object=package.dossier.code, session=session,
+                         detail={"version": version.version, "job": job.id, "amendment": amendment.get("amendment"),
+                                 "previous_version": amendment["version"], **amendment["changes"]})
+
+
+def _still_allowed(session, job: IngestJob, request: dict, code: str, amendment: dict) -> None:
+    """What validation judged still holds now, under the dossier's lock: no hold, destruction
+    list or transfer since, no other submission archived the code meanwhile, and an approved
+    change is applied once."""
+    record = lock_row(session, DossierRecord, DossierRecord.code == code)
+    if record is None:
+        return
+    if amendment["kind"] == "new" and record.current_version is not None and not _recorded(job, record):
+        raise AmendmentRefused(f"dossier {code} was archived by another submission meanwhile; submit again "
+                               "to amend it", dossier=code, reason="submitted_concurrently",
+                               message_vi=f"Hồ sơ {code} vừa được lưu trữ từ một lần nộp khác; hãy nộp lại.")
+    if amendment["kind"] != "new":
+        refuse_if_frozen(session, record, request.get("organ_id"))
+    if amendment.get("amendment"):
+        change = lock_row(session, PendingChange, PendingChange.id == amendment["amendment"])
+        if change.stage != "applied":
+            expect_stage(f"amendment {change.id}", change.stage, "approved", amendment=change.id)
+            change.stage = "applied"
+
+
+def _recorded(job: IngestJob, record: DossierRecord) -> bool:
+    """This job's own package is the one recorded (a re-run of verify after a crash)."""
+    return any(v.package_id == job.result("package")["package_id"] for v in record.versions)

@@ -72,13 +72,15 @@ def _flattened_frames(image: Path, scratch: Path) -> list[str]:
 
 
 def ocr_command(source: Path, output: Path, sidecar: Path, *, languages: str, level: str | None, jobs: int = 1,
-                rotate: bool = False) -> list[str]:
+                rotate: bool = False, skip_text: bool = False) -> list[str]:
     return [
         *_OCRMYPDF,
         "--language", languages,
         "--output-type", f"pdfa-{pdfa_part(level)}",
         "--sidecar", str(sidecar),
-        # Default mode refuses pages that already carry text: only image-only input comes here.
+        # Default mode refuses pages that already carry text: only image-only input comes here,
+        # unless ``skip_text`` (OCRmyPDF's own PDF/A output of a PDF with text: a second strategy).
+        *(["--skip-text"] if skip_text else []),
         # No --deskew: on a slightly skewed scan it leaves the text layer's words on tilted
         # baselines, which PDF readers join without spaces ("XÃHỘI CHỦNGHĨA"); the archive
         # keeps the page as scanned anyway. Tesseract's own text-only PDF ("sandwich") keeps
@@ -120,7 +122,7 @@ def _toneless(word: str) -> str:
 
 def to_searchable_pdfa(
     source: Path, output: Path, *, languages: str | None = None, level: str | None = None,
-    timeout: float | None = None,
+    timeout: float | None = None, skip_text: bool = False,
 ) -> tuple[Path, str]:
     """OCR ``source`` (an image or an image-only PDF) into PDF/A; returns (output, text)."""
     pdf = source if source.suffix.lower() == ".pdf" else images_to_pdf(source, output.with_suffix(".images.pdf"))
@@ -134,7 +136,8 @@ def to_searchable_pdfa(
         passes = {"always": (True,), "never": (False,)}.get(settings.ocr_rotate_pages, (False, True))
         for rotate in passes:
             with cores.budget().hold(up_to=pages) as jobs:
-                command = ocr_command(pdf, output, sidecar, languages=languages, level=level, jobs=jobs, rotate=rotate)
+                command = ocr_command(pdf, output, sidecar, languages=languages, level=level, jobs=jobs, rotate=rotate,
+                                      skip_text=skip_text)
                 _process.run(command, tool=NAME, timeout=timeout)
             text = sidecar.read_text(encoding="utf-8")
             if "vie" not in languages.split("+") or not misread_pages(text):

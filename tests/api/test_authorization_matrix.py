@@ -8,12 +8,18 @@ not even find is answered 404, so its existence is not disclosed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Callable
 
 import pytest
 
 from tests.api.conftest import OPEN_SAMPLE, USERS
 from tests.api.lifecycle_fixtures import matrix_targets, set_hold
+
+
+def _today():
+    from archive import clock
+    return clock.today()
 
 ALL = frozenset(USERS)
 STAFF_A = frozenset({"archivist_a", "council_a", "head_a"})
@@ -33,7 +39,7 @@ TRANSFER_READERS = ARCHIVISTS | {"head_a", "head_b", "auditor", "admin"}
 class Case:
     name: str
     method: str
-    path: str       # {open}, {restricted}, {job}, {open_file}, {restricted_file}, {list}, {listed}, {held}
+    path: str       # {open}, {restricted}, {job}, {open_file}, {restricted_file}, {list}, {listed}, {held}, {change}
     ok: int
     allowed: frozenset[str]
     denied: int = 403
@@ -127,6 +133,13 @@ CASES = [
     Case("grant", "POST", "/grants", 201, ADMINS,
          request=lambda a, u: {"json": {"username": "researcher", "dossier_code": DUMMY_CODE}}),
     Case("revoke", "DELETE", f"/grants/researcher/{DUMMY_CODE}", 204, ADMINS, request=_grant_dummy),
+    Case("request access", "POST", "/access-requests", 201, RESEARCHERS, request=lambda a, u: {"json": {
+        "dossier_code": DUMMY_CODE, "reason": "Nghiên cứu", "period_from": str(_today()),
+        "period_to": str(_today() + timedelta(days=30))}}),
+    Case("access requests", "GET", "/access-requests", 200, ALL),
+    # an unknown request is not found whoever asks (the role is checked on the request's agency)
+    Case("decide access request", "POST", "/access-requests/999999/decision", 404, frozenset(),
+         denied=404, request=lambda a, u: {"json": {"decision": "refuse"}}),
     Case("submit", "POST", "/submissions", 202, ARCHIVISTS, request=_upload(None)),
     Case("job status", "GET", "/jobs/{job}", 200, JOB_READERS_A, denied=404),
     Case("list jobs", "GET", "/jobs", 200, ARCHIVISTS | {"auditor", "admin"}),
@@ -181,6 +194,11 @@ CASES = [
     Case("destruction certificate", "GET", "/destruction-lists/{list}/certificate/pdf", 404, LIST_READERS_A),
     Case("place legal hold", "POST", "/dossiers/{held}/hold", 201, HOLDERS_A, request=_hold(False)),
     Case("lift legal hold", "DELETE", "/dossiers/{held}/hold", 200, HOLDERS_A, request=_hold(True)),
+    Case("amendments", "GET", "/amendments", 200, ALL - RESEARCHERS),
+    Case("approve amendment", "POST", "/amendments/{change}/approve", 409, frozenset({"head_a"}),
+         request=lambda a, u: {"json": {"note": "Đồng ý"}}),
+    Case("reject amendment", "POST", "/amendments/{change}/reject", 409, frozenset({"head_a"}),
+         request=lambda a, u: {"json": {}}),
     Case("retention trigger", "POST", "/dossiers/{held}/retention-trigger", 422, frozenset({"archivist_a"}),
          request=lambda a, u: {"json": {"trigger_date": "2020-01-01"}}),
     Case("agency A notifications", "GET", "/notifications?agency=000.00.00.H41", 200, LIST_READERS_A),
@@ -200,7 +218,7 @@ WHO = [None, *USERS]
 
 
 def _path(archive, template: str) -> str:
-    targets = matrix_targets(archive) if "{l" in template or "{held}" in template else {}
+    targets = matrix_targets(archive) if "{l" in template or "{held}" in template or "{change}" in template else {}
     if "{draft}" in template:
         targets = {**targets, "draft": _draft_of(archive)}
     return "/api/v1" + template.format(**targets,
@@ -222,7 +240,8 @@ def test_matrix_covers_every_endpoint_of_the_api(archive):
     routes = {(method.upper(), path) for path, operations in archive.app.openapi()["paths"].items()
               for method in operations if path != "/api/v1/auth/login"}
     covered = {(c.method, "/api/v1" + c.path.split("?")[0]) for c in CASES}
-    placeholders = {"/api/v1/drafts/{draft}/documents/bc.pdf/region":
+    placeholders = {"/api/v1/access-requests/999999/decision": "/api/v1/access-requests/{request_id}/decision",
+                    "/api/v1/drafts/{draft}/documents/bc.pdf/region":
                         "/api/v1/drafts/{draft_id}/documents/{name}/region",
                     "/api/v1/jobs/{job}": "/api/v1/jobs/{job_id}", "/api/v1/jobs/{job}/retry": "/api/v1/jobs/{job_id}/retry",
                     "/api/v1/files/{open_file}/content": "/api/v1/files/{file_id}/content",
@@ -242,7 +261,7 @@ def test_matrix_covers_every_endpoint_of_the_api(archive):
                        for name in ("acknowledgement", "signature")}}
     normalised = {(m, placeholders.get(p, p.replace("{open}", "{code}").replace("{restricted}", "{code}")
                                            .replace("{held}", "{code}").replace("{list}", "{list_id}")
-                                           .replace("{draft}", "{draft_id}")))
+                                           .replace("{draft}", "{draft_id}").replace("{change}", "{change_id}")))
                   for m, p in covered}
     assert routes - normalised == set()
     assert len(WHO) == 11 and {USERS[u][1] for u in USERS} == {None, "000.00.00.H41", "000.00.31.H41"}

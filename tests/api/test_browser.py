@@ -78,7 +78,7 @@ def page(browser):
 
 
 def _agency_name(organ_id: str) -> str:
-    from api.holdings import agency_names
+    from archive.vn import agency_names
     from archive.catalog.db import session_scope
     with session_scope() as session:
         return agency_names(session).get(organ_id, organ_id)

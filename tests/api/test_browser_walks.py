@@ -11,6 +11,7 @@ import io
 import os
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -184,6 +185,31 @@ def test_researcher_searches_and_reads(walk, archive):
     w.go(f"/search?q=van+ban&agency={archive.open_code[:13]}&kind=document")
     assert "Xóa bộ lọc" in w.check()
     w.go(f"/dossiers/{archive.open_code}")
+
+
+def test_researcher_asks_the_agency_approves_the_researcher_reads(walk, archive):
+    from datetime import timedelta
+    code = archive.restricted_code
+    w = walk("researcher")
+    w.go("/access-requests")
+    w.page.fill("input[name=dossier_code]", code)
+    w.page.fill("input[name=reason]", "Nghiên cứu lịch sử ngành")
+    w.page.fill("input[name=period_to]", str(date.fromisoformat(TODAY) + timedelta(days=30)))
+    w.page.fill("input[name=period_from]", TODAY)
+    assert "Chờ cơ quan giải quyết" in w.submit("text=Gửi yêu cầu", "yeu-cau-khai-thac")
+    w = walk("archivist_a")
+    w.go("/access-requests")
+    w.page.fill(f"#yeu-cau-{_last_request(w)} input[name=note]", "Đọc tại phòng đọc")
+    assert "Đã đồng ý" in w.submit(f"#yeu-cau-{_last_request(w)} button", "duyet-yeu-cau")
+    w = walk("researcher")
+    w.go("/access-requests")
+    w.page.click(f"a[href='/dossiers/{code}']")
+    w.page.wait_for_url(f"**/dossiers/{code}")
+    assert "Tiêu đề hồ sơ" in w.check()
+
+
+def _last_request(w: Walk) -> str:
+    return w.page.get_attribute("[id^=yeu-cau-]", "id").removeprefix("yeu-cau-")
 
 
 def test_transfer_pages_and_api_docs(walk):

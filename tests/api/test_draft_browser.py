@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from tests.api.conftest import SAMPLES
 from tests.api.test_browser import _login, browser, page, server  # noqa: F401  (fixtures)
+from tests.api.test_browser_walks import ENGLISH
 
 SOURCE = SAMPLES / "ubnd-2021-01vp-ban-hanh-quy-dinh-vbdt" / "files"
 DOCUMENTS = ("cv-2849-stttt-cntt.pdf", "bc-12-stp-tham-dinh.pdf", "qd-04-2021-qd-ubnd.pdf")
 
 
 def test_archivist_drafts_a_dossier_from_three_documents_and_archives_it(page, server, archive):  # noqa: F811
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     _login(page, server, "archivist_a")
     page.click("text=Lập hồ sơ")
     page.wait_for_url(f"{server}/draft")
@@ -28,6 +31,7 @@ def test_archivist_drafts_a_dossier_from_three_documents_and_archives_it(page, s
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=region.element_handle())
     page.wait_for_selector("#check-status.error")            # dossier fields still empty: not valid yet
     assert page.locator("#submit-draft").is_disabled()
+    assert not ENGLISH.findall(page.inner_text("body")) and not errors
 
     subject = page.locator(".draft-doc[data-file='cv-2849-stttt-cntt.pdf'] input[name=Subject]")
     subject.fill("Đề nghị ban hành Quy định văn bản điện tử (sửa trên trang)")

@@ -214,3 +214,48 @@ def test_users_page_adds_users_grants_and_issues_a_token_once(archive, client):
     assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {secret}"}).json()["username"] == "doc-gia-moi"
     revoked = _post(client, token, "/users/grants/revoke", username="doc-gia-moi", dossier_code=archive.restricted_code)
     assert "Đã thu hồi" in revoked.text
+    weak = client.post("/users/doc-gia-moi/password", data={"csrf_token": token, "password": "ngan"})
+    assert weak.status_code == 422 and "Mật khẩu cần từ 8" in weak.text
+    assert "Đã đặt mật khẩu mới" in _post(client, token, "/users/doc-gia-moi/password", password="mat-khau-moi-hon").text
+    unconfirmed = client.post("/users/doc-gia-moi/deactivate", data={"csrf_token": token})
+    assert unconfirmed.status_code == 422 and "xác nhận" in unconfirmed.text
+    assert "Đã khóa tài khoản" in _post(client, token, "/users/doc-gia-moi/deactivate", confirm="yes").text
+    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
+def test_researcher_requests_access_the_agency_approves_and_the_grant_ends(archive, client):
+    from datetime import timedelta
+    from archive import clock
+    from archive.catalog.db import session_scope
+    from api import accounts
+    code = archive.restricted_code
+    today = clock.today()
+    token = _as(client, "researcher")
+    assert client.get(f"/dossiers/{code}").status_code == 404
+    backwards = client.post("/access-requests", data={"csrf_token": token, "dossier_code": code, "reason": "Luận văn",
+                                                      "period_from": str(today), "period_to": str(today - timedelta(1))})
+    assert backwards.status_code == 422 and "Thời gian khai thác" in backwards.text and 'value="Luận văn"' in backwards.text
+    sent = _post(client, token, "/access-requests", dossier_code=code, reason="Luận văn thạc sĩ",
+                 period_from=str(today), period_to=str(today + timedelta(days=7)))
+    assert "Đã gửi yêu cầu khai thác" in sent.text and "Chờ cơ quan giải quyết" in sent.text
+    request_id = int(sent.text.split('id="yeu-cau-')[1].split('"')[0])
+
+    token = _as(client, "archivist_b")                            # another agency: not shown, refused
+    assert f"yeu-cau-{request_id}" not in client.get("/access-requests").text
+    assert client.post(f"/access-requests/{request_id}/decision",
+                       data={"csrf_token": token, "decision": "approve"}).status_code == 403
+    token = _as(client, "archivist_a")
+    approved = _post(client, token, f"/access-requests/{request_id}/decision", decision="approve", note="Đọc tại chỗ")
+    assert "Đã đồng ý" in approved.text
+    again = client.post(f"/access-requests/{request_id}/decision", data={"csrf_token": token, "decision": "refuse"})
+    assert again.status_code == 409 and "đã được giải quyết" in again.text
+
+    _as(client, "researcher")
+    assert f'href="/dossiers/{code}"' in client.get("/access-requests").text
+    assert client.get(f"/dossiers/{code}").status_code == 200       # readable during the period
+    with session_scope() as session:                              # the period is over
+        row = session.query(accounts.Grant).join(accounts.User).filter(
+            accounts.User.username == "researcher", accounts.Grant.dossier_code == code).one()
+        row.expires_at = row.expires_at - timedelta(days=30)
+    assert client.get(f"/dossiers/{code}").status_code == 404
+    assert audit.verify().ok

@@ -57,7 +57,7 @@ def test_facet_link_filters_the_results(archive, client):
     assert archive.restricted_code in page.text and archive.open_code not in page.text
 
 
-def test_dossier_page_shows_metadata_documents_pdf_checksums_and_history(archive, client):
+def test_dossier_page_shows_metadata_documents_pdf_checksums_and_history(verapdf, archive, client):
     _login(client, "researcher")
     page = client.get(f"/dossiers/{archive.open_code}")
     assert page.status_code == 200
@@ -70,6 +70,9 @@ def test_dossier_page_shows_metadata_documents_pdf_checksums_and_history(archive
     assert copy["sha256"] in text
     assert "Lịch sử bảo quản" in text and "Kiểm tra toàn vẹn" in text and "fixity check" not in text
     assert "Tiếng Việt" in text and "warning(s)" not in text
+    # Each copy's check: validator and version, level and profile, outcome.
+    assert re.search(r"Kiểm tra bản PDF/A: veraPDF \d+\.\d+\.\d+, PDF/A-2b \(bộ quy tắc PDF/A-2B của veraPDF\) —\s+hợp lệ",
+                     text)
 
 
 def test_restricted_dossier_page_is_not_found_for_a_researcher(archive, client):
@@ -137,3 +140,25 @@ def test_pages_carry_a_content_security_policy_that_allows_only_own_frames(clien
     page = client.get("/login")
     assert "frame-ancestors 'self'" in page.headers["content-security-policy"]
     assert page.headers["x-frame-options"] == "SAMEORIGIN" and page.headers["x-content-type-options"] == "nosniff"
+
+
+def test_dossier_page_shows_an_active_hold_with_its_reason_and_placer(archive, client):
+    from archive.lifecycle.legal_hold import lift_hold, place_hold
+    from archive.access import Principal
+    auditor = Principal("auditor", "auditor")
+    place_hold(auditor, archive.open_code, "Phục vụ thanh tra theo Quyết định 88/QĐ-SNV")
+    try:
+        _login(client, "head_b")
+        page = client.get(f"/dossiers/{archive.open_code}")
+        assert "Hồ sơ đang bị phong tỏa" in page.text and "88/QĐ-SNV" in page.text
+        assert re.search(r"auditor \(Sở Nội vụ \(thẩm định\)\), \d\d/\d\d/\d{4} \d\d:\d\d</td><td>Phục vụ thanh tra", page.text)
+        client.cookies.clear()
+        _login(client, "researcher")          # the reason is not the public's
+        page = client.get(f"/dossiers/{archive.open_code}")
+        assert page.status_code == 200 and "88/QĐ-SNV" not in page.text
+    finally:
+        lift_hold(auditor, archive.open_code, "Kết thúc thanh tra")
+    client.cookies.clear()
+    _login(client, "head_b")
+    page = client.get(f"/dossiers/{archive.open_code}").text
+    assert "Hồ sơ đang bị phong tỏa" not in page and "<strong>đang phong tỏa</strong>" not in page

@@ -51,3 +51,35 @@ def test_a_failed_job_shows_the_step_and_reason(archive, client):
     job = _wait(client, accepted["status_url"], headers)
     failed = [s for s in job["steps"] if s["state"] == "failed"]
     assert job["state"] == "failed" and len(failed) == 1 and failed[0]["reason"]
+
+
+def test_an_amendment_shortening_retention_waits_for_the_other_agency_head(archive, client, tmp_path):
+    import shutil
+    from tests.api.conftest import OPEN_SAMPLE, SAMPLES, zip_folder
+    amended = tmp_path / "amended"
+    shutil.copytree(SAMPLES / OPEN_SAMPLE, amended)
+    manifest = amended / "hoso.xml"
+    text = manifest.read_text(encoding="utf-8")
+    before = text.split("<Maintenance>")[1].split("</Maintenance>")[0]
+    manifest.write_text(text.replace(f"<Maintenance>{before}</Maintenance>", "<Maintenance>5 năm</Maintenance>"),
+                        encoding="utf-8")
+    headers = archive.as_user("archivist_b")
+    accepted = client.post("/api/v1/submissions", headers=headers,
+                           files={"file": ("hoso.zip", zip_folder(amended), "application/zip")}).json()
+    deadline = time.monotonic() + 120
+    while (job := client.get(accepted["status_url"], headers=headers).json())["state"] != "awaiting_approval":
+        assert job["state"] not in ("done", "failed") and time.monotonic() < deadline, job
+        time.sleep(0.3)
+    [change] = [c for c in client.get("/api/v1/amendments", headers=archive.as_user("head_b")).json()
+                if c["job_id"] == accepted["job_id"]]
+    assert change["changes"]["Maintenance"] == {"before": before, "after": "5 năm"}
+    assert client.post(f"/api/v1/amendments/{change['id']}/approve", json={},
+                       headers=archive.as_user("archivist_b")).status_code == 403
+    assert client.post(f"/api/v1/amendments/{change['id']}/approve", json={},
+                       headers=archive.as_user("head_a")).status_code == 403
+    rejected = client.post(f"/api/v1/amendments/{change['id']}/reject", json={"note": "Không có căn cứ"},
+                           headers=archive.as_user("head_b"))
+    assert rejected.status_code == 200 and rejected.json()["stage"] == "rejected"
+    dossier = client.get(f"/api/v1/dossiers/{archive.open_code}", headers=archive.as_user("researcher")).json()
+    assert dossier["maintenance"] == before and len(client.get(f"/api/v1/dossiers/{archive.open_code}/versions",
+                                                               headers=headers).json()) == 1

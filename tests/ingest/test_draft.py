@@ -157,3 +157,17 @@ def test_scanned_page_is_read_through_tesseract():
 def test_only_the_pages_that_carry_the_fields_are_read():
     from ingest.draft.layout import pages_to_read
     assert pages_to_read(1) == [0] and pages_to_read(3) == [0, 1, 2] and pages_to_read(900) == [0, 1, 898, 899]
+
+
+def test_a_docx_zip_bomb_is_refused_before_it_is_inflated(tmp_path):
+    import zipfile
+
+    from archive.errors import UnreadableSubmission
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", b"<w:document>" + b" " * (300 * 1024 * 1024) + b"</w:document>")
+    with pytest.raises(UnreadableSubmission) as refused:
+        draft_document(bomb)
+    assert refused.value.reason == "zip_bomb"

@@ -48,7 +48,9 @@ def _sheet(path: Path, title: str) -> list[tuple]:
 
 def test_agency_report_counts_holdings_due_expired_and_fixity(province, tmp_path):
     path = write_xlsx(build_report(ORGAN, today=TODAY), tmp_path / "h41.xlsx")
-    summary = {row[0]: row[1] for row in _sheet(path, "Tổng hợp")[2:]}
+    cover = _sheet(path, "Tổng hợp")
+    assert cover[0][0] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and cover[1][0] == "Độc lập - Tự do - Hạnh phúc"
+    summary = {row[0]: row[1] for row in cover if row[1] is not None}
     assert summary == {"Hồ sơ đang lưu trữ": 5, "Sắp đến hạn nộp lưu": 1, "Quá hạn nộp lưu": 1,
                        "Hết hạn bảo quản, chờ xử lý": 1, "Hồ sơ đã hủy": 0,
                        "Đối tượng lỗi toàn vẹn (chưa sửa)": 1, "Nhật ký kiểm tra": "nguyên vẹn"}
@@ -60,6 +62,9 @@ def test_agency_report_counts_holdings_due_expired_and_fixity(province, tmp_path
     assert transfers == {(province["due"], "sắp đến hạn"), (province["overdue"], "quá hạn")}
     assert [(r[1], r[6]) for r in _sheet(path, "Hết hạn chờ xử lý")[1:]] == [(province["expired"], "chưa lập")]
     assert _sheet(path, "Kiểm tra toàn vẹn")[1:] == [(ORGAN, 2, 2, 1, 0, 1, 1)]
+    sheet = load_workbook(path)["Đến hạn nộp lưu"]                    # read as a table
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:E")
+    assert sheet.column_dimensions["C"].width > sheet.column_dimensions["A"].width >= 10
 
 
 def test_province_wide_report_covers_every_agency(province, tmp_path):
@@ -72,6 +77,7 @@ def test_pdf_report_shows_the_same_figures_in_vietnamese(province, tmp_path):
     pdf = write_pdf_report(build_report(ORGAN, today=TODAY), tmp_path / "h41.pdf")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "BÁO CÁO TÌNH HÌNH LƯU TRỮ HỒ SƠ ĐIỆN TỬ" in text and "Quá hạn nộp lưu: 1" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
     assert province["overdue"] in text and "Hết hạn bảo quản, chờ xử lý: 1" in text
 
 
@@ -81,7 +87,10 @@ def test_cli_writes_the_report_in_the_asked_format(province, archive_home, tmp_p
     done = subprocess.run([LUUTRU, "report", "--format", "xlsx", "--out", str(out), "--today", "2026-12-01"],
                           capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
-    assert {row[0]: row[1] for row in _sheet(out, "Tổng hợp")[2:]}["Hồ sơ đang lưu trữ"] == 6
+    assert {row[0]: row[1] for row in _sheet(out, "Tổng hợp")}["Hồ sơ đang lưu trữ"] == 6
+    nowhere = subprocess.run([LUUTRU, "report", "--out", str(tmp_path / "khong-co" / "bao-cao.xlsx")],
+                             capture_output=True, text=True, env=env)
+    assert nowhere.returncode == 2 and "không tồn tại" in nowhere.stderr and "Traceback" not in nowhere.stderr
     bad = subprocess.run([LUUTRU, "report", "--format", "docx", "--out", str(out)], capture_output=True, text=True,
                          env=env)
     assert bad.returncode == 2 and "invalid_request" in bad.stderr

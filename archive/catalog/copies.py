@@ -1,0 +1,47 @@
+"""The PDF/A check of each preservation copy, as the catalog's validation events record it
+(ingest/steps/validate_pdfa.py writes them: "văn bản N | PDF/A-2b | profile | outcome")."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive.catalog.models import DossierRecord, PreservationEvent
+
+_DETAIL = re.compile(r"văn bản (\d+) \| (PDF/A-\w+) \| (.*) \| (.*)", re.S)
+
+
+@dataclass(frozen=True)
+class CopyCheck:
+    ordinal: int
+    validator: str     # e.g. "veraPDF 1.28.2"
+    level: str         # e.g. "PDF/A-2b"
+    profile: str       # e.g. "PDF/A-2B validation profile"
+    passed: bool
+    outcome: str       # "hợp lệ" or the failed rules
+
+    @property
+    def profile_vi(self) -> str:
+        """veraPDF names its profiles in English ("PDF/A-2B validation profile")."""
+        return re.sub(r"^(.*) validation profile$", r"bộ quy tắc \1 của veraPDF", self.profile)
+
+
+def copy_checks(session: Session, record: DossierRecord) -> list[CopyCheck]:
+    """The last check of each document's copy in the dossier's current package version."""
+    if not record.versions:
+        return []
+    events = session.execute(
+        select(PreservationEvent).where(PreservationEvent.dossier_id == record.id,
+                                        PreservationEvent.event_type == "validation",
+                                        PreservationEvent.object_ref == record.versions[-1].package_id)
+        .order_by(PreservationEvent.id)).scalars()
+    checks: dict[int, CopyCheck] = {}
+    for e in events:
+        match = _DETAIL.fullmatch(e.detail or "")
+        if match:
+            ordinal = int(match.group(1))
+            checks[ordinal] = CopyCheck(ordinal, " ".join(filter(None, (e.tool, e.tool_version))), match.group(2),
+                                        match.group(3), e.outcome == "success", match.group(4))
+    return [checks[o] for o in sorted(checks)]

@@ -1,0 +1,191 @@
+"""Workflow steps are compare-and-set on their stage, on SQLite and on PostgreSQL: of two
+concurrent approvals, executions, holds or amendment decisions exactly one acts and the other
+is refused with 409 (wrong_workflow_stage / legal_hold_active); an execution that stops
+half-way is audited, stays ``executing`` and is resumed by running execute again. Holds are
+lifted only by an authority at least that of their placer."""
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+import archive.lifecycle.destruction as destruction
+import archive.lifecycle.legal_hold as legal_hold
+import archive.lifecycle.amendment as amendment
+from archive.catalog.amendments import PendingChange
+from archive.catalog.db import session_scope
+from archive.catalog.destruction import DestructionList
+from archive.catalog.models import AuditEntry, DossierRecord
+from archive.lifecycle.destruction import approve_list, audit_list, draft_list, execute_list, review_item
+from archive.errors import Forbidden, LegalHoldActive, WrongWorkflowStage
+from archive.lifecycle.legal_hold import lift_hold, place_hold
+from archive.settings import get_settings
+from archive.access import Principal
+from tests.lifecycle.conftest import ARCHIVIST, AUDITOR, COUNCIL, HEAD, ORGAN, REASON, catalogue, walk_to_approval
+
+TODAY = date(2026, 6, 1)
+HEAD_2 = Principal("an.ld", "agency_head", ORGAN)
+ADMIN = Principal("quantri", "admin")
+
+
+@pytest.fixture
+def archive_db(archive_home, catalog_url, monkeypatch):
+    """The archive's catalog on SQLite, then on a real PostgreSQL server."""
+    monkeypatch.setenv("LUUTRU_DATABASE_URL", catalog_url)
+    get_settings.cache_clear()
+    yield catalog_url
+    get_settings.cache_clear()
+
+
+def slowed(monkeypatch, module, name: str, seconds: float = 0.4) -> None:
+    """Make ``module.name`` pause inside the step's transaction, so two steps overlap there."""
+    real = getattr(module, name)
+
+    def slow(*args, **kwargs):
+        time.sleep(seconds)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(module, name, slow)
+
+
+def at_once(*calls) -> list[object]:
+    """Run the calls in parallel threads; each one's result or the exception it raised."""
+    results: list[object] = [None] * len(calls)
+    start = threading.Barrier(len(calls))
+
+    def run(i, call):
+        start.wait()
+        try:
+            results[i] = call()
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            results[i] = exc
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def exactly_one_refused(results, error=WrongWorkflowStage) -> None:
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 1, results
+    assert isinstance(refused[0], error) and refused[0].http_status == 409, refused
+
+
+def trail(action: str) -> list[AuditEntry]:
+    with session_scope() as s:
+        return list(s.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.seq)))
+
+
+def reviewed_list(*codes: str) -> int:
+    list_id = draft_list(ARCHIVIST, [(c, REASON) for c in codes], today=TODAY)
+    for code in codes:
+        review_item(COUNCIL, list_id, code, "agree", today=TODAY)
+    audit_list(AUDITOR, list_id, agree=True)
+    return list_id
+
+
+def test_two_approvals_at_once_exactly_one_succeeds(archive_db, monkeypatch):
+    list_id = reviewed_list(catalogue("CAS-1", "10 năm", date(2010, 6, 30)))
+    slowed(monkeypatch, destruction, "find_dossier")
+    results = at_once(lambda: approve_list(HEAD, list_id, decision_ref="1/QĐ", today=TODAY),
+                      lambda: approve_list(HEAD_2, list_id, decision_ref="2/QĐ", today=TODAY))
+    exactly_one_refused(results)
+    assert len([e for e in trail("approve") if e.detail.get("step") == "decision"]) == 1
+
+
+def test_two_executions_at_once_exactly_one_destroys(archive_db, monkeypatch):
+    code = catalogue("CAS-2", "10 năm", date(2010, 6, 30))
+    list_id = walk_to_approval(code, TODAY)
+    slowed(monkeypatch, destruction, "refuse_if_locked")
+    results = at_once(lambda: execute_list(ARCHIVIST, list_id, today=TODAY),
+                      lambda: execute_list(HEAD, list_id, today=TODAY))
+    exactly_one_refused(results)
+    with session_scope() as s:
+        assert s.get(DestructionList, list_id).stage == "executed"
+    assert len([e for e in trail("destroy") if e.object == code]) == 1
+
+
+def test_an_execution_stopped_half_way_is_audited_and_resumed(archive_db, monkeypatch):
+    first, second = (catalogue(n, "10 năm", date(2010, 6, 30)) for n in ("CAS-3", "CAS-4"))
+    list_id = reviewed_list(first, second)
+    approve_list(HEAD, list_id, decision_ref="3/QĐ", today=TODAY)
+    real_erase, calls = destruction.erase, []
+
+    def erase_then_crash(session, record, dossier, *args):
+        calls.append(dossier.code)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_erase(session, record, dossier, *args)
+    monkeypatch.setattr(destruction, "erase", erase_then_crash)
+    with pytest.raises(OSError):
+        execute_list(ARCHIVIST, list_id, today=TODAY)
+    with session_scope() as s:
+        dlist = s.get(DestructionList, list_id)
+        assert dlist.stage == "executing" and dlist.execution_lease is None
+        assert {i.dossier_code: i.outcome for i in dlist.items} == {first: "destroyed", second: "destroy"}
+        statuses = dict(s.execute(select(DossierRecord.code, DossierRecord.status)).all())
+    assert statuses == {first: "destroyed", second: "archived"}
+    [failure] = [e for e in trail("destroy") if e.outcome == "failure"]
+    assert failure.detail["destroyed"] == [first] and failure.detail["remaining"] == [second]
+    assert "No space left" in failure.detail["error"]
+
+    monkeypatch.setattr(destruction, "erase", real_erase)
+    certificate = execute_list(HEAD, list_id, today=TODAY)      # running it again resumes
+    with session_scope() as s:
+        assert s.get(DestructionList, list_id).stage == "executed"
+        assert all(i.snapshot is None for i in s.get(DestructionList, list_id).items)
+        statuses = dict(s.execute(select(DossierRecord.code, DossierRecord.status)).all())
+    assert statuses == {first: "destroyed", second: "destroyed"} and certificate.pdf_key
+    assert [e.object for e in trail("destroy") if e.outcome == "success" and not e.object.startswith("destr")] \
+        == [first, second]
+
+
+def test_an_execution_in_progress_cannot_be_taken_over(archive_db):
+    list_id = walk_to_approval(catalogue("CAS-5", "10 năm", date(2010, 6, 30)), TODAY)
+    destruction._claim_execution(ARCHIVIST, list_id, TODAY, destruction.stores(get_settings()))
+    with pytest.raises(WrongWorkflowStage):      # its lease is alive: someone is executing it
+        execute_list(HEAD, list_id, today=TODAY)
+
+
+def test_two_holds_at_once_exactly_one_is_placed(archive_db, monkeypatch):
+    code = catalogue("CAS-6", "10 năm", date(2010, 6, 30))
+    slowed(monkeypatch, legal_hold, "require")
+    results = at_once(lambda: place_hold(HEAD, code, "Thanh tra"), lambda: place_hold(AUDITOR, code, "Khiếu nại"))
+    exactly_one_refused(results, LegalHoldActive)
+    assert len(trail("legal_hold")) == 1
+
+
+def test_two_amendment_decisions_at_once_exactly_one_counts(archive_db, monkeypatch):
+    code = catalogue("CAS-7", "10 năm", date(2010, 6, 30))
+    with session_scope() as s:
+        change = PendingChange(dossier_code=code, organ_id=ORGAN, job_id="job7", submitted_by=ARCHIVIST.user,
+                               changes={"Maintenance": {"before": "10 năm", "after": "5 năm"}})
+        s.add(change)
+        s.flush()
+        change_id = change.id
+    slowed(monkeypatch, amendment, "require")
+    results = at_once(lambda: amendment.approve_change(HEAD, change_id),
+                      lambda: amendment.reject_change(HEAD_2, change_id))
+    exactly_one_refused(results)
+    assert len([e for e in trail("approve") + trail("reject") if e.object == code]) == 1
+
+
+@pytest.mark.parametrize("placer, may_lift, may_not", [
+    (AUDITOR, [AUDITOR, ADMIN], [HEAD]),
+    (ADMIN, [AUDITOR, ADMIN], [HEAD]),
+    (HEAD, [HEAD, HEAD_2, AUDITOR, ADMIN], []),
+])
+def test_a_hold_is_lifted_only_by_an_authority_at_least_its_placers(archive_home, placer, may_lift, may_not):
+    code = catalogue("HOLD-1", "10 năm", date(2010, 6, 30))
+    for lifter in may_lift:
+        place_hold(placer, code, "Thanh tra")
+        for refused in may_not:
+            with pytest.raises(Forbidden):
+                lift_hold(refused, code, "Tự gỡ")
+        lift_hold(lifter, code, "Kết thúc thanh tra")
+    with pytest.raises(WrongWorkflowStage):          # nothing left to lift
+        lift_hold(ADMIN, code, "Lần nữa")

@@ -1,0 +1,90 @@
+"""The PDF/A verdict is honoured, with the real veraPDF: sample copies pass with no failed
+rule; a copy no strategy makes compliant is not labelled PDF/A and the dossier needs
+attention, which `luutru status` shows."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pikepdf
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+import api.cli.ingest  # noqa: F401  (registers `status`)
+from api.cli.app import app
+from archive.catalog.db import session_scope
+from archive.catalog.models import DossierRecord, FileRecord
+from archive.package.content import PDFA_PUIDS
+from ingest import pipeline
+from ingest.normalise import retry_strategies
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# A veraPDF corpus file Ghostscript cannot repair: its annotation keeps no appearance stream.
+UNREPAIRABLE = (ROOT.parent / "shared" / "verapdf-corpus" / "PDF_A-2b" / "6.3 Annotations" /
+                "6.3.3 Annotation appearances" / "veraPDF test suite 6-3-3-t01-fail-a.pdf")
+
+
+def _status(*args: str) -> str:
+    result = CliRunner().invoke(app, ["status", *args], env={"COLUMNS": "250"})  # no wrapped cells
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_every_copy_of_the_sample_passes_verapdf_and_status_names_the_validator(
+        verapdf, archive_home, born_digital_sample):
+    job = pipeline.submit(born_digital_sample)
+    checked = job.result("validate_pdfa")
+    assert checked["needs_attention"] == [] and checked["copies"]
+    for copy in checked["copies"].values():
+        assert copy["validator"] == "veraPDF" and copy["compliant"] and copy["failed_rules"] == []
+        assert copy["strategy"] == "first"
+    with session_scope() as s:
+        record = s.execute(select(DossierRecord)).scalar_one()
+        assert record.status == "archived"
+        puids = {f.puid for f in s.execute(select(FileRecord).where(FileRecord.role == "preservation")).scalars()}
+    assert puids == {PDFA_PUIDS["2b"]}
+    out = _status(record.code)
+    assert re.search(r"veraPDF \d+\.\d+\.\d+", out) and "bộ quy tắc PDF/A-2B của veraPDF" in out
+    assert "hợp lệ" in out and "không đạt" not in out
+
+
+def test_a_copy_that_fails_every_strategy_is_not_pdfa_and_the_dossier_needs_attention(
+        verapdf, archive_home, born_digital_sample):
+    # Document 2 becomes the corpus file; its page count is declared as the manifest demands.
+    shutil.copy(UNREPAIRABLE, born_digital_sample / "files" / "bc-12-stp-tham-dinh.pdf")
+    with pikepdf.open(UNREPAIRABLE) as pdf:
+        pages = len(pdf.pages)
+    manifest = born_digital_sample / "hoso.xml"
+    text = manifest.read_text(encoding="utf-8")
+    start = text.index('file="files/bc-12-stp-tham-dinh.pdf"')
+    end = text.index("</PageAmount>", start)
+    cut = text.rindex("<PageAmount>", start, end) + len("<PageAmount>")
+    manifest.write_text(text[:cut] + str(pages) + text[end:], encoding="utf-8")
+
+    job = pipeline.submit(born_digital_sample)
+    checked = job.result("validate_pdfa")
+    assert checked["needs_attention"] == ["2"]
+    tries = checked["attempts"]["2"]
+    # Every strategy was tried, each attempt judged by veraPDF or recorded as failing to run.
+    assert [t["strategy"] for t in tries] == ["first", *retry_strategies("application/pdf")]
+    assert all(not t["compliant"] for t in tries)
+    assert "6.3.3-1" in tries[0]["failed_rules"]
+    copy = checked["copies"]["2"]
+    assert not copy["compliant"] and copy["failed_rules"] and copy["validator"] == "veraPDF"
+    others = [c for o, c in checked["copies"].items() if o != "2"]
+    assert others and all(c["compliant"] for c in others)
+    with session_scope() as s:
+        record = s.execute(select(DossierRecord)).scalar_one()
+        assert record.status == "needs_attention"
+        copies = s.execute(select(FileRecord).where(FileRecord.role == "preservation")).scalars().all()
+        not_pdfa = [f for f in copies if f.puid not in PDFA_PUIDS.values()]
+        assert len(not_pdfa) == 1 and not_pdfa[0].puid.startswith("fmt/")  # plain PDF's PUID
+    # The package's PREMIS records the failure with the failed rules.
+    premis = (job.workdir / job.result("package")["folder"]).rglob("*.xml")
+    text = "\n".join(p.read_text(encoding="utf-8") for p in premis if "premis" in p.name.lower())
+    assert "6.3.3-1" in text and "failure" in text
+    assert record.code in _status()  # listed as needing attention
+    out = _status(record.code)
+    assert "không đạt" in out and "6.3.3-1" in out
