@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PAGE_BYTES = 16 * 1024 * 1024   # one JPEG per page
+PAGE_BYTES = 10 * 1024 * 1024   # one JPEG of noise per page: 2600 px square at quality 95
 
 
 def rss_anon_mb() -> float:

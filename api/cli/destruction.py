@@ -104,8 +104,11 @@ def show_command(list_id: int) -> None:
 
     from archive.catalog import init_catalog
     from archive.lifecycle.destruction import describe_list
+    from archive.vn import is_dateish, vn_date
     init_catalog()
-    typer.echo(json.dumps(describe_list(list_id), ensure_ascii=False, indent=1, default=str))
+    # dates as people read them here: dd/mm/yyyy (HH:MM in the archive's time zone)
+    typer.echo(json.dumps(describe_list(list_id), ensure_ascii=False, indent=1,
+                          default=lambda v: vn_date(v) if is_dateish(v) else str(v)))
 
 
 @hold_app.command("place")

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from lxml import etree
+from sqlalchemy.orm import object_session
 
 from archive.catalog.destruction import DestructionCertificate, DestructionList
 from archive.checksums import sha256_file
@@ -18,6 +19,7 @@ from archive.lifecycle.erasure import ErasedDossier
 from archive.pdf import PdfDocument, PdfTable, write_pdf
 from archive.settings import Settings
 from archive.storage import ObjectStore, Retention, public_url
+from archive.vn import agency_names, vn_date
 
 NS = "urn:luutru:destruction:1"
 PREFIX = "destruction-certificates"
@@ -59,24 +61,27 @@ def certificate_xml(dlist: DestructionList, dossiers: list[ErasedDossier], execu
 def certificate_pdf(dlist: DestructionList, dossiers: list[ErasedDossier], executed_at: datetime,
                     path: Path) -> Path:
     reasons = {i.dossier_code: i.reason for i in dlist.items}
+    session = object_session(dlist)
+    agency = (agency_names(session) if session is not None else {}).get(dlist.organ_id, dlist.organ_id)
     doc = PdfDocument(
         title="BIÊN BẢN HỦY TÀI LIỆU HẾT GIÁ TRỊ",
-        subtitle=f"Cơ quan {dlist.organ_id} — danh mục số {dlist.id}",
+        subtitle=f"{agency} ({dlist.organ_id}) — danh mục số {dlist.id}",
+        issuer=agency,
         lines=[f"Căn cứ quyết định hủy số {dlist.decision_ref} do {dlist.approved_by} phê duyệt ngày "
-               f"{dlist.approved_at:%d/%m/%Y}.",
-               f"Người lập danh mục: {dlist.prepared_by} ({dlist.prepared_at:%d/%m/%Y}).",
-               f"Thẩm định của Sở Nội vụ: {dlist.audited_by} ({dlist.audited_at:%d/%m/%Y})"
+               f"{vn_date(dlist.approved_at)[:10]}.",
+               f"Người lập danh mục: {dlist.prepared_by} ({vn_date(dlist.prepared_at)[:10]}).",
+               f"Thẩm định của Sở Nội vụ: {dlist.audited_by} ({vn_date(dlist.audited_at)[:10]})"
                + (f": {dlist.audit_note}" if dlist.audit_note else "."),
-               f"Thời điểm hủy: {executed_at.isoformat(timespec='seconds')}; người thực hiện: {dlist.executed_by}.",
+               f"Thời điểm hủy: {vn_date(executed_at)}; người thực hiện: {dlist.executed_by}.",
                f"Số hồ sơ đã hủy: {len(dossiers)}; số đối tượng lưu trữ đã xóa: "
                f"{sum(len(d.objects) for d in dossiers)}."],
         tables=[
             PdfTable("Hồ sơ đã hủy", ["Mã hồ sơ", "Tiêu đề", "Thời hạn bảo quản", "Hết hạn", "Lý do hủy"],
-                     [[d.code, d.title, d.maintenance, _iso(d.retention_expiry), reasons.get(d.code, "")]
+                     [[d.code, d.title, d.maintenance, vn_date(d.retention_expiry), reasons.get(d.code, "")]
                       for d in dossiers], [40, 60, 22, 22, 36]),
             PdfTable("Ý kiến của Hội đồng xác định giá trị tài liệu", ["Mã hồ sơ", "Thành viên", "Ý kiến", "Thời gian"],
                      [[i.dossier_code, r.reviewer, "đồng ý hủy" if r.decision == "agree" else
-                       f"giữ lại ({r.new_maintenance})", r.reviewed_at.isoformat(timespec="seconds")]
+                       f"giữ lại ({r.new_maintenance})", vn_date(r.reviewed_at)]
                       for i in dlist.items for r in i.reviews], [45, 40, 45, 50]),
             PdfTable("Mã kiểm tra (SHA-256) của dữ liệu đã hủy", ["Đối tượng", "SHA-256", "Byte"],
                      [[o.key, o.sha256, o.size] for d in dossiers for o in d.objects], [70, 90, 20]),

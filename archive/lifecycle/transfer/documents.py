@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font
 
 from archive.pdf import PdfDocument, PdfTable, write_pdf
 from archive.lifecycle.transfer.manifest import HANDOVER_RECORD, TRANSFER_LIST, TransferManifest
+from archive.vn import vn_date
 from archive.xlsx import append_row
 
 LIST_TITLE = "MỤC LỤC HỒ SƠ NỘP LƯU"
@@ -25,8 +26,10 @@ def _list_rows(manifest: TransferManifest) -> list[list]:
 
 
 def _heading(manifest: TransferManifest) -> list[str]:
-    return [f"Cơ quan nộp lưu: {manifest.agency_name} ({manifest.organ_id})",
-            f"Số hiệu đợt nộp lưu: {manifest.reference} — lập ngày {manifest.created:%d/%m/%Y %H:%M} "
+    named = manifest.agency_name if manifest.agency_name == manifest.organ_id else \
+        f"{manifest.agency_name} (mã định danh {manifest.organ_id})"
+    return [f"Cơ quan nộp lưu: {named}",
+            f"Số hiệu đợt nộp lưu: {manifest.reference} — lập ngày {vn_date(manifest.created)} "
             f"bởi {manifest.prepared_by}"]
 
 
@@ -57,7 +60,7 @@ def transfer_list_xlsx(manifest: TransferManifest, data_dir: Path) -> Path:
 
 
 def transfer_list_pdf(manifest: TransferManifest, data_dir: Path) -> Path:
-    doc = PdfDocument(title=LIST_TITLE, lines=_heading(manifest),
+    doc = PdfDocument(title=LIST_TITLE, lines=_heading(manifest), issuer=manifest.agency_name,
                       tables=[PdfTable("Danh sách hồ sơ", LIST_HEADINGS, _list_rows(manifest), LIST_WIDTHS_MM)])
     return write_pdf(doc, data_dir / f"{TRANSFER_LIST}.pdf", landscape_pages=True)
 
@@ -66,7 +69,7 @@ def handover_record_pdf(manifest: TransferManifest, data_dir: Path) -> Path:
     packages = [[i, p.dossier_code, p.package_id, _size(p.size), p.mets_sha256]
                 for i, p in enumerate(manifest.packages, start=1)]
     doc = PdfDocument(
-        title="BIÊN BẢN GIAO NHẬN TÀI LIỆU NỘP LƯU",
+        title="BIÊN BẢN GIAO NHẬN TÀI LIỆU NỘP LƯU", issuer=manifest.agency_name,
         lines=[*_heading(manifest),
                f"Số lượng hồ sơ: {len(manifest.packages)}",
                f"Số lượng văn bản: {sum(p.documents for p in manifest.packages)}",
