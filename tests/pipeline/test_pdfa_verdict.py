@@ -40,6 +40,14 @@ def test_every_copy_of_the_sample_passes_verapdf_and_status_names_the_validator(
     for copy in checked["copies"].values():
         assert copy["validator"] == "veraPDF" and copy["compliant"] and copy["failed_rules"] == []
         assert copy["strategy"] == "first"
+    # Every original has its copy: document 4's attachment (quy-dinh-kem-theo.pdf) too.
+    originals = [f for d in job.dossier().Documents for f in d.files]
+    assert len(checked["copies"]) == len(originals) == 5 and "4.2" in checked["copies"]
+    package = job.workdir / job.result("package")["folder"]
+    attachment_copy = package / "representations" / "rep1" / "data" / "004-02.pdf"
+    with pikepdf.open(attachment_copy) as pdf:
+        assert pdf.open_metadata().get("pdfaid:part") == "2"
+    assert "rep1-doc004-file02" in (package / "metadata" / "preservation" / "PREMIS.xml").read_text(encoding="utf-8")
     with session_scope() as s:
         record = s.execute(select(DossierRecord)).scalar_one()
         assert record.status == "archived"
@@ -47,7 +55,7 @@ def test_every_copy_of_the_sample_passes_verapdf_and_status_names_the_validator(
     assert puids == {PDFA_PUIDS["2b"]}
     out = _status(record.code)
     assert re.search(r"veraPDF \d+\.\d+\.\d+", out) and "bộ quy tắc PDF/A-2B của veraPDF" in out
-    assert "hợp lệ" in out and "không đạt" not in out
+    assert "hợp lệ" in out and "không đạt" not in out and "4 (tệp 2)" in out
 
 
 def test_a_copy_that_fails_every_strategy_is_not_pdfa_and_the_dossier_needs_attention(
