@@ -216,7 +216,7 @@ def set_password(username: str, new_password: str, *, actor: str, keep_session: 
 
 def check_password(password: str) -> str:
     if not 8 <= len(password) <= 1024:
-        raise InvalidRequest("a password has 8 to 1024 characters", message_vi="Mật khẩu cần từ 8 đến 1024 ký tự.")
+        raise InvalidRequest("a password has 8 to 1024 characters", message_vi="Mật khẩu cần ít nhất 8 ký tự (tối đa 1024).")
     return password
 
 

@@ -19,6 +19,7 @@ from api.routes import (access_pages, api_router, audit_pages, destruction_pages
 from api.web import LoginRequired, error_page, login_redirect
 from archive.catalog.db import init_catalog
 from archive.settings import Settings, get_settings
+from ingest import recovery
 from ingest.tools.cores import ingest_workers
 
 HERE = Path(__file__).parent
@@ -84,6 +85,9 @@ def session_secret(settings: Settings) -> str:
 async def lifespan(app: FastAPI):
     init_catalog()
     app.state.jobs = JobRunner(ingest_workers())
+    # A server killed half-way left jobs running, uploads half-received, tools running on:
+    # resume the jobs here (or let the workers' broker deliver them again), remove the rest.
+    recovery.recover(resume=None if get_settings().broker_url else app.state.jobs.start)
     try:
         yield
     finally:

@@ -4,14 +4,13 @@ and whose progress anyone allowed may poll."""
 from __future__ import annotations
 
 import logging
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
 from archive.errors import AmendmentPending, LuuTruError, NotFound, WrongWorkflowStage
 from archive.settings import Settings, get_settings
-from ingest import pipeline, state
+from ingest import pipeline, recovery, state
 from ingest.job import IngestJob
 
 log = logging.getLogger(__name__)
@@ -51,7 +50,7 @@ def upload_path(settings: Settings) -> Path:
     """Where an upload is written while it arrives (moved into its job when complete)."""
     folder = settings.data_dir / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{uuid.uuid4().hex}.part"
+    return folder / recovery.upload_name()      # names its process: a dead one's is removed at start-up
 
 
 def create_job(upload: Path, *, organ_id: str | None, actor: str) -> IngestJob:

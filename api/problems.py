@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from archive import audit
-from archive.errors import Forbidden, InvalidDossier, InvalidRequest, LuuTruError, NotFound
+from archive.errors import Forbidden, InvalidDossier, InvalidRequest, LuuTruError, NotFound, storage_full_or
 
 API_PREFIX = "/api/"
 
@@ -74,6 +74,10 @@ def install(app: FastAPI, html_error: Callable[[Request, LuuTruError], Response]
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
+        full = storage_full_or(exc)
+        if full is not exc:                     # a full disk is a known cause with its code
+            log.error("%s %s: %s", request.method, request.url.path, full)
+            return respond(request, full)
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         err = LuuTruError(f"{type(exc).__name__}")
         return from_error(request, err)

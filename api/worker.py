@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from celery import Celery, chain
 from celery.schedules import crontab
+from celery.signals import worker_ready
 
 from archive.settings import get_settings
 from ingest.pipeline import Progress
@@ -28,9 +29,17 @@ app.conf.update(
     beat_schedule={"fixity-daily": {"task": "luutru.fixity", "schedule": crontab(hour=1, minute=0)},
                    "retention-daily": {"task": "luutru.retention", "schedule": crontab(hour=6, minute=30)},
                    "audit-checkpoint-daily": {"task": "luutru.audit_checkpoint",
-                                              "schedule": crontab(hour=23, minute=50)}},
+                                              "schedule": crontab(hour=23, minute=50)},
+                   "failed-jobs-daily": {"task": "luutru.tidy_failed_jobs", "schedule": crontab(hour=3, minute=0)}},
     timezone=settings.timezone,
 )
+
+
+@worker_ready.connect
+def _recover(**_) -> None:
+    """A worker killed half-way left its step running and its tools' children alive."""
+    from ingest.recovery import recover
+    recover(resume=None)
 
 
 def _step_task(step: str):
@@ -66,6 +75,13 @@ def audit_checkpoint() -> dict:
     from archive.audit_checkpoint import write_checkpoint
     checkpoint = write_checkpoint("daily")
     return {"seq": checkpoint.seq if checkpoint else 0}
+
+
+@app.task(name="luutru.tidy_failed_jobs")
+def tidy_failed_jobs() -> dict:
+    """Daily: failed jobs older than LUUTRU_FAILED_JOB_DAYS keep only their step results."""
+    from ingest.recovery import tidy_failed_jobs as tidy
+    return {"tidied": len(tidy(get_settings()))}
 
 
 def enqueue(job_id: str, steps: list[str], *, wait: bool = True, progress: Progress | None = None,

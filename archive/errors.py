@@ -364,3 +364,28 @@ class AgencyNotRegistered(LuuTruError):
     message_vi = "Cơ quan chưa được đăng ký trong hệ thống."
     exit_code = 1
     http_status = 422
+
+
+class StorageFull(LuuTruError):
+    """A disk (work folders, uploads, the filesystem store or the catalog) is full: what was
+    being written is removed, nothing is left half-written; free space and retry."""
+    code = "storage_full"
+    message_vi = "Hết dung lượng lưu trữ; không có dữ liệu nào bị ghi dở. Hãy giải phóng dung lượng rồi thử lại."
+    exit_code = 4
+    http_status = 507
+
+
+def storage_full_or(exc: BaseException) -> BaseException:
+    """StorageFull for a full disk or quota (ENOSPC, EDQUOT, SQLite's "database or disk is
+    full"), wherever it surfaced; any other exception unchanged."""
+    import errno
+    seen: BaseException | None = exc
+    while seen is not None:     # look through wrappers (SQLAlchemy, a tool's error)
+        if isinstance(seen, StorageFull):
+            return seen
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return StorageFull(f"no space left: {seen}")
+        if "database or disk is full" in str(seen):
+            return StorageFull(f"catalog database: {seen}")
+        seen = seen.__cause__ or seen.__context__
+    return exc

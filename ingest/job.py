@@ -51,8 +51,12 @@ class IngestJob:
         path = self.result_path(step)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-        os.replace(tmp, path)
+        try:
+            tmp.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+            os.replace(tmp, path)
+        except BaseException:           # a full disk leaves no half-written result behind
+            tmp.unlink(missing_ok=True)
+            raise
 
     def result(self, step: str) -> dict[str, Any]:
         return json.loads(self.result_path(step).read_text(encoding="utf-8"))

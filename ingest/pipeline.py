@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from archive.catalog.db import init_catalog, session_scope
 from archive.catalog.models import DossierRecord
-from archive.errors import AmendmentPending, LuuTruError
-from ingest import state
+from archive.errors import AmendmentPending, LuuTruError, storage_full_or
+from ingest import recovery, state
 from ingest.job import IngestJob
 from ingest.steps import STEP_NAMES, STEPS
 
@@ -36,20 +36,31 @@ def run_step(job_id: str, step: str) -> None:
     job = IngestJob.load(job_id)
     if step != "validate" and unchanged(job):
         state.mark(job_id, step, "done", "unchanged: identical to the archived version")
+        if step == STEP_NAMES[-1]:
+            recovery.tidy(job)
         return
+    recovery.claim(job, step)           # who runs it: a crash is told apart from a slow step
     state.mark(job_id, step, "running")
     try:
         STEPS[step](job)
     except AmendmentPending as exc:     # not a failure: the job resumes once the change is approved
+        recovery.release(job)
         state.mark(job_id, step, "pending", f"{exc.code}: {exc.detail}")
         raise
-    except Exception as exc:
+    except Exception as raised:
+        exc = storage_full_or(raised)
         reason = f"{exc.code}: {exc.detail}" if isinstance(exc, LuuTruError) else f"{type(exc).__name__}: {exc}"
         state.mark(job_id, step, "failed", reason)
+        recovery.release(job)
         _mark_dossier_failed(job)
-        raise
+        if exc is raised:
+            raise
+        raise exc from raised
     code = job.dossier().code if step == "validate" else None
     state.mark(job_id, step, "done", dossier_code=code)
+    recovery.release(job)
+    if step == STEP_NAMES[-1]:
+        recovery.tidy(job)              # archived and verified in the store: no second copy here
 
 
 def unchanged(job: IngestJob) -> bool:

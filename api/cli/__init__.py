@@ -6,7 +6,7 @@ import pkgutil
 import sys
 
 from api.cli.app import app
-from archive.errors import Forbidden, LuuTruError
+from archive.errors import Forbidden, LuuTruError, storage_full_or
 
 
 def main() -> None:
@@ -14,7 +14,13 @@ def main() -> None:
         if module.name != "app":
             importlib.import_module(f"{__name__}.{module.name}")
     try:
-        app()
+        try:
+            app()
+        except Exception as raised:    # a full disk anywhere is reported with its code
+            full = storage_full_or(raised)
+            if full is raised:
+                raise
+            raise full from raised
     except LuuTruError as exc:  # same code and message as the API would give
         if isinstance(exc, Forbidden):
             from archive import audit

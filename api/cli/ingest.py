@@ -146,6 +146,6 @@ def _print_copy_checks(console: Console, checks: list) -> None:
     for col in ("Văn bản", "Công cụ kiểm tra", "Mức, hồ sơ kiểm tra", "Kết quả"):
         table.add_column(col)
     for c in checks:
-        table.add_row(str(c.ordinal), c.validator, f"{c.level}, {c.profile_vi}",
+        table.add_row(c.label, c.validator, f"{c.level}, {c.profile_vi}",
                       f"[green]{c.outcome}[/]" if c.passed else f"[red]không đạt: {c.outcome}[/]")
     console.print(table)

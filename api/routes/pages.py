@@ -128,8 +128,9 @@ def dossier_page(request: Request, code: str, caller: Caller, db, status_code: i
     record = holdings.dossier(db, caller.principal, code)
     audit_event(db, "view", actor=caller.name, agency=caller.user.organ_id, object=record.code)
     files = holdings.files(db, record)
-    checks = {c.ordinal: c for c in copy_checks(db, record)}
-    documents = [{"record": d, "rows": metadata_rows(d.fields, DOCUMENT), "check": checks.get(d.ordinal),
+    checks = copy_checks(db, record)
+    documents = [{"record": d, "rows": metadata_rows(d.fields, DOCUMENT),
+                  "checks": [c for c in checks if c.ordinal == d.ordinal],
                   "files": [f for f in files if f.document_id == d.id]} for d in record.documents]
     own = caller.user.role in ("auditor", "admin") or caller.user.organ_id == record.organ_id
     period = load_codelists().retention_period(record.maintenance)

@@ -10,17 +10,22 @@ from sqlalchemy.orm import Session
 
 from archive.catalog.models import DossierRecord, PreservationEvent
 
-_DETAIL = re.compile(r"văn bản (\d+) \| (PDF/A-\w+) \| (.*) \| (.*)", re.S)
+_DETAIL = re.compile(r"văn bản (\d+)(?:\.(\d+))? \| (PDF/A-\w+) \| (.*) \| (.*)", re.S)
 
 
 @dataclass(frozen=True)
 class CopyCheck:
     ordinal: int
+    index: int | None  # the original it was made from, when not the document's main file
     validator: str     # e.g. "veraPDF 1.28.2"
     level: str         # e.g. "PDF/A-2b"
     profile: str       # e.g. "PDF/A-2B validation profile"
     passed: bool
     outcome: str       # "hợp lệ" or the failed rules
+
+    @property
+    def label(self) -> str:
+        return f"{self.ordinal}" + (f" (tệp {self.index})" if self.index else "")
 
     @property
     def profile_vi(self) -> str:
@@ -29,7 +34,7 @@ class CopyCheck:
 
 
 def copy_checks(session: Session, record: DossierRecord) -> list[CopyCheck]:
-    """The last check of each document's copy in the dossier's current package version."""
+    """The last check of each copy (main file and attachments) in the dossier's current package version."""
     if not record.versions:
         return []
     events = session.execute(
@@ -37,11 +42,12 @@ def copy_checks(session: Session, record: DossierRecord) -> list[CopyCheck]:
                                         PreservationEvent.event_type == "validation",
                                         PreservationEvent.object_ref == record.versions[-1].package_id)
         .order_by(PreservationEvent.id)).scalars()
-    checks: dict[int, CopyCheck] = {}
+    checks: dict[tuple[int, int], CopyCheck] = {}
     for e in events:
         match = _DETAIL.fullmatch(e.detail or "")
         if match:
-            ordinal = int(match.group(1))
-            checks[ordinal] = CopyCheck(ordinal, " ".join(filter(None, (e.tool, e.tool_version))), match.group(2),
-                                        match.group(3), e.outcome == "success", match.group(4))
-    return [checks[o] for o in sorted(checks)]
+            ordinal, index = int(match.group(1)), int(match.group(2)) if match.group(2) else None
+            checks[ordinal, index or 0] = CopyCheck(ordinal, index, " ".join(filter(None, (e.tool, e.tool_version))),
+                                                    match.group(3), match.group(4), e.outcome == "success",
+                                                    match.group(5))
+    return [checks[key] for key in sorted(checks)]

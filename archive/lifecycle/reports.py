@@ -162,7 +162,7 @@ def write_xlsx(report: Report, path: str | Path) -> Path:
     sheet.title = "Tổng hợp"
     title, subtitle = _title(report)
     for line in (*QUOC_HIEU, _scope_name(report).upper(), "", title, subtitle, ""):
-        sheet.append([line])
+        append_row(sheet, [line])         # the agency name is data entered by people
     for row in (1, 2, 3, 5):
         sheet.cell(row=row, column=1).font = Font(bold=True)
     for key, value in report.summary.items():

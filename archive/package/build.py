@@ -89,7 +89,7 @@ def _check_content(content: PackageContent) -> list[DocumentContent]:
     for doc in content.documents:
         if not doc.originals:
             raise InvalidPackageContent(f"document {doc.ordinal} has no original file")
-        for f in [*doc.originals, *([doc.preservation] if doc.preservation else [])]:
+        for f in [*doc.originals, *doc.copies]:
             if not Path(f.path).is_file():
                 raise InvalidPackageContent(f"file of document {doc.ordinal} not found: {f.path}", file=str(f.path))
     if content.previous_package_id and not content.previous_package_id.startswith("urn:uuid:"):
@@ -136,14 +136,16 @@ def _doc_files(doc: DocumentContent, writer: _Writer, events: _Events) -> list[P
             events.add(PackageEvent("format identification", writer.created,
                                     detail=f"PRONOM {orig.puid}, {orig.mime}"), [fid])
         files.append(pf)
-    if doc.preservation:
-        p = doc.preservation
-        fid = copy_id(doc.ordinal)
-        rel = f"representations/{PRESERVATION_REP}/data/{doc.ordinal:03d}.pdf"
+    main = next((i for i, o in enumerate(doc.originals, 1) if o.role == "main"), 1)
+    for p in doc.copies:
+        index = p.original_index if p.original_index not in (None, main) else None
+        fid = copy_id(doc.ordinal, index)
+        rel = f"representations/{PRESERVATION_REP}/data/{doc.ordinal:03d}{f'-{index:02d}' if index else ''}.pdf"
         writer.copy(rel, p.path, p.sha256, p.size, f"preservation copy of document {doc.ordinal}")
-        source = original_id(doc.ordinal, next((i for i, o in enumerate(doc.originals, 1) if o.role == "main"), 1))
+        source = original_id(doc.ordinal, index or main)
         pf = PackageFile(fid, rel, p.sha256.lower(), p.size, "application/pdf", writer.created, doc.ordinal,
-                         p.puid, p.format_name, None, "main", source, (p.tool_name, p.tool_version))
+                         p.puid, p.format_name, None, "attachment" if index else "main", source,
+                         (p.tool_name, p.tool_version))
         for e in p.events:
             events.add(e, [fid, *e.object_ids])
         if not events.has("migration", fid):
@@ -242,7 +244,7 @@ def _write(content: PackageContent, documents: list[DocumentContent], ptype: Pac
                     content.organ_id, content.agency_name, content.previous_package_id, dossier.code)
     # Document-level descriptions go with the PDF/A copies (rep1); with the originals when no
     # document has a copy. They cover every document, converted or not.
-    described = PRESERVATION_REP if any(d.preservation for d in documents) else ORIGINAL_REP
+    described = PRESERVATION_REP if any(d.copies for d in documents) else ORIGINAL_REP
     reps: list[tuple[str, Ref]] = []
     for rep in (PRESERVATION_REP, ORIGINAL_REP):
         rep_files = [f for f in files if f.path.startswith(f"representations/{rep}/")]

@@ -59,7 +59,7 @@ class OriginalFile:
 
 @dataclass
 class PreservationCopy:
-    """The PDF/A rendition of a document's main file (rep1)."""
+    """The PDF/A rendition of one of a document's originals (rep1), by default its main file."""
     path: Path
     sha256: str
     size: int
@@ -72,6 +72,7 @@ class PreservationCopy:
     puid: str | None = None        # default: the PRONOM key of pdfa_level (PDF/A-2b: fmt/477)
     format_name: str = "Acrobat PDF/A - Portable Document Format"
     events: list[PackageEvent] = field(default_factory=list)
+    original_index: int | None = None  # which original (1-based) it was made from; None: the main file
 
     def __post_init__(self):
         if self.puid is None:
@@ -84,6 +85,11 @@ class DocumentContent:
     ordinal: int                   # DocOrdinal
     originals: list[OriginalFile]
     preservation: PreservationCopy | None = None
+    attachment_copies: list[PreservationCopy] = field(default_factory=list)  # of the other originals
+
+    @property
+    def copies(self) -> list[PreservationCopy]:
+        return [*([self.preservation] if self.preservation else []), *self.attachment_copies]
 
 
 @dataclass
@@ -113,6 +119,6 @@ def original_id(ordinal: int, index: int) -> str:
     return f"rep0-doc{ordinal:03d}-file{index:02d}"
 
 
-def copy_id(ordinal: int) -> str:
-    """Identifier of a document's preservation copy."""
-    return f"rep1-doc{ordinal:03d}"
+def copy_id(ordinal: int, index: int | None = None) -> str:
+    """Identifier of a document's preservation copy (``index``: of that original, if not the main file)."""
+    return f"rep1-doc{ordinal:03d}" + (f"-file{index:02d}" if index else "")

@@ -17,6 +17,7 @@ from archive.package.content import (PDF_PUIDS, DocumentContent, OriginalFile, P
                                      PreservationCopy)
 from archive.package.eark import validate_package, validate_xml_against_shipped_xsds
 from ingest.job import IngestJob, event
+from ingest.steps.normalise import copy_key
 from ingest.steps.validate_pdfa import copies as pdfa_copies
 
 STEPS_WITH_EVENTS = ("receive", "validate", "identify", "normalise", "validate_pdfa", "checksum")
@@ -35,27 +36,18 @@ def content_of(job: IngestJob) -> PackageContent:
     events = [e for step in STEPS_WITH_EVENTS for e in job.result(step).get("events", [])]
     documents = []
     for doc in dossier.Documents:
-        ordinal = str(doc.DocOrdinal)
         originals = [OriginalFile(path=job.submission_dir / f.path, name=f.path, role=f.role,
                                   sha256=sums["originals"][f.path]["sha256"], size=sums["originals"][f.path]["size"],
                                   mime=idents[f.path]["mime_type"] or "application/octet-stream",
                                   puid=idents[f.path]["puid"], format_name=idents[f.path]["format_name"],
                                   events=[_package_event(e) for e in events if e.get("file") == f.path])
                      for f in doc.files]
-        copy = None
-        if ordinal in pdfa:
-            v = pdfa[ordinal]
-            path = job.workdir / v["output"]
-            copy = PreservationCopy(
-                path=path, sha256=sums["copies"][ordinal]["sha256"],
-                size=sums["copies"][ordinal]["size"], tool_name=v["tool"],
-                tool_version=v["tool_version"], pdfa_valid=v["compliant"],
-                pdfa_level=v["flavour"], validator=f"{v['validator']} {v['validator_version']}",
-                validation_detail=_validation_detail(v),
-                events=[_package_event(e) for e in events if e.get("copy") == doc.DocOrdinal],
-                # A copy no strategy made compliant is not labelled PDF/A: it is the PDF it is.
-                **({} if v["compliant"] else _plain_pdf_format(path)))
-        documents.append(DocumentContent(ordinal=doc.DocOrdinal, originals=originals, preservation=copy))
+        copies = [_copy(job, key, pdfa[key], sums, events, index)
+                  for index, f in enumerate(doc.files, 1)
+                  if (key := copy_key(doc.DocOrdinal, index, f.role == "main")) in pdfa]
+        main = next((c for c in copies if c.original_index is None), None)
+        documents.append(DocumentContent(ordinal=doc.DocOrdinal, originals=originals, preservation=main,
+                                         attachment_copies=[c for c in copies if c is not main]))
     with session_scope() as session:
         organ_id = dossier.FileCode.OrganId
         agency = session.get(Agency, organ_id)
@@ -64,6 +56,18 @@ def content_of(job: IngestJob) -> PackageContent:
         return PackageContent(dossier=dossier, organ_id=organ_id, agency_name=agency.name if agency else organ_id,
                               documents=documents, previous_package_id=previous,
                               events=[_package_event(e) for e in events if not (e.get("file") or e.get("copy"))])
+
+
+def _copy(job: IngestJob, key: str, v: dict, sums: dict, events: list[dict], index: int) -> PreservationCopy:
+    path = job.workdir / v["output"]
+    return PreservationCopy(
+        path=path, sha256=sums["copies"][key]["sha256"], size=sums["copies"][key]["size"], tool_name=v["tool"],
+        tool_version=v["tool_version"], pdfa_valid=v["compliant"], pdfa_level=v["flavour"],
+        validator=f"{v['validator']} {v['validator_version']}", validation_detail=_validation_detail(v),
+        events=[_package_event(e) for e in events if str(e.get("copy")) == key],
+        original_index=None if "." not in key else index,
+        # A copy no strategy made compliant is not labelled PDF/A: it is the PDF it is.
+        **({} if v["compliant"] else _plain_pdf_format(path)))
 
 
 def _validation_detail(v: dict) -> str | None:

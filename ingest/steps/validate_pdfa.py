@@ -21,7 +21,7 @@ RESULT = "validate_pdfa"
 
 
 def copies(job: IngestJob) -> dict[str, dict]:
-    """The preservation copy each document keeps: {ordinal: attempt, with its verdict}."""
+    """The preservation copy kept for each converted original: {copy key ("4", "4.2"): attempt, with its verdict}."""
     return job.result(RESULT)["copies"]
 
 
@@ -45,17 +45,17 @@ def run(job: IngestJob) -> None:
             attempt.update(_verdict(v))
             events.append({**event("validation", tool=v.validator, tool_version=v.validator_version,
                                     outcome="success" if passes(v) else "failure",
-                                    detail=copy_check_detail(int(ordinal), v)),
-                           "copy": int(ordinal)})
+                                    detail=copy_check_detail(ordinal, v)),
+                           "copy": ordinal})
             if not passes(v):
-                _next_attempt(job, documents[ordinal], attempts[ordinal], events, int(ordinal))
+                _next_attempt(job, documents[ordinal], attempts[ordinal], events, ordinal)
         job.save(RESULT, {"attempts": attempts, "events": events})  # one round at a time
     copies = {ordinal: _chosen(tries) for ordinal, tries in attempts.items()}
     job.save(RESULT, {"attempts": attempts, "events": events, "copies": copies,
-                      "needs_attention": sorted((o for o, c in copies.items() if not c["compliant"]), key=int)})
+                      "needs_attention": sorted((o for o, c in copies.items() if not c["compliant"]), key=_order)})
 
 
-def _next_attempt(job: IngestJob, doc: dict, tries: list[dict], events: list, ordinal: int) -> None:
+def _next_attempt(job: IngestJob, doc: dict, tries: list[dict], events: list, ordinal: str) -> None:
     """Convert once more with the first strategy not tried yet; nothing if none is left."""
     mime = identification(job, doc["source"]).mime_type
     tried = {a["strategy"] for a in tries}
@@ -85,11 +85,16 @@ def _verdict(v: PdfaValidation) -> dict:
             "failed_rules": [r.rule_id for r in v.failed_rules]}
 
 
-def copy_check_detail(ordinal: int, v: PdfaValidation) -> str:
-    """The event detail that archive.catalog.copies reads back: document, level, profile, outcome."""
+def _order(key: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in key.split("."))
+
+
+def copy_check_detail(key: str, v: PdfaValidation) -> str:
+    """The event detail that archive.catalog.copies reads back: copy ("4", or "4.2" for document
+    4's second original), level, profile, outcome."""
     failed = ", ".join(r.rule_id for r in v.failed_rules)
     outcome = "hợp lệ" if passes(v) else ("quy tắc không đạt: " + failed if failed else "kiểm tra chưa đầy đủ")
-    return f"văn bản {ordinal} | PDF/A-{v.flavour} | {v.note or '-'} | {outcome}"
+    return f"văn bản {key} | PDF/A-{v.flavour} | {v.note or '-'} | {outcome}"
 
 
 def _chosen(tries: list[dict]) -> dict:

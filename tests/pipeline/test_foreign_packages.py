@@ -7,6 +7,7 @@ import shutil
 import bagit
 from lxml import etree
 
+from archive.storage import open_store
 from ingest import pipeline
 from tests.pipeline.conftest import SAMPLES
 
@@ -18,6 +19,7 @@ def test_bag_is_archived_with_its_bag_info_in_the_package(archive_home, tmp_path
                               "External-Identifier": "VP-2021-20"}, checksums=["sha256"])
     job = pipeline.submit(bag)
     assert job.result("receive")["origin"]["bagit"]["info"]["External-Identifier"] == "VP-2021-20"
-    premis = job.workdir / job.result("package")["folder"] / "metadata" / "preservation" / "PREMIS.xml"
-    details = [d.text for d in etree.parse(str(premis)).iter("{*}eventDetail")]
+    # read from the archived package (the work folder keeps only step results once it is verified)
+    with open_store().open(job.result("store")["prefix"] + "/metadata/preservation/PREMIS.xml") as premis:
+        details = [d.text for d in etree.parse(premis).iter("{*}eventDetail")]
     assert any("External-Identifier: VP-2021-20" in d and "Source-Organization" in d for d in details)

@@ -16,6 +16,7 @@ from api.cli.app import app
 from archive.catalog.db import session_scope
 from archive.catalog.models import DossierRecord, FileRecord
 from archive.package.content import PDFA_PUIDS
+from archive.storage import open_store
 from ingest import pipeline
 from ingest.normalise import retry_strategies
 
@@ -24,6 +25,11 @@ ROOT = Path(__file__).resolve().parents[2]
 # A veraPDF corpus file Ghostscript cannot repair: its annotation keeps no appearance stream.
 UNREPAIRABLE = (ROOT.parent / "shared" / "verapdf-corpus" / "PDF_A-2b" / "6.3 Annotations" /
                 "6.3.3 Annotation appearances" / "veraPDF test suite 6-3-3-t01-fail-a.pdf")
+
+
+def _read(store, key: str) -> str:
+    with store.open(key) as stream:
+        return stream.read().decode("utf-8")
 
 
 def _status(*args: str) -> str:
@@ -40,6 +46,14 @@ def test_every_copy_of_the_sample_passes_verapdf_and_status_names_the_validator(
     for copy in checked["copies"].values():
         assert copy["validator"] == "veraPDF" and copy["compliant"] and copy["failed_rules"] == []
         assert copy["strategy"] == "first"
+    # Every original has its copy: document 4's attachment (quy-dinh-kem-theo.pdf) too.
+    originals = [f for d in job.dossier().Documents for f in d.files]
+    assert len(checked["copies"]) == len(originals) == 5 and "4.2" in checked["copies"]
+    package = job.workdir / job.result("package")["folder"]
+    attachment_copy = package / "representations" / "rep1" / "data" / "004-02.pdf"
+    with pikepdf.open(attachment_copy) as pdf:
+        assert pdf.open_metadata().get("pdfaid:part") == "2"
+    assert "rep1-doc004-file02" in (package / "metadata" / "preservation" / "PREMIS.xml").read_text(encoding="utf-8")
     with session_scope() as s:
         record = s.execute(select(DossierRecord)).scalar_one()
         assert record.status == "archived"
@@ -47,7 +61,7 @@ def test_every_copy_of_the_sample_passes_verapdf_and_status_names_the_validator(
     assert puids == {PDFA_PUIDS["2b"]}
     out = _status(record.code)
     assert re.search(r"veraPDF \d+\.\d+\.\d+", out) and "bộ quy tắc PDF/A-2B của veraPDF" in out
-    assert "hợp lệ" in out and "không đạt" not in out
+    assert "hợp lệ" in out and "không đạt" not in out and "4 (tệp 2)" in out
 
 
 def test_a_copy_that_fails_every_strategy_is_not_pdfa_and_the_dossier_needs_attention(
@@ -82,8 +96,11 @@ def test_a_copy_that_fails_every_strategy_is_not_pdfa_and_the_dossier_needs_atte
         not_pdfa = [f for f in copies if f.puid not in PDFA_PUIDS.values()]
         assert len(not_pdfa) == 1 and not_pdfa[0].puid.startswith("fmt/")  # plain PDF's PUID
     # The package's PREMIS records the failure with the failed rules.
-    premis = (job.workdir / job.result("package")["folder"]).rglob("*.xml")
-    text = "\n".join(p.read_text(encoding="utf-8") for p in premis if "premis" in p.name.lower())
+    # (read from the archived package: once verified, the work folder keeps only step results)
+    store = open_store()
+    premis = [k for k in store.list(job.result("store")["prefix"] + "/") if k.lower().endswith(".xml")
+              and "premis" in k.rsplit("/", 1)[-1].lower()]
+    text = "\n".join(_read(store, k) for k in premis)
     assert "6.3.3-1" in text and "failure" in text
     assert record.code in _status()  # listed as needing attention
     out = _status(record.code)

@@ -8,12 +8,13 @@ of each record travels with it. Only a package whose every checksum holds is rea
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from archive.catalog.archived import premis_events
 from archive.errors import ChecksumMismatch, InvalidPackageContent
 from archive.package.content import (PDFA_PUIDS, DocumentContent, OriginalFile, PackageContent, PackageEvent,
-                                     PreservationCopy)
+                                     PreservationCopy, copy_id)
 from archive.package.layout import ORIGINAL_REP, PRESERVATION_REP
 from archive.package.read import FileDescription, PackageDescription, read_package, verify_package
 from archive.storage import ObjectStore
@@ -80,9 +81,14 @@ def package_content(folder: Path, *, extra_events: list[PackageEvent] = ()) -> t
         roles = {df.path: df.role for df in doc.files}
         originals = sorted((f for f in described.files if f.representation == ORIGINAL_REP), key=lambda f: f.path)
         copies = [f for f in described.files if f.representation == PRESERVATION_REP]
+        main = next((f for f in copies if f.id == copy_id(described.ordinal)), None)
+        # A copy of another original keeps its index (rep1-doc004-file02 was made from original 2).
+        others = [replace(_copy(folder, f, events), original_index=int(f.id.rsplit("-file", 1)[1]))
+                  for f in copies if f is not main]
         documents.append(DocumentContent(ordinal=described.ordinal,
                                          originals=[_original(folder, f, roles) for f in originals],
-                                         preservation=_copy(folder, copies[0], events) if copies else None))
+                                         preservation=_copy(folder, main, events) if main else None,
+                                         attachment_copies=others))
     content = PackageContent(dossier=package.dossier, organ_id=package.organ_id or package.dossier.FileCode.OrganId,
                              agency_name=package.agency_name or package.organ_id or "", documents=documents,
                              events=[*events, *extra_events])

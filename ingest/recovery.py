@@ -1,0 +1,136 @@
+"""What a process killed half-way leaves behind, dealt with when a server or worker starts;
+and work folders that outlived their use.
+
+- A step left ``running`` by a process that is dead (its owner file in the job's folder names
+  a process of this machine that no longer exists) is resumed by the server, or marked
+  failed by a worker (Celery delivers the task again, which runs the step again).
+- An upload's ``.part`` file whose receiving process is dead is removed.
+- A tool's process group whose starting process is dead is killed (``archive.process.kill_orphans``).
+- A finished job keeps only its small step results (``*.json``): the submission copy, the
+  preservation copies and the package copy were verified in the store and are removed.
+  A failed job keeps its folder ``LUUTRU_FAILED_JOB_DAYS`` for its retry, then the same.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import socket
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Callable
+
+from sqlalchemy import select
+
+from archive.catalog.db import session_scope
+from archive.catalog.models import PipelineStep
+from archive.clock import utcnow
+from archive.settings import Settings, get_settings
+from ingest import state
+from ingest.job import IngestJob
+from archive import process as _process
+
+log = logging.getLogger(__name__)
+OWNER_FILE = "running.json"
+
+
+@dataclass
+class Recovery:
+    resumed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    uploads_removed: list[str] = field(default_factory=list)
+    tools_killed: list[str] = field(default_factory=list)
+    folders_tidied: list[str] = field(default_factory=list)
+
+
+def claim(job: IngestJob, step: str) -> None:
+    """Written before a step runs: which process on which machine runs it."""
+    job.workdir.mkdir(parents=True, exist_ok=True)
+    (job.workdir / OWNER_FILE).write_text(json.dumps({**_process.identity(), "step": step}))
+
+
+def release(job: IngestJob) -> None:
+    (job.workdir / OWNER_FILE).unlink(missing_ok=True)
+
+
+def _abandoned(job: IngestJob) -> bool:
+    try:
+        owner = json.loads((job.workdir / OWNER_FILE).read_text())
+    except FileNotFoundError:
+        return True         # marked running after its owner file was written: only a crash loses it
+    except (OSError, ValueError):
+        return True
+    return owner["host"] == socket.gethostname() and not _process.alive(owner["pid"], owner["start"])
+
+
+def interrupted_jobs() -> list[tuple[str, str]]:
+    """(job, step) of the steps left running by a dead process of this machine."""
+    with session_scope() as session:
+        running = session.execute(select(PipelineStep.job_id, PipelineStep.step)
+                                  .where(PipelineStep.state == "running")).all()
+    return [(job_id, step) for job_id, step in running if _abandoned(IngestJob.load(job_id))]
+
+
+def upload_name() -> str:
+    me = _process.identity()
+    return f"{me['host']}.{me['pid']}.{me['start']}.{time.time_ns()}.part"
+
+
+def remove_orphan_uploads(settings: Settings) -> list[str]:
+    removed = []
+    for path in (settings.data_dir / "uploads").glob("*.part"):
+        parts = path.name.split(".")
+        mine = len(parts) == 5 and parts[0] == socket.gethostname()
+        if (mine and not _process.alive(int(parts[1]), parts[2])) or \
+                (len(parts) != 5 and time.time() - path.stat().st_mtime > 86400):
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+    return removed
+
+
+def tidy(job: IngestJob) -> None:
+    """Keep the step results, remove the copies (submission, preservation copies, package)."""
+    if not job.workdir.is_dir():
+        return
+    for entry in job.workdir.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.suffix != ".json":
+            entry.unlink(missing_ok=True)
+
+
+def tidy_failed_jobs(settings: Settings) -> list[str]:
+    """Failed jobs whose last change is older than ``failed_job_days``."""
+    cutoff = utcnow() - timedelta(days=settings.failed_job_days)
+    with session_scope() as session:
+        old = session.execute(select(PipelineStep.job_id).where(PipelineStep.state == "failed",
+                                                                PipelineStep.updated_at < cutoff)).scalars()
+        job_ids = list(dict.fromkeys(old))
+    tidied = []
+    for job_id in job_ids:
+        job = IngestJob.load(job_id, settings)
+        if job.workdir.is_dir() and any(e.suffix != ".json" for e in job.workdir.iterdir()):
+            tidy(job)
+            tidied.append(job_id)
+    return tidied
+
+
+def recover(*, resume: Callable[[str], None] | None = None, settings: Settings | None = None) -> Recovery:
+    """At start-up. ``resume`` runs a job again (the server's runner); without it the
+    interrupted step is marked failed, its reason saying so."""
+    settings = settings or get_settings()
+    done = Recovery(tools_killed=_process.kill_orphans(), uploads_removed=remove_orphan_uploads(settings))
+    for job_id, step in interrupted_jobs():
+        release(IngestJob.load(job_id, settings))
+        if resume is not None:
+            state.mark(job_id, step, "pending", reason="interrupted: the process running it stopped; resumed")
+            resume(job_id)
+            done.resumed.append(job_id)
+        else:
+            state.mark(job_id, step, "failed", reason="interrupted: the process running it stopped")
+            done.failed.append(job_id)
+    done.folders_tidied = tidy_failed_jobs(settings)
+    if any((done.resumed, done.failed, done.uploads_removed, done.tools_killed, done.folders_tidied)):
+        log.warning("recovered after a crash: %s", done)
+    return done
