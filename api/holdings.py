@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from archive.catalog.models import (Agency, DocumentRecord, DossierRecord, FileRecord, FixityAlarm, PackageVersion,
                                     PreservationEvent)
 from archive.errors import FixityAlarmOpen, Forbidden, NotFound
-from archive.lifecycle.legal_hold import find_dossier
+from archive.catalog.dossiers import find_dossier
 from archive.access import OPEN_RIGHTS, Principal, can_find, can_read
 
 

@@ -18,14 +18,14 @@ import os
 import secrets
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterator
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from archive import clock
 from archive.catalog.db import session_scope
 from archive.catalog.models import AuditEntry, AuditHead
 from archive.errors import Forbidden, LuuTruError
@@ -93,8 +93,7 @@ def unkeyed_hash(fields: dict[str, Any], prev_hash: str) -> str:
 
 
 def now_iso() -> str:
-    from archive.settings import get_settings
-    return datetime.now(ZoneInfo(get_settings().timezone)).isoformat(timespec="microseconds")
+    return clock.now().isoformat(timespec="microseconds")
 
 
 def _append(session: Session, fields: dict[str, Any]) -> AuditEntry:

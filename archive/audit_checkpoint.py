@@ -17,7 +17,7 @@ import io
 import json
 import logging
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -86,7 +86,7 @@ def write_checkpoint(reason: str = "daily", *, store=None, catalog_url: str | No
         return None
     checkpoint = Checkpoint(last.seq, last.hash, audit.now_iso(), reason).signed(key)
     data = json.dumps(asdict(checkpoint), ensure_ascii=False).encode("utf-8")
-    until = (datetime.now(timezone.utc) + timedelta(days=365 * settings.audit_checkpoint_years)).replace(microsecond=0)
+    until = (utcnow() + timedelta(days=365 * settings.audit_checkpoint_years)).replace(microsecond=0)
     try:
         store.put_file(checkpoint.object_key, io.BytesIO(data), sha256_expected=hashlib.sha256(data).hexdigest(),
                        retention=Retention(until, "COMPLIANCE"))

@@ -6,7 +6,7 @@ import hashlib
 import mmap
 import os
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import BinaryIO
 
 CHUNK = 4 * 1024 * 1024
 MMAP_WINDOW = 16 * 1024 * 1024
@@ -23,14 +23,6 @@ def sha256_stream(stream: BinaryIO, chunk: int = CHUNK) -> tuple[str, int]:
         size += n
     return h.hexdigest(), size
 
-
-def sha256_chunks(chunks: Iterable[bytes]) -> tuple[str, int]:
-    h = hashlib.sha256()
-    size = 0
-    for c in chunks:
-        h.update(c)
-        size += len(c)
-    return h.hexdigest(), size
 
 
 def sha256_mapped(fh: BinaryIO) -> tuple[str, int]:

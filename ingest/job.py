@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from archive import clock
 from archive.settings import Settings, get_settings
 from schemas.models import Dossier
 
 
 def now(settings: Settings | None = None) -> datetime:
-    return datetime.now(ZoneInfo((settings or get_settings()).timezone)).replace(microsecond=0)
+    return clock.now(settings).replace(microsecond=0)
 
 
 @dataclass(frozen=True)

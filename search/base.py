@@ -63,10 +63,6 @@ class SearchIndex(ABC):
     @abstractmethod
     def search(self, query: SearchQuery, principal: Principal) -> SearchResults: ...
 
-    def suggest(self, prefix: str, principal: Principal, *, limit: int = 8) -> list[str]:
-        """Titles of records the principal may find that start matching ``prefix``."""
-        return []
-
     @abstractmethod
     def clear(self) -> None:
         """Remove every record."""

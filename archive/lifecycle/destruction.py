@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from archive import audit
-from archive import clock
+from archive import audit, clock
 from archive.access import require
 from archive.audit_checkpoint import checkpoint_after
 from archive.catalog.db import get_engine, session_scope
@@ -36,7 +34,8 @@ from archive.lifecycle.erasure import (ErasedDossier, erase, erased_from_json, e
                              scrub_catalog, snapshot, stores)
 from archive.errors import (DestructionIncomplete, InvalidRequest, LuuTruError, NotFound, RetentionNotExpired,
                             SameActorRefused, WrongWorkflowStage)
-from archive.lifecycle.legal_hold import find_dossier, refuse_if_held
+from archive.catalog.dossiers import find_dossier
+from archive.lifecycle.legal_hold import refuse_if_held
 from archive.retention import is_expired, retention_expiry
 from archive.settings import Settings, get_settings, load_codelists
 from archive.access import Principal
@@ -287,7 +286,7 @@ def _interrupted(actor: Principal, list_id: int, exc: Exception) -> None:
 
 def _close(session: Session, actor: Principal, dlist: DestructionList, erased: list[ErasedDossier],
            store, settings: Settings) -> DestructionCertificate:
-    executed_at = datetime.now(ZoneInfo(settings.timezone))
+    executed_at = clock.now(settings)
     dlist.stage, dlist.executed_by, dlist.executed_at, dlist.execution_lease = (
         "executed", actor.user, executed_at, None)
     if session.get_bind().dialect.name == "sqlite":  # the snapshots' checksums are zeroed, not left in free pages

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine, delete, select, text
 from sqlalchemy.orm import Session
 
 from archive.catalog.models import DossierRecord, PipelineStep
+from archive.clock import utcnow
 from archive.errors import ObjectLocked, ObjectMissing
 from archive.settings import Settings
 from archive.storage import ObjectStore, open_store, public_url
@@ -87,7 +88,7 @@ def _keys(store: ObjectStore, dossier: ErasedDossier) -> set[str]:
 
 def refuse_if_locked(store_list: list[ObjectStore], dossier: ErasedDossier) -> None:
     """ObjectLocked (before anything is deleted) if a store still protects any object."""
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     for store in store_list:
         if not store.supports_object_lock:
             continue

@@ -18,13 +18,14 @@ import ssl
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Iterable, Iterator
 
 from sqlalchemy import select
 
 from archive.catalog.db import session_scope
 from archive.catalog.models import DossierRecord, FixityAlarm, PackageVersion, PreservationEvent, StoredObjectRecord
+from archive.clock import utcnow
 from archive.errors import LuuTruError, ObjectMissing, StorageError
 from archive.storage import ObjectStore, Retention, open_store
 
@@ -136,7 +137,7 @@ def _event(session, event_type: str, target: _Target, now: datetime, outcome: st
 
 
 def _record(session, target: _Target, check: ObjectCheck, replica: ObjectStore | None, store: ObjectStore) -> None:
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     obj = session.get(StoredObjectRecord, target.object_id)
     obj.last_fixity_check, obj.last_fixity_outcome = now, check.outcome
     _event(session, "fixity check", target, now, "success" if check.outcome == "ok" else "failure",
@@ -153,10 +154,10 @@ def _record(session, target: _Target, check: ObjectCheck, replica: ObjectStore |
         detail = _repair(store, replica, target)
     except (LuuTruError, OSError) as exc:
         log.error("fixity repair failed for %s: %s", check.key, exc)
-        _event(session, "repair", target, datetime.now(timezone.utc), "failure", f"from {replica.url}: {exc}")
+        _event(session, "repair", target, utcnow(), "failure", f"from {replica.url}: {exc}")
         return
     check.repaired = True
-    alarm.repaired_at = datetime.now(timezone.utc)
+    alarm.repaired_at = utcnow()
     obj.last_fixity_outcome = "repaired"
     _event(session, "repair", target, alarm.repaired_at, "success", detail)
 
@@ -177,7 +178,7 @@ def run_fixity(selection: str = "due", budget: int | None = None, *, catalog_url
     report = FixityReport()
     started = time.perf_counter()
     with session_scope(catalog_url) as session:
-        targets = _within_budget(_targets(session, selection, datetime.now(timezone.utc),
+        targets = _within_budget(_targets(session, selection, utcnow(),
                                           settings.fixity_interval_days), budget, report)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fixity") as pool:
         checks = pool.map(lambda t: check_object(store, t), targets)

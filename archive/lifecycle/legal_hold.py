@@ -15,29 +15,16 @@ from sqlalchemy.orm import Session
 from archive import audit
 from archive.access import ROLE_VI, require
 from archive.catalog.db import session_scope
-from archive.catalog.locking import lock_row, locked_session
+from archive.catalog.locking import locked_session
 from archive.catalog.destruction import LegalHold
+from archive.catalog.dossiers import find_dossier
 from archive.catalog.models import DossierRecord
 from archive.clock import utcnow
-from archive.errors import Forbidden, InvalidRequest, LegalHoldActive, NotFound, WrongWorkflowStage
-from archive.access import Principal, can_find
+from archive.errors import Forbidden, InvalidRequest, LegalHoldActive, WrongWorkflowStage
+from archive.access import Principal
 
 HOLDERS = ("agency_head", "auditor", "admin")
 AUTHORITY = {"agency_head": 1, "auditor": 2, "admin": 2}   # province-wide roles outrank an agency's head
-
-
-def find_dossier(session: Session, code: str, actor: Principal | None = None, *, lock: bool = False
-                 ) -> DossierRecord:
-    """The dossier (locked for the transaction with ``lock``); with ``actor``, only one they may
-    find: any other answers exactly as one that does not exist, before any rule on role, agency
-    or state is checked, since a 403 or 409 would disclose that it exists, its agency or its
-    retention."""
-    record = lock_row(session, DossierRecord, DossierRecord.code == code) if lock else \
-        session.execute(select(DossierRecord).where(DossierRecord.code == code)).scalar_one_or_none()
-    if record is None or (actor is not None and not can_find(actor, rights=record.rights, organ_id=record.organ_id,
-                                                             dossier_code=record.code)):
-        raise NotFound(f"dossier {code} not found", message_vi=f"Không tìm thấy hồ sơ {code}.", dossier=code)
-    return record
 
 
 def refuse_if_held(record: DossierRecord, action: str) -> None:

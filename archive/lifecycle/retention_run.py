@@ -21,7 +21,7 @@ from archive.catalog.models import DossierRecord
 from archive.catalog.notifications import AgencyContact, Notification
 from archive.clock import utcnow
 from archive.errors import InvalidRequest, NotFound
-from archive.lifecycle.legal_hold import find_dossier
+from archive.catalog.dossiers import find_dossier
 from archive.mail import send_mail
 from archive.retention import is_expired, is_permanent, retention_expiry, transfer_due_date
 from archive.settings import Settings, get_settings, load_codelists

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import BinaryIO, Iterator, Union
 
+from archive.clock import utcnow
 from archive.errors import ChecksumMismatch, StorageError
 from archive.storage.hashing import sha256_stream
 
@@ -45,7 +46,7 @@ class Retention:
     @classmethod
     def for_dossier(cls, expiry: date | None, permanent_lock_years: int = 100) -> "Retention":
         if expiry is None:
-            until = datetime.now(timezone.utc) + timedelta(days=365 * permanent_lock_years)
+            until = utcnow() + timedelta(days=365 * permanent_lock_years)
             return cls(until.replace(microsecond=0), "GOVERNANCE")
         return cls(datetime.combine(expiry, time.min, tzinfo=timezone.utc) + timedelta(days=1), "COMPLIANCE")
 

@@ -136,14 +136,6 @@ def search_body(query: SearchQuery, principal: Principal) -> dict:
     }
 
 
-def suggest_body(prefix: str, principal: Principal, limit: int) -> dict:
-    return {
-        "query": {"bool": {"must": [{"match_phrase_prefix": {"title.folded": fold(prefix)}},
-                                    visible([], principal)]}},
-        "size": limit * 3, "_source": ["title"],
-    }
-
-
 # --- responses
 
 def parse_total(response: dict) -> int:
@@ -291,16 +283,6 @@ class ElasticsearchIndex(SearchIndex):
     def search(self, query: SearchQuery, principal: Principal) -> SearchResults:
         response = self._call(self.client.search, index=self.index_name, body=search_body(query, principal))
         return parse_response(dict(response), query, principal)
-
-    def suggest(self, prefix: str, principal: Principal, *, limit: int = 8) -> list[str]:
-        if not fold(prefix).strip():
-            return []
-        response = self._call(self.client.search, index=self.index_name, body=suggest_body(prefix, principal, limit))
-        titles: list[str] = []
-        for _, _, source, _ in parse_hits(dict(response)):
-            if (title := source.get("title")) and title not in titles:
-                titles.append(title)
-        return titles[:limit]
 
     def close(self) -> None:
         self.client.close()

@@ -31,7 +31,7 @@ from search.base import FACETS, FacetCount, SearchIndex, SearchResults, make_hit
 from search.highlight import snippet
 from search.query import Clause, Lookup, Phrase, SearchQuery, query_words
 from search.records import Record
-from archive.text import key, nfc
+from archive.text import key
 
 KEYWORDS = ("kind", "organ_id", "type_name", "maintenance", "rights", "direction")
 
@@ -331,19 +331,3 @@ class EmbeddedIndex(SearchIndex):
         return {name: [FacetCount(value=str(b["key"]), count=b["doc_count"])
                        for b in result.get(name, {}).get("buckets", []) if b["key"] not in ("", 0)]
                 for name in FACETS}
-
-    def suggest(self, prefix: str, principal: Principal, *, limit: int = 8) -> list[str]:
-        words = _fold(nfc(prefix))
-        if not words:
-            return []
-        q = Query.boolean_query([
-            (Occur.Must, Query.phrase_prefix_query(self.schema, "title_folded", words)),
-            (Occur.Must, self._visible([], principal)),
-        ])
-        searcher = self._index.searcher()
-        titles: list[str] = []
-        for _, address in searcher.search(q, limit * 3, count=False).hits:
-            title = Record.model_validate_json(searcher.doc(address)["source"][0]).title
-            if title and title not in titles:
-                titles.append(title)
-        return titles[:limit]

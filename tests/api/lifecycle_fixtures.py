@@ -29,7 +29,8 @@ def set_hold(code: str, held: bool) -> None:
     """Put the dossier in the wanted hold state before a matrix request, as its agency's head:
     every holder of the matrix may lift that hold."""
     from archive.catalog.db import session_scope
-    from archive.lifecycle.legal_hold import find_dossier, lift_hold, place_hold
+    from archive.catalog.dossiers import find_dossier
+    from archive.lifecycle.legal_hold import lift_hold, place_hold
     from archive.access import Principal
     with session_scope() as session:
         now = find_dossier(session, code).legal_hold

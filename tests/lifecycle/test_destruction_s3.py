@@ -23,7 +23,7 @@ from archive.catalog import session_scope
 from archive.catalog.packages import add_package_version
 from archive.lifecycle.destruction import execute_list
 from archive.errors import ObjectLocked
-from archive.lifecycle.legal_hold import find_dossier
+from archive.catalog.dossiers import find_dossier
 from archive.settings import get_settings
 from archive.storage import Retention, open_store
 from ingest import pipeline

@@ -229,15 +229,6 @@ def test_auditor_finds_restricted_records_by_metadata_without_their_content(arch
         assert "đê" not in hit.snippet and "lụt" not in hit.snippet
 
 
-def test_suggestions_only_offer_what_the_principal_may_find(archive_index):
-    assert archive_index.suggest("hồ sơ", ARCHIVIST_A) and all(
-        "thanh tra" not in s for s in archive_index.suggest("ho so", ARCHIVIST_A))
-    assert "Hồ sơ thanh tra nội bộ" in archive_index.suggest("ho so th", Principal("x", "auditor"))
-    assert archive_index.suggest("ke hoach kinh", RESEARCHER) == []
-    assert set(archive_index.suggest("ke hoach kinh", ARCHIVIST_A)) == {"Hồ sơ kế hoạch kinh phí năm 2020",
-                                                                       "Kế hoạch kinh phí năm 2020"}
-
-
 # --- lifecycle
 
 def test_destroyed_dossier_disappears_at_once(fresh_index):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 from cryptography import x509
@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 
+from archive.clock import utcnow
 from archive.errors import AcknowledgementRejected, SigningKeyMissing
 
 
@@ -61,7 +62,7 @@ def verify(data: bytes, signature_b64: bytes, cert_path: Path | None) -> str:
     """The signer's subject if ``signature_b64`` is a valid signature of ``data`` by the
     certificate's key; AcknowledgementRejected otherwise."""
     cert = load_certificate(cert_path, "historical archive's certificate")
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
         raise AcknowledgementRejected(f"the historical archive's certificate is not valid now "
                                       f"({cert.not_valid_before_utc:%Y-%m-%d}..{cert.not_valid_after_utc:%Y-%m-%d})")
@@ -88,7 +89,7 @@ def generate_identity(common_name: str, key_path: Path, cert_path: Path, *, days
     instance or for tests; an archive in service uses a certificate from its CA instead."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    start = datetime.now(timezone.utc) - timedelta(minutes=5)
+    start = utcnow() - timedelta(minutes=5)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(start)
             .not_valid_after(start + timedelta(days=days))
