@@ -34,7 +34,8 @@ def _matches(text: str, folded_words: set[str]) -> list[tuple[int, int, str]]:
 
 def snippet(text: str, folded_words: set[str], *, max_chars: int = 240,
             near: tuple[int, int] | None = None) -> str:
-    """The window of ``text`` with the most matches, or its beginning if nothing matches.
+    """The window of ``text`` with the most distinct query words marked; "" if nothing matches
+    (a hit found by its metadata alone shows no snippet).
 
     ``near`` (a character range where an index found the best matches) limits the search
     to that part of the text: a long text is then not read through."""

@@ -1,7 +1,8 @@
 """``luutru destruction`` and ``luutru hold``: the destruction workflow and legal holds.
 
-Actors are named explicitly (``--actor/--role/--agency``) until the API maps logged-in users
-onto the same functions; every rule is checked in archive/lifecycle/destruction.py.
+The REST API and the pages call the same functions with the logged-in user's principal; here
+the actor is still named on the command line (``--actor/--role/--agency``). Every rule is
+checked in ``archive.lifecycle.destruction``, whichever interface calls it.
 """
 from __future__ import annotations
 
