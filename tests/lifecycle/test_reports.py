@@ -53,7 +53,8 @@ def test_agency_report_counts_holdings_due_expired_and_fixity(province, tmp_path
     summary = {row[0]: row[1] for row in cover if row[1] is not None}
     assert summary == {"Hồ sơ đang lưu trữ": 5, "Sắp đến hạn nộp lưu": 1, "Quá hạn nộp lưu": 1,
                        "Hết hạn bảo quản, chờ xử lý": 1, "Hồ sơ đã hủy": 0,
-                       "Đối tượng lỗi toàn vẹn (chưa sửa)": 1, "Nhật ký kiểm tra": "nguyên vẹn"}
+                       "Đối tượng lỗi toàn vẹn (chưa sửa)": 1, "Hồ sơ có bản PDF/A không đạt kiểm tra": 0,
+                       "Nhật ký kiểm tra": "nguyên vẹn"}
     holdings = _sheet(path, "Hồ sơ theo thời hạn")
     assert holdings[0] == ("Cơ quan", "Thời hạn bảo quản", "Năm kết thúc", "Số hồ sơ")
     assert set(holdings[1:]) == {(ORGAN, "5 năm", 2015, 1), (ORGAN, "70 năm", 2015, 1), (ORGAN, "Vĩnh viễn", 2015, 1),

@@ -16,6 +16,7 @@ from api.cli.app import app
 from archive.catalog.db import session_scope
 from archive.catalog.models import DossierRecord, FileRecord
 from archive.package.content import PDFA_PUIDS
+from archive.lifecycle.reports import build_report
 from archive.storage import open_store
 from ingest import pipeline
 from ingest.normalise import retry_strategies
@@ -102,6 +103,9 @@ def test_a_copy_that_fails_every_strategy_is_not_pdfa_and_the_dossier_needs_atte
               and "premis" in k.rsplit("/", 1)[-1].lower()]
     text = "\n".join(_read(store, k) for k in premis)
     assert "6.3.3-1" in text and "failure" in text
-    assert record.code in _status()  # listed as needing attention
+    assert record.code in _status()  # listed as needing attention, by the CLI and the dashboard's report
+    report = build_report()
+    assert [row[1] for row in report.section("needs_attention").rows] == [record.code]
+    assert report.summary["needs_attention"] == 1 and report.summary["holdings"] == 1  # still held
     out = _status(record.code)
     assert "không đạt" in out and "6.3.3-1" in out
