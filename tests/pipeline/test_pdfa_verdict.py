@@ -15,8 +15,8 @@ import api.cli.ingest  # noqa: F401  (registers `status`)
 from api.cli.app import app
 from archive.catalog.db import session_scope
 from archive.catalog.models import DossierRecord, FileRecord
-from archive.package.content import PDFA_PUIDS
 from archive.lifecycle.reports import build_report
+from archive.package.content import PDFA_PUIDS
 from archive.storage import open_store
 from ingest import pipeline
 from ingest.normalise import retry_strategies
