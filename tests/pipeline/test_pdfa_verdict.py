@@ -3,6 +3,7 @@ rule; a copy no strategy makes compliant is not labelled PDF/A and the dossier n
 attention, which `luutru status` shows."""
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from pathlib import Path
@@ -50,11 +51,13 @@ def test_every_copy_of_the_sample_passes_verapdf_and_status_names_the_validator(
     # Every original has its copy: document 4's attachment (quy-dinh-kem-theo.pdf) too.
     originals = [f for d in job.dossier().Documents for f in d.files]
     assert len(checked["copies"]) == len(originals) == 5 and "4.2" in checked["copies"]
-    package = job.workdir / job.result("package")["folder"]
-    attachment_copy = package / "representations" / "rep1" / "data" / "004-02.pdf"
-    with pikepdf.open(attachment_copy) as pdf:
+    # In the archived package: rep1/data/004-02.pdf, a PDF/A, described in PREMIS under its own id.
+    store, prefix = open_store(), job.result("store")["prefix"]
+    [key] = [k for k in store.list(prefix + "/") if k.endswith("/representations/rep1/data/004-02.pdf")]
+    with store.open(key) as stream, pikepdf.open(io.BytesIO(stream.read())) as pdf:
         assert pdf.open_metadata().get("pdfaid:part") == "2"
-    assert "rep1-doc004-file02" in (package / "metadata" / "preservation" / "PREMIS.xml").read_text(encoding="utf-8")
+    [premis] = [k for k in store.list(prefix + "/") if k.endswith("metadata/preservation/PREMIS.xml")]
+    assert "rep1-doc004-file02" in _read(store, premis)
     with session_scope() as s:
         record = s.execute(select(DossierRecord)).scalar_one()
         assert record.status == "archived"
