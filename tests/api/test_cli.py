@@ -42,7 +42,7 @@ def test_user_add_refuses_unknown_roles_and_short_passwords(home):
     bad_role = _luutru(home, "user", "add", "x", "--role", "boss", "--password-stdin", stdin="mat-khau-dai-1\n")
     assert bad_role.returncode == 2 and "invalid_request" in bad_role.stderr
     short = _luutru(home, "user", "add", "x", "--role", "researcher", "--password-stdin", stdin="ngan\n")
-    assert short.returncode == 2 and "từ 8 đến 1024 ký tự" in short.stderr
+    assert short.returncode == 2 and "8 ký tự" in short.stderr
 
 
 def _free_port() -> int:
