@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     replica_storage_url: str | None = Field(None, description="Second store used to repair fixity failures.")
     search_backend: str = Field("embedded", description="embedded | elasticsearch")
     elasticsearch_url: str | None = None
+    elasticsearch_index: str = Field("luutru-records", description="Alias the Elasticsearch backend reads and writes.")
     elasticsearch_compatible_with: int | None = Field(
         None, description="Set to 8 when the elasticsearch client is 9.x and the server 8.x.")
     broker_url: str | None = Field(None, description="Celery broker; unset runs steps in-process.")
