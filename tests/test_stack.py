@@ -143,7 +143,7 @@ def test_dossier_through_the_stack_from_submission_to_lawful_destruction(stack, 
     file = next(f for f in stack.call("archivist", "GET", f"/dossiers/{kept}/files").json() if f["role"] == "original")
     content = stack.call("archivist", "GET", f"/files/{file['id']}/content").content
     assert hashlib.sha256(content).hexdigest() == file["sha256"]
-    stack.cli("fixity", kept, "--all")
+    stack.cli("fixity", kept)
 
     # the expired dossier: lawful destruction (archivist → council → Sở Nội vụ → head → archivist)
     assert package_versions(store, expiring) and catalog_rows(expiring)["documents"] > 0
