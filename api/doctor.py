@@ -67,7 +67,7 @@ def _search(settings: Settings) -> Finding:
     with index:
         if settings.search_backend.strip().lower() != "elasticsearch":
             return Finding("ok", what, "chỉ mục nhúng, đúng cấu trúc hiện tại.")
-        from search.elasticsearch import mapping
+        from search.backends.elasticsearch import mapping
         try:
             live = index.client.indices.get_mapping(index=index.index_name)
         except Exception as exc:
@@ -85,7 +85,7 @@ def _workers(settings: Settings) -> Finding:
     what = "Hàng đợi và tiến trình xử lý"
     if not settings.broker_url:
         return Finding("ok", what, "không cấu hình hàng đợi: các bước chạy ngay trong tiến trình.")
-    from ingest.tasks import app
+    from api.worker import app
     try:
         with app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=1)

@@ -111,7 +111,7 @@ def expired_copy(tmp_path: Path) -> Path:
 def package_versions(store, code: str) -> list:
     from archive.catalog.db import session_scope
     from archive.catalog.models import PackageVersion
-    from archive.legal_hold import find_dossier
+    from archive.lifecycle.legal_hold import find_dossier
     with session_scope() as session:
         prefixes = [v.object_prefix for v in session.query(PackageVersion).filter_by(
             dossier_id=find_dossier(session, code).id)]
@@ -122,7 +122,7 @@ def package_versions(store, code: str) -> list:
 def test_dossier_through_the_stack_from_submission_to_lawful_destruction(stack, in_stack, tmp_path):
     from archive.errors import ObjectLocked
     from archive.storage import open_store
-    from search.elasticsearch import ElasticsearchIndex
+    from search.backends.elasticsearch import ElasticsearchIndex
     from tests.lifecycle.conftest import catalog_rows
 
     kept, expiring = submit(stack, SAMPLES / KEPT), submit(stack, expired_copy(tmp_path))

@@ -67,12 +67,12 @@ def test_bucket_without_object_lock_is_named(configured, seaweedfs):
 
 @pytest.mark.services
 def test_broker_without_workers_is_named(configured, redis_server):
-    import ingest.tasks
-    ingest.tasks.app.conf.broker_url = redis_server.url
+    import api.worker
+    api.worker.app.conf.broker_url = redis_server.url
     try:
         found = configured(broker_url=redis_server.url)
     finally:
-        ingest.tasks.app.conf.broker_url = get_settings().broker_url or "memory://"
+        api.worker.app.conf.broker_url = get_settings().broker_url or "memory://"
     assert found["Hàng đợi và tiến trình xử lý"].code == "no_workers"
     gone = configured(broker_url="redis://127.0.0.1:9/0")
     assert gone["Hàng đợi và tiến trình xử lý"].code in ("broker_unreachable", "no_workers")
@@ -80,7 +80,7 @@ def test_broker_without_workers_is_named(configured, redis_server):
 
 @pytest.mark.services
 def test_outdated_elasticsearch_mapping_is_named(configured, elasticsearch_server):
-    from search.elasticsearch import ElasticsearchIndex, mapping
+    from search.backends.elasticsearch import ElasticsearchIndex, mapping
     name = f"luutru-doctor-{uuid.uuid4().hex[:8]}"
     index = ElasticsearchIndex(elasticsearch_server.url, index_name=name)
     settings = {"search_backend": "elasticsearch", "elasticsearch_url": elasticsearch_server.url,
