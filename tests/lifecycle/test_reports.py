@@ -83,10 +83,10 @@ def test_pdf_report_shows_the_same_figures_in_vietnamese(province, tmp_path):
 
 
 def test_cli_writes_the_report_in_the_asked_format(province, archive_home, tmp_path):
-    env = {**os.environ, "LUUTRU_DATA_DIR": str(archive_home)}
+    env = {**os.environ, "LUUTRU_DATA_DIR": str(archive_home), "LUUTRU_FIXED_TODAY": "2026-12-01"}
     out = tmp_path / "tinh.xlsx"
-    done = subprocess.run([LUUTRU, "report", "--format", "xlsx", "--out", str(out), "--today", "2026-12-01"],
-                          capture_output=True, text=True, env=env)
+    done = subprocess.run([LUUTRU, "report", "--format", "xlsx", "--out", str(out)], capture_output=True, text=True,
+                          env=env)
     assert done.returncode == 0, done.stderr
     assert {row[0]: row[1] for row in _sheet(out, "Tổng hợp")}["Hồ sơ đang lưu trữ"] == 6
     nowhere = subprocess.run([LUUTRU, "report", "--out", str(tmp_path / "khong-co" / "bao-cao.xlsx")],

@@ -26,7 +26,8 @@ from archive.catalog.db import init_catalog, session_scope
 from archive.catalog.models import DossierRecord
 from archive.clock import utcnow
 from archive.lifecycle.erasure import ErasedDossier, residue, snapshot, stores
-from archive.errors import AcknowledgementRejected, ObjectMissing, StorageError
+from archive.access import Principal, require
+from archive.errors import AcknowledgementRejected, NotFound, ObjectMissing, StorageError
 from archive.settings import Settings, get_settings
 from archive.lifecycle.transfer import acknowledgement
 from archive.lifecycle.transfer.acknowledgement import Acknowledgement
@@ -41,6 +42,16 @@ class CompletedTransfer:
     receiver: str
     dossiers: list[str]
     objects_removed: int
+
+
+def own_transfer(session, actor: Principal, reference: str, roles: tuple[str, ...], action: str) -> Transfer:
+    """The agency's outgoing transfer ``reference``, if ``actor`` may act on it (their agency's)."""
+    require(actor, roles, action=action)
+    transfer = session.scalar(select(Transfer).where(Transfer.reference == reference, Transfer.direction == "outgoing"))
+    if transfer is None:
+        raise NotFound(f"transfer {reference} not found", message_vi=f"Không tìm thấy đợt nộp lưu {reference}.")
+    require(actor, roles, agency=transfer.organ_id, action=action)
+    return transfer
 
 
 def _mismatches(ack: Acknowledgement, transfer: Transfer | None) -> list[str]:
