@@ -23,6 +23,7 @@ from sqlalchemy import select
 from archive import audit
 from archive.audit_checkpoint import checkpoint_after
 from archive.catalog.db import init_catalog, session_scope
+from archive.catalog.locking import lock_row, locked_session
 from archive.catalog.models import DossierRecord
 from archive.clock import utcnow
 from archive.lifecycle.erasure import ErasedDossier, residue, snapshot, stores
@@ -78,9 +79,8 @@ def _mismatches(ack: Acknowledgement, transfer: Transfer | None) -> list[str]:
 def _accept(ack: Acknowledgement, signer: str, actor: str) -> tuple[str | None, list[ErasedDossier]]:
     """Record the acknowledgement and mark the dossiers transferred; the transfer folder and
     where each dossier's copies are."""
-    with session_scope() as session:
-        transfer = session.scalar(select(Transfer).where(Transfer.reference == ack.reference,
-                                                         Transfer.direction == "outgoing"))
+    with locked_session() as session:     # two imports at once: one records it, the other sees it recorded
+        transfer = lock_row(session, Transfer, Transfer.reference == ack.reference, Transfer.direction == "outgoing")
         if problems := _mismatches(ack, transfer):
             raise AcknowledgementRejected("; ".join(problems), problems=problems)
         if transfer.state == "prepared":
