@@ -43,8 +43,7 @@ def test_user_add_stores_an_argon2_hash_and_refuses_a_second_user_of_the_same_na
 def test_user_add_refuses_unknown_roles_and_short_passwords(home):
     bad_role = _luutru(home, "user", "add", "x", "--role", "boss", "--password-stdin", stdin="mat-khau-dai-1\n")
     assert bad_role.returncode == 2 and "invalid_request" in bad_role.stderr
-    short = _luutru(home, "user", "add", "x", "--role", "admin", "--password-stdin", stdin="ngan
-")
+    short = _luutru(home, "user", "add", "x", "--role", "admin", "--password-stdin", stdin="ngan\n")
     assert short.returncode == 2 and "8 ký tự" in short.stderr
 
 
