@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from archive import audit
+from archive.agencies import require_registered
 from archive.catalog.db import session_scope
 from archive.catalog.accounts import ApiToken, Grant, LoginThrottle, User, WebSession
 from archive.clock import utcnow
@@ -52,6 +53,8 @@ def create_user(username: str, role: str, organ_id: str | None, password: str | 
     if not username or len(username) > 100:
         raise InvalidRequest("a user name has 1 to 100 characters", message_vi="Tên đăng nhập không hợp lệ.")
     with session_scope() as session:
+        if role in AGENCY_STAFF:
+            require_registered(session, organ_id)
         audit.record("metadata_change", actor=actor, agency=organ_id, object=f"user:{username}",
                      detail={"created": username, "role": role}, session=session)
         if session.execute(select(User.id).where(User.username == username)).first():

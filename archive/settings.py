@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     replica_storage_url: str | None = Field(None, description="Second store used to repair fixity failures.")
     search_backend: str = Field("embedded", description="embedded | elasticsearch")
     elasticsearch_url: str | None = None
+    elasticsearch_index: str = Field("luutru-records", description="Alias the Elasticsearch backend reads and writes.")
     elasticsearch_compatible_with: int | None = Field(
         None, description="Set to 8 when the elasticsearch client is 9.x and the server 8.x.")
     broker_url: str | None = Field(None, description="Celery broker; unset runs steps in-process.")
@@ -38,7 +39,7 @@ class Settings(BaseSettings):
     tool_timeout_seconds: int = Field(600, description="Kill an external tool (Ghostscript, LibreOffice, OCR) after this.")
     ocr_languages: str = Field("vie", description="Tesseract languages for OCR of scans, e.g. 'vie' or 'vie+eng'.")
     # OCRmyPDF's defaults unless set: rotation costs 1.5-2.5 s a page, so "auto"
-    # runs them only on a scan whose first reading finds little text (a page upside down, sideways).
+    # runs it again only for a scan whose first reading is noise (a page upside down or sideways).
     ocr_rotate_pages: str = Field("auto", description="auto | always | never: OCRmyPDF --rotate-pages.")
     ingest_workers: int | None = Field(None, description="Dossiers, documents of a dossier and converters run at once, "
                                        "in the CLI, `luutru serve` and each Celery worker; default one per CPU core.")

@@ -66,16 +66,17 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _wait(check, timeout: float, what: str, log: Path) -> None:
+def _wait(check, timeout: float, what: str, log: Path, pids: list[int]) -> None:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and all(_alive(pid) for pid in pids):
         try:
             if check():
                 return
         except Exception:
             pass
         time.sleep(0.5)
-    raise RuntimeError(f"{what} did not answer within {timeout:.0f}s; see {log}")
+    tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:]) if log.exists() else ""
+    raise RuntimeError(f"{what} did not answer (within {timeout:.0f}s, or exited); {log} ends with:\n{tail}")
 
 
 def _servers(directory: Path) -> dict[str, services.Server]:
@@ -138,8 +139,10 @@ def up(directory: Path) -> dict:
             started[name] = [_spawn([a.replace("{dir}", str(directory)) for a in argv], env, logs / f"{name}.log")
                              for argv in commands]
         api = f"http://127.0.0.1:{api_port}"
-        _wait(lambda: urlopen(f"{api}/api/v1/openapi.json", timeout=5).status == 200, 120, "the api", logs / "api.log")
-        _wait(lambda: len(_ping_workers(env)) >= WORKERS, 120, "the workers", logs / "worker.log")
+        _wait(lambda: urlopen(f"{api}/api/v1/openapi.json", timeout=5).status == 200, 300, "the api", logs / "api.log",
+              started["api"])
+        _wait(lambda: len(_ping_workers(env)) >= WORKERS, 300, "the workers", logs / "worker.log",
+              started["worker"])
     except BaseException:
         _stop_all(started)
         raise

@@ -105,7 +105,7 @@ def open_index(settings: Settings, *, recreate: bool = False) -> SearchIndex:
         if not settings.elasticsearch_url:
             raise SearchUnavailable("LUUTRU_SEARCH_BACKEND=elasticsearch needs LUUTRU_ELASTICSEARCH_URL")
         from search.backends.elasticsearch import ElasticsearchIndex
-        return ElasticsearchIndex(settings.elasticsearch_url,
+        return ElasticsearchIndex(settings.elasticsearch_url, index_name=settings.elasticsearch_index,
                                   compatible_with=settings.elasticsearch_compatible_with)
     if backend == "embedded":
         from search.backends.embedded import EmbeddedIndex

@@ -6,7 +6,10 @@ import pkgutil
 import sys
 
 from api.cli.app import app
-from archive.errors import Forbidden, LuuTruError, storage_full_or
+from archive.errors import (Forbidden, InvalidCredentials, LuuTruError, NotAuthenticated, TooManyLoginAttempts,
+                            storage_full_or)
+
+REFUSALS = (Forbidden, NotAuthenticated, InvalidCredentials, TooManyLoginAttempts)
 
 
 def main() -> None:
@@ -22,7 +25,7 @@ def main() -> None:
                 raise
             raise full from raised
     except LuuTruError as exc:  # same code and message as the API would give
-        if isinstance(exc, Forbidden):
+        if isinstance(exc, REFUSALS):
             from archive import audit
             words = [a for a in sys.argv[1:] if not a.startswith("-")][:2]   # the command, e.g. destruction approve
             # the domain's refusals name the actor they refused (archive.access.require)

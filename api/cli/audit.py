@@ -17,7 +17,8 @@ app.add_typer(audit_app, name="audit")
 @audit_app.command("verify")
 def verify_command() -> None:
     """Kiểm tra chuỗi HMAC của nhật ký và các điểm kiểm tra trong kho; báo từng mục bị sửa,
-    xóa, đảo thứ tự, chèn thêm, cắt đuôi hoặc ghi lại toàn bộ (lệnh vận hành)."""
+    xóa, đảo thứ tự, chèn thêm, cắt đuôi hoặc ghi lại toàn bộ. Lệnh vận hành, không nhân danh ai
+    (không cần đăng nhập)."""
     from archive import audit
     from archive.catalog import init_catalog
     from archive.storage import open_store

@@ -18,7 +18,8 @@ def fixity_command(
     due: bool = typer.Option(False, "--due", help="Chỉ kiểm tra các đối tượng đến hạn (mặc định)."),
     budget: Optional[int] = typer.Option(None, help="Giới hạn số byte đọc trong lần chạy này."),
 ) -> None:
-    """Kiểm tra tính toàn vẹn (SHA-256) của dữ liệu trong kho; sửa từ bản sao nếu có."""
+    """Kiểm tra tính toàn vẹn (SHA-256) của dữ liệu trong kho; sửa từ bản sao nếu có.
+    Lệnh vận hành, không nhân danh ai (không cần đăng nhập)."""
     from archive.catalog import init_catalog
     from archive.lifecycle.fixity import run_fixity
     if sum(bool(x) for x in (dossier, all_, due)) > 1:

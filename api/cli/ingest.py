@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Optional
 
 import typer
 from rich.console import Console
@@ -11,6 +12,8 @@ from rich.table import Table
 from sqlalchemy import select
 
 from api.cli.app import app
+from api.cli.credentials import PASSWORD_STDIN, USER, caller
+from archive.access import require
 from archive.catalog.copies import copy_checks
 from archive.catalog.db import init_catalog, session_scope
 from archive.catalog.models import DossierRecord
@@ -43,9 +46,14 @@ def submissions(paths: list[Path]) -> list[Path]:
 
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help="Gói hồ sơ (thư mục, ZIP) hoặc thư mục chứa nhiều gói."),
-           organ_id: str = typer.Option(None, "--organ-id", help="Mã định danh cơ quan nộp (mặc định: cấu hình).")
-           ) -> None:
-    """Lưu trữ hồ sơ: kiểm tra, chuyển PDF/A, đóng gói, ghi vào kho, lập chỉ mục."""
+           organ_id: str = typer.Option(None, "--organ-id", help="Mã định danh cơ quan nộp khi không đăng nhập "
+                                                                 "(mặc định: cấu hình)."),
+           user: Optional[str] = USER, password_stdin: bool = PASSWORD_STDIN) -> None:
+    """Lưu trữ hồ sơ: kiểm tra, chuyển PDF/A, đóng gói, ghi vào kho, lập chỉ mục.
+
+    Với LUUTRU_TOKEN hoặc --user: nộp nhân danh văn thư của cơ quan (OrganId phải là của cơ quan đó).
+    Không có: nạp hàng loạt của người vận hành. Nộp lại một mã hồ sơ đã lưu trữ luôn là thay đổi hồ sơ:
+    bị từ chối hoặc chờ lãnh đạo cơ quan phê duyệt theo cùng quy tắc."""
     from ingest import pipeline              # the steps load PDF, signature and packaging libraries:
     from ingest.steps import STEP_NAMES      # only when ingesting, not for every luutru command
     from api.jobs import ingest_runner
@@ -53,6 +61,10 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Gói hồ sơ (thư m�
     console = Console()
     todo = submissions(paths)
     init_catalog()
+    who = caller(user, password_stdin, required=False)
+    if who is not None:
+        require(who, ("archivist",), action="submit dossiers")
+    organ_id, actor = (who.organ_id, who.user) if who else (organ_id, "operator")
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=False) as progress:
         overall = progress.add_task("Tổng", total=len(todo) * len(STEP_NAMES))
@@ -94,11 +106,14 @@ def _summary(console: Console, outcomes) -> None:
         job = IngestJob.load(job_id) if job_id else None
         code = job.dossier().code if job and job.result_path("validate").exists() and \
             job.result("validate").get("dossier") else "—"
-        if exc is None:
+        if exc is None and not job.result_path("store").exists():     # identical to the archived version
+            table.add_row(source.name, code, "[green]không thay đổi[/]", "giống phiên bản đang lưu trữ")
+        elif exc is None:
             stored = job.result("store")
             table.add_row(source.name, code, "[green]đã lưu trữ[/]", f"{stored['store_url']}/{stored['prefix']}")
         else:
-            table.add_row(source.name, code, f"[red]lỗi {exc.code}[/]", exc.message_vi + f" ({exc.detail})"[:200])
+            color = "yellow" if exc.code == "amendment_pending" else "red"
+            table.add_row(source.name, code, f"[{color}]{exc.code}[/]", exc.message_vi + f" ({exc.detail})"[:200])
     console.print(table)
 
 

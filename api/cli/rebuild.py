@@ -13,7 +13,8 @@ from archive.errors import UnreadablePackage
 def rebuild_catalog_command(
     reindex: bool = typer.Option(True, "--reindex/--no-reindex", help="Lập lại chỉ mục tìm kiếm sau khi dựng lại."),
 ) -> None:
-    """Dựng lại danh mục hồ sơ từ các gói lưu trữ trong kho (các gói tự mô tả), rồi lập lại chỉ mục."""
+    """Dựng lại danh mục hồ sơ từ các gói lưu trữ trong kho (các gói tự mô tả), rồi lập lại chỉ mục.
+    Lệnh vận hành, không nhân danh ai (không cần đăng nhập)."""
     from archive.lifecycle.rebuild import rebuild_catalog
     from archive.storage import open_store
 

@@ -7,19 +7,20 @@ from typing import Optional
 import typer
 
 from api.cli.app import app
-from api.cli.destruction import ACTOR, AGENCY, ROLE, TODAY, day, principal
+from api.cli.credentials import PASSWORD_STDIN, USER, caller
 
 retention_app = typer.Typer(help="Thời hạn bảo quản và thông báo đến hạn.", no_args_is_help=True)
 app.add_typer(retention_app, name="retention")
 
 
 @retention_app.command("run")
-def run_command(today: Optional[datetime] = TODAY) -> None:
-    """Liệt kê hồ sơ sắp/quá hạn nộp lưu và hồ sơ hết hạn bảo quản; thông báo cho cơ quan."""
+def run_command() -> None:
+    """Liệt kê hồ sơ sắp/quá hạn nộp lưu và hồ sơ hết hạn bảo quản; thông báo cho cơ quan.
+    Lệnh vận hành, không nhân danh ai; "hôm nay" là ngày của hệ thống (LUUTRU_FIXED_TODAY)."""
     from archive.catalog import init_catalog
     from archive.lifecycle.retention_run import KIND_VI, run_retention
     init_catalog()
-    run = run_retention(day(today))
+    run = run_retention()
     for item in run.due:
         hold = " [phong tỏa]" if item.legal_hold else ""
         typer.echo(f"{item.organ_id}\t{item.code}\t{KIND_VI[item.kind]}\t{item.due_date:%d/%m/%Y}{hold}")
@@ -29,10 +30,10 @@ def run_command(today: Optional[datetime] = TODAY) -> None:
 
 @retention_app.command("trigger")
 def trigger_command(dossier: str, date_: datetime = typer.Option(..., "--date", help="Ngày xảy ra sự kiện."),
-                    actor: str = ACTOR, role: str = ROLE, agency: Optional[str] = AGENCY) -> None:
-    """Ghi ngày sự kiện mà thời hạn bảo quản theo sự kiện được tính từ đó."""
+                    user: Optional[str] = USER, password_stdin: bool = PASSWORD_STDIN) -> None:
+    """Ghi ngày sự kiện mà thời hạn bảo quản theo sự kiện được tính từ đó (văn thư, lưu trữ của cơ quan)."""
     from archive.lifecycle.retention_run import record_trigger
-    expiry = record_trigger(principal(actor, role, agency), dossier, date_.date())
+    expiry = record_trigger(caller(user, password_stdin), dossier, date_.date())
     until = f"{expiry:%d/%m/%Y}" if expiry else "không hết hạn"
     typer.echo(f"Đã ghi ngày sự kiện {date_:%d/%m/%Y} cho hồ sơ {dossier}; hết hạn bảo quản: {until}.")
 

@@ -11,11 +11,11 @@ from typing import List, Optional
 import typer
 
 from api.cli.app import app
+from api.cli.credentials import PASSWORD_STDIN, USER, caller
 
 transfer_app = typer.Typer(help="Nộp lưu hồ sơ vào Lưu trữ lịch sử.", no_args_is_help=True)
 app.add_typer(transfer_app, name="transfer")
 
-ACTOR = typer.Option("system", "--actor", help="Tên đăng nhập người thực hiện.")
 
 
 def _size(n: int) -> str:
@@ -25,11 +25,14 @@ def _size(n: int) -> str:
 @transfer_app.command("prepare")
 def prepare(dossiers: List[str] = typer.Argument(..., help="Mã hồ sơ (vĩnh viễn) cần nộp lưu."),
             out: Path = typer.Option(..., "--out", help="Thư mục đặt bộ hồ sơ nộp lưu."),
-            organ_id: Optional[str] = typer.Option(None, "--organ-id", help="Cơ quan nộp lưu (mặc định: cấu hình)."),
-            actor: str = ACTOR) -> None:
-    """Lập bộ hồ sơ nộp lưu: gói SIP mỗi hồ sơ, mục lục hồ sơ nộp lưu, biên bản giao nhận."""
+            user: Optional[str] = USER, password_stdin: bool = PASSWORD_STDIN) -> None:
+    """Lập bộ hồ sơ nộp lưu (văn thư, lưu trữ của cơ quan): gói SIP mỗi hồ sơ, mục lục hồ sơ nộp lưu,
+    biên bản giao nhận."""
+    from archive.access import require
     from archive.lifecycle.transfer import prepare_transfer
-    prepared = prepare_transfer(dossiers, out, organ_id=organ_id, actor=actor)
+    who = caller(user, password_stdin)
+    require(who, ("archivist",), action="prepare a transfer to the historical archive")
+    prepared = prepare_transfer(dossiers, out, organ_id=who.organ_id, actor=who.user)
     m = prepared.manifest
     typer.echo(f"Đợt nộp lưu {prepared.reference}: {len(m.packages)} hồ sơ, {m.total_files} tệp, "
                f"{_size(m.total_size)} byte")
@@ -41,10 +44,14 @@ def prepare(dossiers: List[str] = typer.Argument(..., help="Mã hồ sơ (vĩnh 
 @transfer_app.command("receive")
 def receive(path: Path = typer.Argument(..., help="Thư mục bộ hồ sơ nộp lưu."),
             out: Optional[Path] = typer.Option(None, "--out", help="Nơi ghi văn bản xác nhận (mặc định: cạnh thư mục)."),
-            actor: str = ACTOR) -> None:
-    """Tiếp nhận hồ sơ nộp lưu: kiểm tra mọi gói tin, lưu trữ và ký văn bản xác nhận."""
+            user: Optional[str] = USER, password_stdin: bool = PASSWORD_STDIN) -> None:
+    """Tiếp nhận hồ sơ nộp lưu (tại Lưu trữ lịch sử): kiểm tra mọi gói tin, lưu trữ và ký văn bản xác nhận."""
+    from api.routes.received_transfers import RECEIVERS
+    from archive.access import require
     from archive.lifecycle.transfer import receive_transfer
-    received = receive_transfer(path, out_dir=out, actor=actor)
+    who = caller(user, password_stdin)
+    require(who, RECEIVERS, action="receive a transfer")
+    received = receive_transfer(path, out_dir=out, actor=who.user)
     typer.echo(f"Đã tiếp nhận đợt nộp lưu {received.reference}: {len(received.dossiers)} hồ sơ")
     for code in received.dossiers:
         typer.echo(f"  {code}")
@@ -53,10 +60,18 @@ def receive(path: Path = typer.Argument(..., help="Thư mục bộ hồ sơ nộ
 
 @transfer_app.command("acknowledge")
 def acknowledge(ack_path: Path = typer.Argument(..., help="Văn bản xác nhận (JSON) kèm tệp chữ ký .sig."),
-                actor: str = ACTOR) -> None:
+                user: Optional[str] = USER, password_stdin: bool = PASSWORD_STDIN) -> None:
     """Nhập văn bản xác nhận của Lưu trữ lịch sử: đánh dấu đã nộp lưu và xóa bản lưu tại cơ quan."""
+    import json
+
+    from archive.catalog import session_scope
     from archive.lifecycle.transfer import acknowledge_transfer
-    done = acknowledge_transfer(ack_path, actor=actor)
+    from archive.lifecycle.transfer.complete import own_transfer
+    who = caller(user, password_stdin)
+    reference = str(json.loads(ack_path.read_text(encoding="utf-8")).get("reference"))
+    with session_scope() as session:
+        own_transfer(session, who, reference, ("archivist",), "import a transfer acknowledgement")
+    done = acknowledge_transfer(ack_path, actor=who.user)
     typer.echo(f"Đợt nộp lưu {done.reference} đã được {done.receiver} xác nhận: {len(done.dossiers)} hồ sơ "
                f"chuyển trạng thái 'đã nộp lưu', {done.objects_removed} đối tượng đã xóa khỏi kho")
 

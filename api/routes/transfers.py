@@ -21,7 +21,7 @@ from archive.access import require
 from archive.errors import InvalidRequest, NotFound
 from archive.lifecycle.transfer import acknowledge_transfer, prepare_transfer
 from archive.lifecycle.transfer.acknowledgement import signature_path
-from archive.lifecycle.transfer.complete import CompletedTransfer
+from archive.lifecycle.transfer.complete import CompletedTransfer, own_transfer
 from archive.lifecycle.transfer.manifest import HANDOVER_RECORD, TRANSFER_LIST
 from archive.lifecycle.transfer.prepare import PreparedTransfer
 from archive.catalog.transfer import Transfer
@@ -57,12 +57,7 @@ class CompletedOut(BaseModel):
 
 
 def _outgoing(db, caller: Caller, reference: str, roles: tuple[str, ...], action: str) -> Transfer:
-    require(caller.principal, roles, action=action)
-    transfer = db.scalar(select(Transfer).where(Transfer.reference == reference, Transfer.direction == "outgoing"))
-    if transfer is None:
-        raise NotFound(f"transfer {reference} not found", message_vi=f"Không tìm thấy đợt nộp lưu {reference}.")
-    require(caller.principal, roles, agency=transfer.organ_id, action=action)
-    return transfer
+    return own_transfer(db, caller.principal, reference, roles, action)
 
 
 def prepare_for(caller: Caller, codes: list[str], settings) -> PreparedTransfer:

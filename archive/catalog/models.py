@@ -18,6 +18,8 @@ from archive.clock import utcnow
 
 # needs_attention: archived, but a preservation copy is not valid PDF/A (ingest/steps/validate_pdfa.py).
 DOSSIER_STATUSES = ("receiving", "ingesting", "archived", "needs_attention", "failed", "transferred", "destroyed")
+# Held in the archive: counted in holdings and fixity.
+ARCHIVED_STATUSES = ("archived", "needs_attention")
 FILE_ROLES = ("original", "preservation", "metadata")
 STEP_STATES = ("pending", "running", "done", "failed")
 

@@ -16,7 +16,7 @@ from archive import audit
 from archive import clock
 from archive.catalog.db import session_scope
 from archive.catalog.destruction import DestructionCertificate, DestructionItem, DestructionList
-from archive.catalog.models import DossierRecord, FixityAlarm, PackageVersion, StoredObjectRecord
+from archive.catalog.models import ARCHIVED_STATUSES, DossierRecord, FixityAlarm, PackageVersion, StoredObjectRecord
 from archive.pdf import PdfDocument, PdfTable, write_pdf
 from archive.lifecycle.retention_run import due_dossiers
 from archive.settings import Settings, get_settings
@@ -50,7 +50,7 @@ class Report:
 SUMMARY_VI = {"holdings": "Hồ sơ đang lưu trữ", "transfer_due": "Sắp đến hạn nộp lưu",
               "transfer_overdue": "Quá hạn nộp lưu", "expired_awaiting": "Hết hạn bảo quản, chờ xử lý",
               "destroyed": "Hồ sơ đã hủy", "fixity_failures": "Đối tượng lỗi toàn vẹn (chưa sửa)",
-              "audit_chain": "Nhật ký kiểm tra"}
+              "needs_attention": "Hồ sơ có bản PDF/A không đạt kiểm tra", "audit_chain": "Nhật ký kiểm tra"}
 
 
 def build_report(agency: str | None = None, *, today: date | None = None, settings: Settings | None = None) -> Report:
@@ -64,6 +64,7 @@ def build_report(agency: str | None = None, *, today: date | None = None, settin
             .where(DestructionList.stage.in_(tuple(OPEN_STAGE_VI)))).all())
         destroyed = _destroyed(session, agency)
         fixity = _fixity(session, agency)
+        attention = _needs_attention(session, agency)
     chain = audit.verify()
     transfers = [d for d in due if d.kind != "retention_expired"]
     expired = [d for d in due if d.kind == "retention_expired"]
@@ -79,6 +80,7 @@ def build_report(agency: str | None = None, *, today: date | None = None, settin
                   OPEN_STAGE_VI.get(open_lists.get(d.code), "chưa lập")] for d in expired]),
         Section("destroyed", "Đã hủy", ["Cơ quan", "Mã hồ sơ", "Tiêu đề", "Quyết định hủy", "Người phê duyệt",
                                         "Thời điểm hủy", "Biên bản"], destroyed),
+        Section("needs_attention", "Bản bảo quản cần xem xét", ["Cơ quan", "Mã hồ sơ", "Tiêu đề"], attention),
         Section("fixity", "Kiểm tra toàn vẹn", ["Cơ quan", "Đối tượng", "Đã kiểm tra", "Tốt", "Đã sửa", "Lỗi",
                                                 "Cảnh báo chưa xử lý"], fixity),
         Section("audit", "Nhật ký kiểm tra", ["Số mục", "Tình trạng", "Chi tiết"],
@@ -88,18 +90,27 @@ def build_report(agency: str | None = None, *, today: date | None = None, settin
                "transfer_due": sum(d.kind == "transfer_due" for d in transfers),
                "transfer_overdue": sum(d.kind == "transfer_overdue" for d in transfers),
                "expired_awaiting": len(expired), "destroyed": len(destroyed),
-               "fixity_failures": sum(r[6] for r in fixity),
+               "fixity_failures": sum(r[6] for r in fixity), "needs_attention": len(attention),
                "audit_chain": "nguyên vẹn" if chain.ok else f"bị sửa đổi tại mục {chain.broken_seq}"}
     return Report(agency, today, summary, sections)
 
 
 def _holdings(session, agency: str | None) -> list[list]:
     query = select(DossierRecord.organ_id, DossierRecord.maintenance, DossierRecord.end_date).where(
-        DossierRecord.status == "archived")
+        DossierRecord.status.in_(ARCHIVED_STATUSES))
     if agency:
         query = query.where(DossierRecord.organ_id == agency)
     counts = Counter((o, m, e.year if e else None) for o, m, e in session.execute(query))
     return [[o, m, y, n] for (o, m, y), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or 0))]
+
+
+def _needs_attention(session, agency: str | None) -> list[list]:
+    """Archived dossiers with a preservation copy that no conversion made valid PDF/A."""
+    query = (select(DossierRecord.organ_id, DossierRecord.code, DossierRecord.title)
+             .where(DossierRecord.status == "needs_attention").order_by(DossierRecord.code))
+    if agency:
+        query = query.where(DossierRecord.organ_id == agency)
+    return [list(row) for row in session.execute(query)]
 
 
 def _destroyed(session, agency: str | None) -> list[list]:
@@ -120,7 +131,7 @@ def _fixity(session, agency: str | None) -> list[list]:
     query = (select(DossierRecord.organ_id, func.count(), func.count(outcome),
                     func.sum(case((outcome == "ok", 1), else_=0)), func.sum(case((outcome == "repaired", 1), else_=0)))
              .select_from(StoredObjectRecord).join(PackageVersion).join(DossierRecord)
-             .where(DossierRecord.status == "archived").group_by(DossierRecord.organ_id)
+             .where(DossierRecord.status.in_(ARCHIVED_STATUSES)).group_by(DossierRecord.organ_id)
              .order_by(DossierRecord.organ_id))
     if agency:
         query = query.where(DossierRecord.organ_id == agency)

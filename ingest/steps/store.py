@@ -3,6 +3,8 @@ retention where the store supports Object Lock. Re-running after a crash finds t
 already written and accepts them only if their bytes are the package's."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from archive.errors import ChecksumMismatch, ObjectExists
 from archive.retention import retention_expiry
 from archive.storage import Retention, StoredObject, open_store, public_url
@@ -19,6 +21,10 @@ def run(job: IngestJob) -> None:
     store = open_store()
     expiry = retention_expiry(dossier.Maintenance, dossier.EndDate)
     lock = Retention.for_dossier(expiry) if store.supports_object_lock else None
+    if lock and lock.until <= datetime.now(timezone.utc):
+        # a dossier archived after its retention ran out: S3 refuses a retain-until date in
+        # the past, and the store's clock has nothing left to hold (destruction is its due)
+        lock = None
     root, prefix = package_dir(job), object_prefix(job)
     stored = []
     for rel, sha256 in sorted(job.result("package")["files"].items()):

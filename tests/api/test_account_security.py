@@ -133,6 +133,10 @@ def test_cli_lists_revokes_tokens_deactivates_and_sets_passwords(tmp_path):
         assert done.returncode == 0, done.stderr
         return done.stdout
 
+    run("add", "quantri", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n")   # the first one
+    env["LUUTRU_TOKEN"] = run("token", "quantri", "--password-stdin", stdin=PASSWORD + "\n").strip()
+    subprocess.run([luutru, "agency", "add", "000.00.00.H41", "--name", "UBND tỉnh Khánh Hòa"], env=env, check=True,
+                   capture_output=True)
     run("add", "he-thong", "--role", "archivist", "--agency", "000.00.00.H41", "--no-password")
     run("token", "he-thong", "--name", "qlvb")
     [line] = run("tokens", "he-thong").splitlines()

@@ -201,11 +201,15 @@ def test_researcher_asks_the_agency_approves_the_researcher_reads(walk, archive)
     w.go("/access-requests")
     w.page.fill(f"#yeu-cau-{_last_request(w)} input[name=note]", "Đọc tại phòng đọc")
     assert "Đã đồng ý" in w.submit(f"#yeu-cau-{_last_request(w)} button", "duyet-yeu-cau")
-    w = walk("researcher")
-    w.go("/access-requests")
-    w.page.click(f"a[href='/dossiers/{code}']")
-    w.page.wait_for_url(f"**/dossiers/{code}")
-    assert "Tiêu đề hồ sơ" in w.check()
+    try:
+        w = walk("researcher")
+        w.go("/access-requests")
+        w.page.click(f"a[href='/dossiers/{code}']")
+        w.page.wait_for_url(f"**/dossiers/{code}")
+        assert "Tiêu đề hồ sơ" in w.check()
+    finally:                        # the other tests' researcher has no grant
+        from api import accounts
+        accounts.revoke("researcher", code, actor="test")
 
 
 def _last_request(w: Walk) -> str:

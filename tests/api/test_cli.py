@@ -30,7 +30,9 @@ def test_user_add_stores_an_argon2_hash_and_refuses_a_second_user_of_the_same_na
     added = _luutru(home, "user", "add", "quantri", "--role", "admin", "--password-stdin", stdin="mat-khau-dai-1\n")
     assert added.returncode == 0, added.stderr
     assert "Đã tạo người dùng quantri" in added.stdout
-    again = _luutru(home, "user", "add", "quantri", "--role", "admin", "--password-stdin", stdin="mat-khau-dai-2\n")
+    token = _luutru(home, "user", "token", "quantri", "--password-stdin", stdin="mat-khau-dai-1\n").stdout.strip()
+    again = _luutru({**home, "LUUTRU_TOKEN": token}, "user", "add", "quantri", "--role", "admin", "--password-stdin",
+                    stdin="mat-khau-dai-2\n")
     assert again.returncode == 1 and "account_exists" in again.stderr
     import sqlite3
     with sqlite3.connect(Path(home["LUUTRU_DATA_DIR"]) / "catalog.db") as db:
@@ -41,8 +43,8 @@ def test_user_add_stores_an_argon2_hash_and_refuses_a_second_user_of_the_same_na
 def test_user_add_refuses_unknown_roles_and_short_passwords(home):
     bad_role = _luutru(home, "user", "add", "x", "--role", "boss", "--password-stdin", stdin="mat-khau-dai-1\n")
     assert bad_role.returncode == 2 and "invalid_request" in bad_role.stderr
-    short = _luutru(home, "user", "add", "x", "--role", "researcher", "--password-stdin", stdin="ngan\n")
-    assert short.returncode == 2 and "từ 8 đến 1024 ký tự" in short.stderr
+    short = _luutru(home, "user", "add", "x", "--role", "admin", "--password-stdin", stdin="ngan\n")
+    assert short.returncode == 2 and "8 ký tự" in short.stderr
 
 
 def _free_port() -> int:

@@ -215,7 +215,7 @@ def test_users_page_adds_users_grants_and_issues_a_token_once(archive, client):
     revoked = _post(client, token, "/users/grants/revoke", username="doc-gia-moi", dossier_code=archive.restricted_code)
     assert "Đã thu hồi" in revoked.text
     weak = client.post("/users/doc-gia-moi/password", data={"csrf_token": token, "password": "ngan"})
-    assert weak.status_code == 422 and "Mật khẩu cần từ 8" in weak.text
+    assert weak.status_code == 422 and "8 ký tự" in weak.text
     assert "Đã đặt mật khẩu mới" in _post(client, token, "/users/doc-gia-moi/password", password="mat-khau-moi-hon").text
     unconfirmed = client.post("/users/doc-gia-moi/deactivate", data={"csrf_token": token})
     assert unconfirmed.status_code == 422 and "xác nhận" in unconfirmed.text

@@ -116,16 +116,22 @@ def test_verify_command_names_the_broken_entry(tmp_path):
     assert broken.returncode == 5 and "audit_chain_broken" in broken.stderr and "entry 1" in broken.stderr
 
 
-def test_a_refused_command_is_in_the_trail_with_who_and_what(tmp_path):
+def test_a_refused_command_is_in_the_trail_with_who_and_what(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'catalog.db'}"
     init_catalog(url)
-    env = {**os.environ, "LUUTRU_DATA_DIR": str(tmp_path)}
+    from api import accounts
+    from archive.settings import get_settings
+    monkeypatch.setenv("LUUTRU_DATA_DIR", str(tmp_path))      # the account in the same catalog
+    get_settings.cache_clear()
+    lan = accounts.create_user("lan", "researcher", None, None, actor="test")
+    env = {**os.environ, "LUUTRU_DATA_DIR": str(tmp_path),
+           "LUUTRU_TOKEN": accounts.issue_token(lan.id, "cli", actor="test")}   # a researcher's own token
     luutru = Path(os.sys.executable).with_name("luutru")
-    refused = subprocess.run([luutru, "destruction", "draft", "000.00.00.H41.2021.01.VP=hết hạn",
-                              "--actor", "lan", "--role", "researcher"], env=env, capture_output=True, text=True)
+    refused = subprocess.run([luutru, "destruction", "draft", "000.00.00.H41.2021.01.VP=hết hạn"], env=env,
+                             capture_output=True, text=True)
     assert refused.returncode == 1 and "forbidden" in refused.stderr
     with session_scope(url) as session:
-        [entry] = session.execute(select(AuditEntry)).scalars().all()
+        [entry] = session.execute(select(AuditEntry).where(AuditEntry.action == "refused")).scalars().all()
         assert (entry.action, entry.actor, entry.outcome, entry.object) == (
             "refused", "lan", "refused", "luutru destruction draft")
         assert entry.detail["code"] == "forbidden" and entry.detail["via"] == "cli"

@@ -107,3 +107,24 @@ def smtp_sink():
         yield SmtpSink(f"smtp://127.0.0.1:{port}", received)
     finally:
         controller.stop()
+
+
+def token_for(who: Principal) -> str:
+    """An API token of ``who``'s account (created, in a registered agency, on first use)."""
+    from api import accounts
+    from archive.catalog.packages import ensure_agency
+    init_catalog()
+    with session_scope() as session:
+        if who.organ_id:
+            ensure_agency(session, who.organ_id)
+        user = session.execute(select(accounts.User).where(accounts.User.username == who.user)).scalar_one_or_none()
+    if user is None:
+        user = accounts.create_user(who.user, who.role, who.organ_id, None, actor="test")
+    return accounts.issue_token(user.id, "cli", actor="test")
+
+
+def cli_env(archive_home: Path, who: Principal | None = None) -> dict[str, str]:
+    """The environment of a ``luutru`` command run by ``who`` (LUUTRU_TOKEN), or by no one."""
+    import os
+    env = {k: v for k, v in os.environ.items() if k != "LUUTRU_TOKEN"} | {"LUUTRU_DATA_DIR": str(archive_home)}
+    return env | ({"LUUTRU_TOKEN": token_for(who)} if who else {})

@@ -3,7 +3,6 @@ do what, in which order, and what the council's "keep" does."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -20,7 +19,7 @@ from archive.errors import (Forbidden, InvalidRequest, LegalHoldActive, Retentio
 from archive.lifecycle.legal_hold import lift_hold, place_hold
 from archive.access import Principal
 from tests.lifecycle.conftest import (ARCHIVIST, AUDITOR, COUNCIL, COUNCIL_2, HEAD, ORGAN, OTHER_ORGAN, REASON,
-                                      catalogue)
+                                      catalogue, cli_env)
 
 TODAY = date(2026, 6, 1)
 LUUTRU = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "luutru"
@@ -128,22 +127,20 @@ def test_legal_hold_is_placed_and_lifted_only_by_authorised_users_with_a_reason(
 
 
 def test_cli_refuses_a_held_dossier_with_its_code_and_exit_status(archive_home, expired):
-    env = {**os.environ, "LUUTRU_DATA_DIR": str(archive_home)}
-    actor = ["--actor", HEAD.user, "--role", "agency_head", "--agency", ORGAN]
-    held = subprocess.run([LUUTRU, "hold", "place", expired, "--reason", "Thanh tra", *actor],
-                          capture_output=True, text=True, env=env)
+    head = cli_env(archive_home, HEAD)
+    archivist = cli_env(archive_home, ARCHIVIST) | {"LUUTRU_FIXED_TODAY": "2026-06-01"}
+    held = subprocess.run([LUUTRU, "hold", "place", expired, "--reason", "Thanh tra"],
+                          capture_output=True, text=True, env=head)
     assert held.returncode == 0, held.stderr
-    draft = subprocess.run([LUUTRU, "destruction", "draft", f"{expired}={REASON}", "--actor", ARCHIVIST.user,
-                            "--role", "archivist", "--agency", ORGAN, "--today", "2026-06-01"],
-                           capture_output=True, text=True, env=env)
+    draft = subprocess.run([LUUTRU, "destruction", "draft", f"{expired}={REASON}"],
+                           capture_output=True, text=True, env=archivist)
     assert draft.returncode == 1 and "legal_hold_active" in draft.stderr and "phong tỏa" in draft.stderr
-    subprocess.run([LUUTRU, "hold", "lift", expired, "--reason", "Kết thúc thanh tra", *actor], check=True, env=env,
+    subprocess.run([LUUTRU, "hold", "lift", expired, "--reason", "Kết thúc thanh tra"], check=True, env=head,
                    capture_output=True)
-    drafted = subprocess.run([LUUTRU, "destruction", "draft", f"{expired}={REASON}", "--actor", ARCHIVIST.user,
-                              "--role", "archivist", "--agency", ORGAN, "--today", "2026-06-01"],
-                             capture_output=True, text=True, env=env)
+    drafted = subprocess.run([LUUTRU, "destruction", "draft", f"{expired}={REASON}"],
+                             capture_output=True, text=True, env=archivist)
     assert drafted.returncode == 0, drafted.stderr
-    shown = json.loads(subprocess.run([LUUTRU, "destruction", "show", "1"], capture_output=True, text=True, env=env,
+    shown = json.loads(subprocess.run([LUUTRU, "destruction", "show", "1"], capture_output=True, text=True, env=head,
                                       check=True).stdout)
     assert (shown["stage"], shown["prepared_by"], shown["items"][0]["dossier"], shown["items"][0]["reason"]) == (
         "council_review", ARCHIVIST.user, expired, REASON)

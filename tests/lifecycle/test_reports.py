@@ -53,7 +53,8 @@ def test_agency_report_counts_holdings_due_expired_and_fixity(province, tmp_path
     summary = {row[0]: row[1] for row in cover if row[1] is not None}
     assert summary == {"Hồ sơ đang lưu trữ": 5, "Sắp đến hạn nộp lưu": 1, "Quá hạn nộp lưu": 1,
                        "Hết hạn bảo quản, chờ xử lý": 1, "Hồ sơ đã hủy": 0,
-                       "Đối tượng lỗi toàn vẹn (chưa sửa)": 1, "Nhật ký kiểm tra": "nguyên vẹn"}
+                       "Đối tượng lỗi toàn vẹn (chưa sửa)": 1, "Hồ sơ có bản PDF/A không đạt kiểm tra": 0,
+                       "Nhật ký kiểm tra": "nguyên vẹn"}
     holdings = _sheet(path, "Hồ sơ theo thời hạn")
     assert holdings[0] == ("Cơ quan", "Thời hạn bảo quản", "Năm kết thúc", "Số hồ sơ")
     assert set(holdings[1:]) == {(ORGAN, "5 năm", 2015, 1), (ORGAN, "70 năm", 2015, 1), (ORGAN, "Vĩnh viễn", 2015, 1),
@@ -82,10 +83,10 @@ def test_pdf_report_shows_the_same_figures_in_vietnamese(province, tmp_path):
 
 
 def test_cli_writes_the_report_in_the_asked_format(province, archive_home, tmp_path):
-    env = {**os.environ, "LUUTRU_DATA_DIR": str(archive_home)}
+    env = {**os.environ, "LUUTRU_DATA_DIR": str(archive_home), "LUUTRU_FIXED_TODAY": "2026-12-01"}
     out = tmp_path / "tinh.xlsx"
-    done = subprocess.run([LUUTRU, "report", "--format", "xlsx", "--out", str(out), "--today", "2026-12-01"],
-                          capture_output=True, text=True, env=env)
+    done = subprocess.run([LUUTRU, "report", "--format", "xlsx", "--out", str(out)], capture_output=True, text=True,
+                          env=env)
     assert done.returncode == 0, done.stderr
     assert {row[0]: row[1] for row in _sheet(out, "Tổng hợp")}["Hồ sơ đang lưu trữ"] == 6
     nowhere = subprocess.run([LUUTRU, "report", "--out", str(tmp_path / "khong-co" / "bao-cao.xlsx")],

@@ -2,7 +2,6 @@
 e-mails a real SMTP server receives."""
 from __future__ import annotations
 
-import os
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -13,7 +12,8 @@ from archive.catalog import session_scope
 from archive.errors import InvalidRequest
 from archive.lifecycle.retention_run import notifications, record_trigger, run_retention, set_contact
 from archive.settings import get_settings
-from tests.lifecycle.conftest import ARCHIVIST, ORGAN, OTHER_ORGAN, catalogue
+from archive.access import Principal
+from tests.lifecycle.conftest import ARCHIVIST, ORGAN, OTHER_ORGAN, catalogue, cli_env
 
 LUUTRU = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "luutru"
 
@@ -91,17 +91,18 @@ def test_event_based_period_expires_from_the_recorded_trigger_date(holdings):
 
 
 def test_cli_records_a_trigger_and_runs_the_daily_listing(holdings, archive_home):
-    env = {**os.environ, "LUUTRU_DATA_DIR": str(archive_home)}
-    trigger = subprocess.run([LUUTRU, "retention", "trigger", holdings["event"], "--date", "2024-02-29",
-                              "--actor", "lan.vt", "--role", "archivist", "--agency", ORGAN],
-                             capture_output=True, text=True, env=env)
+    trigger = subprocess.run([LUUTRU, "retention", "trigger", holdings["event"], "--date", "2024-02-29"],
+                             capture_output=True, text=True, env=cli_env(archive_home, ARCHIVIST))
     assert trigger.returncode == 0, trigger.stderr
-    refused = subprocess.run([LUUTRU, "retention", "trigger", holdings["event"], "--date", "2024-02-29",
-                              "--actor", "x", "--role", "archivist", "--agency", OTHER_ORGAN],
-                             capture_output=True, text=True, env=env)
+    outsider = Principal("x", "archivist", OTHER_ORGAN)
+    refused = subprocess.run([LUUTRU, "retention", "trigger", holdings["event"], "--date", "2024-02-29"],
+                             capture_output=True, text=True, env=cli_env(archive_home, outsider))
     assert refused.returncode == 1 and "forbidden" in refused.stderr
-    run = subprocess.run([LUUTRU, "retention", "run", "--today", "2024-03-01"], capture_output=True, text=True,
-                         env=env)
+    forged = subprocess.run([LUUTRU, "retention", "run", "--today", "2024-03-01"], capture_output=True, text=True,
+                            env=cli_env(archive_home))
+    assert forged.returncode == 2 and "--today" in forged.stderr        # the date is the instance's, not a flag
+    run = subprocess.run([LUUTRU, "retention", "run"], capture_output=True, text=True,
+                         env=cli_env(archive_home) | {"LUUTRU_FIXED_TODAY": "2024-03-01"})
     assert run.returncode == 0, run.stderr
     assert holdings["event"] in run.stdout and holdings["expired"] in run.stdout
     with session_scope() as s:

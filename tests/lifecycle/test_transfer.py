@@ -133,10 +133,16 @@ def _receiver_is_empty() -> bool:
     return dossiers == 0 and transfers == 0 and not list(open_store().list())
 
 
-def _cli(*args: str):
+SENDING_ARCHIVIST = Principal("vanthu", "archivist", "000.00.00.H41")
+RECEIVING_ARCHIVIST = Principal("luutru.ls", "archivist", "000.00.00.H99")
+
+
+def _cli(*args: str, who: Principal):
+    """A ``luutru`` command run by ``who`` (their API token) in the active instance."""
     from api.cli.app import app
     import api.cli.transfer  # noqa: F401  registers the commands
-    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    from tests.lifecycle.conftest import token_for
+    result = CliRunner().invoke(app, list(args), env={"LUUTRU_TOKEN": token_for(who)}, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -150,7 +156,7 @@ def test_permanent_dossier_is_transferred_and_the_sender_changes_only_after_the_
     with sender.active():
         before = _state(PERMANENT)
         assert before["status"] == "archived" and before["objects"] and before["searchable"]
-        _cli("transfer", "prepare", PERMANENT, "--out", str(out), "--actor", "vanthu")
+        _cli("transfer", "prepare", PERMANENT, "--out", str(out), who=SENDING_ARCHIVIST)
         [folder] = [p for p in out.iterdir()]
         manifest = TransferManifest.read(folder / "data")
         with session_scope() as s:
@@ -179,7 +185,7 @@ def test_permanent_dossier_is_transferred_and_the_sender_changes_only_after_the_
     assert (folder / "manifest-sha256.txt").read_text().count(f"data/{entry.folder}/") == entry.files
 
     with receiver.active():
-        _cli("transfer", "receive", str(folder), "--out", str(tmp_path / "ack"))
+        _cli("transfer", "receive", str(folder), "--out", str(tmp_path / "ack"), who=RECEIVING_ARCHIVIST)
         [ack] = (tmp_path / "ack").glob("*.json")
         assert (tmp_path / "ack" / (ack.name + ".sig")).is_file()
         received = _state(PERMANENT)
@@ -199,7 +205,7 @@ def test_permanent_dossier_is_transferred_and_the_sender_changes_only_after_the_
     with sender.active():
         assert _state(PERMANENT) == before             # received, not yet acknowledged: nothing changed
         jobs = list((sender.home / "jobs").iterdir())
-        _cli("transfer", "acknowledge", str(ack), "--actor", "vanthu")
+        _cli("transfer", "acknowledge", str(ack), who=SENDING_ARCHIVIST)
         after = _state(PERMANENT)
         assert after == {"status": "transferred", "objects": {}, "files": before["files"], "searchable": False}
         assert not list(open_store(f"file://{replica}").list(f"{aip_prefix}/"))
@@ -325,10 +331,12 @@ def test_fixed_term_or_other_agency_dossier_cannot_be_selected_for_transfer(send
         with session_scope() as s:
             assert s.scalar(select(func.count()).select_from(Transfer)) == 0
         assert _state(FIXED_TERM)["status"] == _state(PERMANENT)["status"] == "archived"
+        from tests.lifecycle.conftest import token_for
+        token = token_for(SENDING_ARCHIVIST)
     assert not out.exists() or not any(out.iterdir())
     luutru = [sys.executable, "-c", "from api.cli import main; main()"]
     cli = subprocess.run([*luutru, "transfer", "prepare", FIXED_TERM, "--out", str(out)], cwd=ROOT,
-                         env={**os.environ, **sender.env}, capture_output=True, text=True)
+                         env={**os.environ, **sender.env, "LUUTRU_TOKEN": token}, capture_output=True, text=True)
     assert cli.returncode == DossierNotTransferable.exit_code
     assert "[dossier_not_transferable]" in cli.stderr and FIXED_TERM in cli.stderr
 

@@ -3,6 +3,7 @@ rule; a copy no strategy makes compliant is not labelled PDF/A and the dossier n
 attention, which `luutru status` shows."""
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from pathlib import Path
@@ -15,6 +16,7 @@ import api.cli.ingest  # noqa: F401  (registers `status`)
 from api.cli.app import app
 from archive.catalog.db import session_scope
 from archive.catalog.models import DossierRecord, FileRecord
+from archive.lifecycle.reports import build_report
 from archive.package.content import PDFA_PUIDS
 from archive.storage import open_store
 from ingest import pipeline
@@ -49,11 +51,13 @@ def test_every_copy_of_the_sample_passes_verapdf_and_status_names_the_validator(
     # Every original has its copy: document 4's attachment (quy-dinh-kem-theo.pdf) too.
     originals = [f for d in job.dossier().Documents for f in d.files]
     assert len(checked["copies"]) == len(originals) == 5 and "4.2" in checked["copies"]
-    package = job.workdir / job.result("package")["folder"]
-    attachment_copy = package / "representations" / "rep1" / "data" / "004-02.pdf"
-    with pikepdf.open(attachment_copy) as pdf:
+    # In the archived package: rep1/data/004-02.pdf, a PDF/A, described in PREMIS under its own id.
+    store, prefix = open_store(), job.result("store")["prefix"]
+    [key] = [k for k in store.list(prefix + "/") if k.endswith("/representations/rep1/data/004-02.pdf")]
+    with store.open(key) as stream, pikepdf.open(io.BytesIO(stream.read())) as pdf:
         assert pdf.open_metadata().get("pdfaid:part") == "2"
-    assert "rep1-doc004-file02" in (package / "metadata" / "preservation" / "PREMIS.xml").read_text(encoding="utf-8")
+    [premis] = [k for k in store.list(prefix + "/") if k.endswith("metadata/preservation/PREMIS.xml")]
+    assert "rep1-doc004-file02" in _read(store, premis)
     with session_scope() as s:
         record = s.execute(select(DossierRecord)).scalar_one()
         assert record.status == "archived"
@@ -102,6 +106,9 @@ def test_a_copy_that_fails_every_strategy_is_not_pdfa_and_the_dossier_needs_atte
               and "premis" in k.rsplit("/", 1)[-1].lower()]
     text = "\n".join(_read(store, k) for k in premis)
     assert "6.3.3-1" in text and "failure" in text
-    assert record.code in _status()  # listed as needing attention
+    assert record.code in _status()  # listed as needing attention, by the CLI and the dashboard's report
+    report = build_report()
+    assert [row[1] for row in report.section("needs_attention").rows] == [record.code]
+    assert report.summary["needs_attention"] == 1 and report.summary["holdings"] == 1  # still held
     out = _status(record.code)
     assert "không đạt" in out and "6.3.3-1" in out

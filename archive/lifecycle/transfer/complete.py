@@ -23,10 +23,12 @@ from sqlalchemy import select
 from archive import audit
 from archive.audit_checkpoint import checkpoint_after
 from archive.catalog.db import init_catalog, session_scope
+from archive.catalog.locking import lock_row, locked_session
 from archive.catalog.models import DossierRecord
 from archive.clock import utcnow
 from archive.lifecycle.erasure import ErasedDossier, residue, snapshot, stores
-from archive.errors import AcknowledgementRejected, ObjectMissing, StorageError
+from archive.access import Principal, require
+from archive.errors import AcknowledgementRejected, NotFound, ObjectMissing, StorageError
 from archive.settings import Settings, get_settings
 from archive.lifecycle.transfer import acknowledgement
 from archive.lifecycle.transfer.acknowledgement import Acknowledgement
@@ -41,6 +43,16 @@ class CompletedTransfer:
     receiver: str
     dossiers: list[str]
     objects_removed: int
+
+
+def own_transfer(session, actor: Principal, reference: str, roles: tuple[str, ...], action: str) -> Transfer:
+    """The agency's outgoing transfer ``reference``, if ``actor`` may act on it (their agency's)."""
+    require(actor, roles, action=action)
+    transfer = session.scalar(select(Transfer).where(Transfer.reference == reference, Transfer.direction == "outgoing"))
+    if transfer is None:
+        raise NotFound(f"transfer {reference} not found", message_vi=f"Không tìm thấy đợt nộp lưu {reference}.")
+    require(actor, roles, agency=transfer.organ_id, action=action)
+    return transfer
 
 
 def _mismatches(ack: Acknowledgement, transfer: Transfer | None) -> list[str]:
@@ -67,9 +79,8 @@ def _mismatches(ack: Acknowledgement, transfer: Transfer | None) -> list[str]:
 def _accept(ack: Acknowledgement, signer: str, actor: str) -> tuple[str | None, list[ErasedDossier]]:
     """Record the acknowledgement and mark the dossiers transferred; the transfer folder and
     where each dossier's copies are."""
-    with session_scope() as session:
-        transfer = session.scalar(select(Transfer).where(Transfer.reference == ack.reference,
-                                                         Transfer.direction == "outgoing"))
+    with locked_session() as session:     # two imports at once: one records it, the other sees it recorded
+        transfer = lock_row(session, Transfer, Transfer.reference == ack.reference, Transfer.direction == "outgoing")
         if problems := _mismatches(ack, transfer):
             raise AcknowledgementRejected("; ".join(problems), problems=problems)
         if transfer.state == "prepared":

@@ -1,0 +1,56 @@
+"""The agency registry (danh mục cơ quan): the agencies whose records the archive keeps.
+
+Registered by an administrator (``luutru agency add``, the API, the web pages); a staff
+account (archivist, council, agency head) belongs to a registered agency, and what it
+submits must carry that agency's OrganId. Rows are also written by ingest and the catalog
+rebuild for the agencies of packages they record (archive.catalog.packages.ensure_agency).
+"""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive import audit
+from archive.access import require
+from archive.catalog.db import session_scope
+from archive.catalog.models import Agency
+from archive.errors import AgencyNotRegistered, InvalidRequest
+from archive.access import Principal
+
+ORGAN_ID = re.compile(r"^[0-9A-Z]{2,3}(\.[0-9A-Z]{2,3}){3}$")   # e.g. 000.00.00.H41 (Decision 20/2020/QĐ-TTg)
+
+
+def register_agency(actor: Principal, organ_id: str, name: str) -> Agency:
+    """Add an agency, or rename one (administrator only; audited)."""
+    require(actor, ("admin",), action="register an agency")
+    organ_id, name = organ_id.strip(), name.strip()
+    if not ORGAN_ID.match(organ_id):
+        raise InvalidRequest(f"{organ_id!r} is not an OrganId like 000.00.00.H41",
+                             message_vi=f"Mã định danh cơ quan không hợp lệ: {organ_id}.")
+    if not name or len(name) > 200:
+        raise InvalidRequest("an agency's name has 1 to 200 characters", message_vi="Tên cơ quan không hợp lệ.")
+    with session_scope() as session:
+        agency = session.get(Agency, organ_id)
+        audit.record("metadata_change", actor=actor.user, agency=organ_id, object=f"agency:{organ_id}",
+                     detail={"name": {"before": agency.name if agency else None, "after": name}}, session=session)
+        if agency is None:
+            agency = Agency(organ_id=organ_id, name=name)
+            session.add(agency)
+        agency.name = name
+        session.flush()
+        return agency
+
+
+def require_registered(session: Session, organ_id: str) -> Agency:
+    agency = session.get(Agency, organ_id)
+    if agency is None:
+        raise AgencyNotRegistered(f"agency {organ_id} is not registered (luutru agency add)", agency=organ_id,
+                                  message_vi=f"Cơ quan {organ_id} chưa được đăng ký trong hệ thống.")
+    return agency
+
+
+def list_agencies() -> list[tuple[str, str]]:
+    with session_scope() as session:
+        return [(a.organ_id, a.name) for a in session.scalars(select(Agency).order_by(Agency.organ_id))]
