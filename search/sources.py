@@ -26,18 +26,22 @@ PDF = "application/pdf"
 
 
 def package_texts(package: PackageDescription, prefix: str, store: ObjectStore) -> dict[int, str]:
-    """Text of each document's preservation copy (its original when that is the authentic
-    PDF, e.g. a signed one), by DocOrdinal."""
-    chosen: dict[int, str] = {}
-    for rep in (ORIGINAL_REP, PRESERVATION_REP):    # the preservation copy wins where both exist
+    """Text of each document as ingest indexed it, by DocOrdinal: its preservation copies
+    (its original PDFs when it has none, e.g. a signed one), main file first, then its
+    attachments, in package order."""
+    chosen: dict[int, list[str]] = {}
+    for rep in (ORIGINAL_REP, PRESERVATION_REP):    # the preservation copies win where both exist
+        found: dict[int, list[str]] = {}
         for f in package.files:
             if f.representation == rep and f.ordinal and f.mime == PDF:
-                chosen[f.ordinal] = f.path
+                found.setdefault(f.ordinal, []).append(f.path)
+        chosen.update(found)
     texts: dict[int, str] = {}
     with tempfile.TemporaryDirectory(prefix="luutru-reindex-") as tmp:
-        for ordinal, rel in chosen.items():
-            local = store.get_to_file(f"{prefix}/{rel}", Path(tmp) / f"{ordinal:03d}.pdf")
-            texts[ordinal] = poppler.text(local)
+        for ordinal, paths in chosen.items():
+            parts = [poppler.text(store.get_to_file(f"{prefix}/{rel}", Path(tmp) / f"{ordinal:03d}-{i}.pdf"))
+                     for i, rel in enumerate(paths)]
+            texts[ordinal] = "\n\n".join(p for p in parts if p)
     return texts
 
 
