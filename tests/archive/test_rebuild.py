@@ -104,7 +104,8 @@ def test_ingest_left_two_linked_versions_of_the_dossier(archived_twice):
     assert [(v[1], v[2], v[6]) for v in versions] == [(1, archived_twice.packages[0], None),
                                                        (2, archived_twice.packages[1], archived_twice.packages[0])]
     assert "(bổ sung)" in archived_twice.snapshot["dossiers"][0][2]
-    assert archived_twice.answer[0] > 0 and len(archived_twice.snapshot["files"]) == 2 * 9
+    # each version: 5 originals (4 documents, one with an attachment) and a PDF/A copy of each
+    assert archived_twice.answer[0] > 0 and len(archived_twice.snapshot["files"]) == 2 * 10
 
 
 def test_catalog_rebuilt_from_storage_alone_is_the_catalog_ingest_wrote(archived_twice):
