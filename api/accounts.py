@@ -103,7 +103,8 @@ def authenticate(session: Session, username: str, password: str, settings: Setti
         session.commit()        # release this session's connection: the audit trail takes its own
         audit.record("login", actor=username, outcome="failure")
         raise
-    session.execute(update(LoginThrottle).where(LoginThrottle.username == username).values(attempts=0))
+    with session_scope() as own:    # committed on its own, as the count was: the caller may only read
+        own.execute(update(LoginThrottle).where(LoginThrottle.username == username).values(attempts=0))
     return user
 
 

@@ -83,7 +83,7 @@ def create(source: str | Path, *, organ_id: str | None = None, actor: str = "sys
     job.workdir.mkdir(parents=True)
     source = Path(source).resolve()
     if move_into_job:
-        source = Path(shutil.move(source, job.workdir / "upload.zip"))
+        source = Path(shutil.move(source, job.workdir / "ho-so-nop.zip"))
     job.save("job", {"source": str(source), "organ_id": organ_id, "actor": actor})
     state.create(job.id, STEP_NAMES)
     return job

@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import stack as native_stack  # noqa: E402
 
 AGENCY = "000.00.00.H41"
+ADMIN_PASSWORD = "mat-khau-quan-tri-stack"
 KEPT = "ubnd-2021-15vp-tinh-hinh-vbdt-quy-ii"          # 10 năm: locked until 2032
 EXPIRING = "ubnd-2021-20vp-hop-trien-khai-qlvb"         # moved to 2015, 5 năm: expired at the end of 2020
 USERS = {"archivist": "archivist", "council": "council", "head": "agency_head", "auditor": "auditor"}
@@ -46,9 +47,10 @@ class Stack:
         assert response.status_code == status, response.text
         return response
 
-    def cli(self, *args: str) -> str:
+    def cli(self, *args: str, as_token: str | None = None, stdin: str | None = None) -> str:
+        env = {**os.environ, **self.env, **({"LUUTRU_TOKEN": as_token} if as_token else {})}
         done = subprocess.run([str(Path(sys.executable).parent / "luutru"), *args], cwd=ROOT, capture_output=True,
-                              text=True, env={**os.environ, **self.env}, timeout=600)
+                              text=True, env=env, input=stdin, timeout=600)
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 
@@ -64,10 +66,15 @@ def stack():
     try:
         state = native_stack.up(directory)
         running = Stack(state["env"], state["api"], {})
+        # the first administrator needs no credential; every other account change needs its token
+        running.cli("user", "add", "admin", "--role", "admin", "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
+        admin = running.cli("user", "token", "admin", "--password-stdin",
+                            stdin=ADMIN_PASSWORD + "\n").strip().splitlines()[-1]
+        running.cli("agency", "add", AGENCY, "--name", "UBND tỉnh Khánh Hòa", as_token=admin)
         for name, role in USERS.items():
             agency = [] if role == "auditor" else ["--agency", AGENCY]
-            running.cli("user", "add", name, "--role", role, *agency, "--no-password")
-            running.tokens[name] = running.cli("user", "token", name).strip().splitlines()[-1]
+            running.cli("user", "add", name, "--role", role, *agency, "--no-password", as_token=admin)
+            running.tokens[name] = running.cli("user", "token", name, as_token=admin).strip().splitlines()[-1]
         yield running
     finally:
         native_stack.down(directory)
