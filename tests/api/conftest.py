@@ -3,6 +3,7 @@ a restricted one of agency A), a user of every role in both agencies, the app in
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 from dataclasses import dataclass
@@ -70,6 +71,18 @@ def zip_folder(folder: Path) -> bytes:
     return buffer.getvalue()
 
 
+def sample_copy(archive: "Archive", sample: str, name: str, notation: str) -> Path:
+    """A copy of ``sample`` under its own dossier code (FileNotation ``notation``): a test that
+    destroys or transfers it leaves the shared samples, and the tests that submit them, alone."""
+    copy = archive.home / "samples" / name
+    shutil.copytree(SAMPLES / sample, copy)
+    manifest = copy / "hoso.xml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(re.sub(r"<FileNotation>[^<]*</FileNotation>", f"<FileNotation>{notation}</FileNotation>",
+                               text, count=1), encoding="utf-8")
+    return copy
+
+
 @pytest.fixture(scope="package")
 def archive(tmp_path_factory) -> Archive:
     from api import accounts
@@ -105,6 +118,19 @@ def archive(tmp_path_factory) -> Archive:
             yield Archive(home, app, client, tokens, jobs[OPEN_SAMPLE].dossier().code, restricted,
                           jobs[RESTRICTED_SAMPLE].id)
     get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def no_login_attempts_from_other_tests(archive) -> None:
+    """Each test starts with no login attempts counted: the users are shared by the package,
+    and another test's wrong passwords (the matrix tries one for every user) must not lock
+    them out here. A test of the lock-out makes its attempts itself."""
+    from sqlalchemy import delete
+
+    from archive.catalog.accounts import LoginThrottle
+    from archive.catalog.db import session_scope
+    with session_scope() as session:
+        session.execute(delete(LoginThrottle))
 
 
 @pytest.fixture

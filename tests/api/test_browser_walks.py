@@ -10,14 +10,13 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from tests.api.conftest import AGENCY_A, PASSWORD, ROOT, SAMPLES
+from tests.api.conftest import AGENCY_A, PASSWORD, ROOT, sample_copy
 from tests.api.test_browser import browser, serve  # noqa: F401 (fixture)
 
 TODAY = "2032-01-01"              # the 10-year sample dossiers have expired by then
@@ -39,8 +38,7 @@ def server(archive) -> str:
 def expired_code(archive) -> str:
     """A 10-year dossier of agency A (ended 20/07/2021, expired on the instance's today)."""
     from ingest import pipeline
-    copy = archive.home / "samples" / "walk-expired"
-    shutil.copytree(SAMPLES / "ubnd-2021-15vp-tinh-hinh-vbdt-quy-ii", copy)
+    copy = sample_copy(archive, "ubnd-2021-15vp-tinh-hinh-vbdt-quy-ii", "walk-expired", "91.VP")
     return pipeline.submit(copy, organ_id=AGENCY_A, actor="archivist_a").dossier().code
 
 

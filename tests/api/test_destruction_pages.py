@@ -4,12 +4,11 @@ offers nobody a form that is not theirs, and other agencies cannot open the list
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
 from archive import audit
-from tests.api.conftest import AGENCY_A, PASSWORD, SAMPLES
+from tests.api.conftest import AGENCY_A, PASSWORD, sample_copy
 from tests.api.test_lifecycle_api import after_expiry, call  # noqa: F401 (fixture)
 from tests.lifecycle.conftest import REASON
 
@@ -20,8 +19,7 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 def expired_dossier(archive) -> str:
     """A 10-year dossier of agency A, ended 2021-07-20: expired on the archive's fixed today."""
     from ingest import pipeline
-    copy = archive.home / "samples" / "quarterly-report"
-    shutil.copytree(SAMPLES / "ubnd-2021-15vp-tinh-hinh-vbdt-quy-ii", copy)
+    copy = sample_copy(archive, "ubnd-2021-15vp-tinh-hinh-vbdt-quy-ii", "quarterly-report", "92.VP")
     return pipeline.submit(copy, organ_id=AGENCY_A, actor="archivist_a").dossier().code
 
 

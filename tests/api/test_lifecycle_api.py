@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from archive import audit
 from archive.settings import get_settings
-from tests.api.conftest import AGENCY_A, AGENCY_B, SAMPLES
+from tests.api.conftest import AGENCY_A, AGENCY_B, SAMPLES, sample_copy
 from tests.lifecycle.conftest import REASON, with_retention
 
 AFTER_EXPIRY = "2032-01-01"     # EndDate 2021-03-15 + 10 năm: kept until 2031-12-31
@@ -42,8 +42,7 @@ def ten_year_dossier(archive) -> str:
 def permanent_dossier(archive) -> str:
     """A permanent dossier of agency B, ingested (a sample whose retention is set to Vĩnh viễn)."""
     from ingest import pipeline
-    copy = archive.home / "samples" / "permanent"
-    shutil.copytree(SAMPLES / "stttt-2021-05cntt-trien-khai-chu-ky-so", copy)
+    copy = sample_copy(archive, "stttt-2021-05cntt-trien-khai-chu-ky-so", "permanent", "93.CNTT")
     manifest = copy / "hoso.xml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace(
         "<Maintenance>10 năm</Maintenance>", "<Maintenance>Vĩnh viễn</Maintenance>"), encoding="utf-8")

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from archive import audit
-from tests.api.conftest import AGENCY_A, AGENCY_B, SAMPLES
+from tests.api.conftest import AGENCY_A, AGENCY_B, SAMPLES, sample_copy
 from tests.api.test_destruction_pages import _as, _post
 from tests.api.test_lifecycle_api import after_expiry  # noqa: F401 (fixture)
 from tests.lifecycle.conftest import catalogue
@@ -132,8 +132,7 @@ def test_transfer_is_prepared_and_its_acknowledgement_asks_for_confirmation(arch
     generate_identity("Lưu trữ lịch sử", tmp_path / "key.pem", tmp_path / "cert.pem")
     monkeypatch.setenv("LUUTRU_TRANSFER_RECEIVER_CERTIFICATE", str(tmp_path / "cert.pem"))
     get_settings.cache_clear()
-    copy = archive.home / "samples" / "permanent-pages"
-    shutil.copytree(SAMPLES / "stttt-2021-05cntt-trien-khai-chu-ky-so", copy)
+    copy = sample_copy(archive, "stttt-2021-05cntt-trien-khai-chu-ky-so", "permanent-pages", "94.CNTT")
     manifest = copy / "hoso.xml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace(
         "<Maintenance>10 năm</Maintenance>", "<Maintenance>Vĩnh viễn</Maintenance>"), encoding="utf-8")
@@ -154,7 +153,7 @@ def test_transfer_is_prepared_and_its_acknowledgement_asks_for_confirmation(arch
     assert unconfirmed.status_code == 422 and "Hãy đánh dấu ô xác nhận" in unconfirmed.text
     forged = client.post(f"/transfers/{ref}/acknowledgement", data={"csrf_token": token, "confirm": "yes"}, files=files)
     assert forged.status_code == 422 and 'name="acknowledgement"' in forged.text and "chữ ký" in forged.text.lower()
-    assert "Đã nộp lưu" not in client.get("/transfers").text
+    assert f"{ref} — Đã nộp lưu" not in client.get("/transfers").text   # this one (others may be)
 
     _as(client, "head_a")
     assert ref not in client.get("/transfers").text            # another agency's transfer
