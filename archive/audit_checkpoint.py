@@ -25,7 +25,7 @@ from archive import audit
 from archive.catalog.db import session_scope
 from archive.catalog.models import AuditCheckpoint, AuditEntry
 from archive.clock import utcnow
-from archive.errors import AuditChainBroken, ObjectExists
+from archive.errors import AuditChainBroken, StoredOtherBytes
 
 log = logging.getLogger(__name__)
 PREFIX = "audit/checkpoints/"
@@ -68,7 +68,7 @@ def write_checkpoint(reason: str = "daily", *, store=None, catalog_url: str | No
     Idempotent: a checkpoint of the same entry is kept as it is. A checkpoint at that sequence
     naming another hash means the trail was rewritten: AuditChainBroken."""
     from archive.settings import get_settings
-    from archive.storage import Retention, open_store
+    from archive.storage import Retention, open_store, store_verified
     settings = get_settings()
     store = store or open_store()
     key = audit.audit_key()
@@ -88,9 +88,9 @@ def write_checkpoint(reason: str = "daily", *, store=None, catalog_url: str | No
     data = json.dumps(asdict(checkpoint), ensure_ascii=False).encode("utf-8")
     until = (utcnow() + timedelta(days=365 * settings.audit_checkpoint_years)).replace(microsecond=0)
     try:
-        store.put_file(checkpoint.object_key, io.BytesIO(data), sha256_expected=hashlib.sha256(data).hexdigest(),
-                       retention=Retention(until, "COMPLIANCE"))
-    except ObjectExists:
+        store_verified(store, checkpoint.object_key, io.BytesIO(data), hashlib.sha256(data).hexdigest(),
+                       Retention(until, "COMPLIANCE"))
+    except StoredOtherBytes:    # an earlier checkpoint of this entry, written at another time
         existing = _read(store, checkpoint.object_key)
         if existing.head_hash != checkpoint.head_hash:
             raise AuditChainBroken(f"entry {last.seq} is not the entry checkpointed at {existing.time}",

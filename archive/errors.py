@@ -107,6 +107,12 @@ class ChecksumMismatch(StorageError):
     message_vi = "Mã kiểm tra (SHA-256) không khớp: dữ liệu đã bị thay đổi."
 
 
+class StoredOtherBytes(ChecksumMismatch):
+    """The key already holds other bytes than the ones being written; being write-once, they stay.
+    Same code as its parent: to the user it is the same refusal, the class lets a caller whose
+    retry legitimately differs (an audit checkpoint's time) tell it from damage in transit."""
+
+
 class NotFound(LuuTruError):
     code = "not_found"
     message_vi = "Không tìm thấy."

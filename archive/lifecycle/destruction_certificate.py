@@ -18,7 +18,7 @@ from archive.checksums import sha256_file
 from archive.lifecycle.erasure import ErasedDossier
 from archive.pdf import PdfDocument, PdfTable, write_pdf
 from archive.settings import Settings
-from archive.storage import ObjectStore, Retention, public_url
+from archive.storage import ObjectStore, Retention, public_url, store_verified
 from archive.vn import agency_names, vn_date
 
 NS = "urn:luutru:destruction:1"
@@ -104,7 +104,7 @@ def archive_certificate(dlist: DestructionList, dossiers: list[ErasedDossier], e
         xml.write_bytes(certificate_xml(dlist, dossiers, executed_at))
         sums = {p.name: sha256_file(p)[0] for p in (pdf, xml)}
         for p in (pdf, xml):
-            store.put_file(f"{prefix}/{p.name}", p, sha256_expected=sums[p.name], retention=lock)
+            store_verified(store, f"{prefix}/{p.name}", p, sums[p.name], lock)
     return DestructionCertificate(list_id=dlist.id, store_url=public_url(store.url),
                                   pdf_key=f"{prefix}/bien-ban-huy.pdf", pdf_sha256=sums["bien-ban-huy.pdf"],
                                   xml_key=f"{prefix}/bien-ban-huy.xml", xml_sha256=sums["bien-ban-huy.xml"],

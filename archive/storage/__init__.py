@@ -5,8 +5,9 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from archive.errors import StorageError
 from archive.storage.base import ObjectStore, Retention, StoredObject
+from archive.storage.verified import check_stored, store_verified
 
-__all__ = ["ObjectStore", "Retention", "StoredObject", "open_store", "public_url"]
+__all__ = ["ObjectStore", "Retention", "StoredObject", "check_stored", "open_store", "public_url", "store_verified"]
 
 
 def open_store(url: str | None = None) -> ObjectStore:

@@ -120,9 +120,13 @@ class ObjectStore(ABC):
     def delete(self, key: str, all_versions: bool = True, bypass_governance: bool = False) -> None:
         """Remove an object; ObjectLocked where retention forbids it."""
 
-    def retention(self, key: str) -> Retention | None:
+    def retention(self, key: str, version_id: str | None = None) -> Retention | None:
         """The lock currently protecting the object, if the store supports locks."""
         return None
+
+    def lock(self, key: str, retention: Retention, version_id: str | None = None) -> None:
+        """Lock an object written unlocked (a crash came between its write and its lock); a lock
+        already there is left as it is, since a lock is never shortened. No-op without Object Lock."""
 
     def exists(self, key: str) -> bool:
         from archive.errors import ObjectMissing

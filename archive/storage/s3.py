@@ -11,7 +11,6 @@ verification can still remove it.
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
 from typing import BinaryIO, Iterator
 from urllib.parse import unquote, urlsplit
 
@@ -25,7 +24,7 @@ from minio.retention import Retention as S3Retention
 from archive.errors import ChecksumMismatch, ObjectExists, ObjectLocked, ObjectMissing, StorageError, StoreUnreadable
 from archive.storage.base import (ObjectStore, Retention, Source, StoredObject, check_expected, open_source,
                                   source_length, validate_key)
-from archive.storage.hashing import CHUNK, HashingReader, sha256_stream
+from archive.storage.hashing import CHUNK, HashingReader
 
 PART_SIZE = 16 * 1024 * 1024  # used when the length is unknown: bounds memory per part
 MISSING_CODES = {"NoSuchKey", "NoSuchVersion", "ResourceNotFound"}
@@ -101,6 +100,10 @@ class S3Store(ObjectStore):
         self.client.set_object_retention(self.bucket, self._name(obj.key), S3Retention(mode, retention.until),
                                          version_id=obj.version_id)
 
+    def lock(self, key: str, retention: Retention, version_id: str | None = None) -> None:
+        if self.supports_object_lock and self.retention(key, version_id) is None:
+            self._lock(StoredObject(key, 0, None, version_id), retention)
+
     def put_file(self, key: str, source: Source, sha256_expected: str | None = None,
                  retention: Retention | None = None) -> StoredObject:
         if self.exists(key):
@@ -151,11 +154,11 @@ class S3Store(ObjectStore):
             raise ObjectMissing(key, key=key)
         return StoredObject(key, st.size, None, st.version_id)
 
-    def retention(self, key: str) -> Retention | None:
+    def retention(self, key: str, version_id: str | None = None) -> Retention | None:
         if not self.supports_object_lock:
             return None
         try:
-            r = self.client.get_object_retention(self.bucket, self._name(key))
+            r = self.client.get_object_retention(self.bucket, self._name(key), version_id=version_id)
         except S3Error:
             return None
         if r is None or not r.mode:

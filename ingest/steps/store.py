@@ -1,13 +1,12 @@
 """Store: every file of the package as a write-once object, locked for the dossier's
 retention where the store supports Object Lock. Re-running after a crash finds the objects
-already written and accepts them only if their bytes are the package's."""
+already written and accepts them only if their bytes are the package's (store_verified)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from archive.errors import ChecksumMismatch, ObjectExists
 from archive.retention import retention_expiry
-from archive.storage import Retention, StoredObject, open_store, public_url
+from archive.storage import Retention, open_store, public_url, store_verified
 from ingest.job import IngestJob, event
 from ingest.steps.package import package_dir
 
@@ -28,14 +27,7 @@ def run(job: IngestJob) -> None:
     root, prefix = package_dir(job), object_prefix(job)
     stored = []
     for rel, sha256 in sorted(job.result("package")["files"].items()):
-        key = f"{prefix}/{rel}"
-        try:
-            obj = store.put_file(key, root / rel, sha256_expected=sha256, retention=lock)
-        except ObjectExists:  # written by an earlier attempt of this step
-            digest, size = store.hash(key)
-            if digest != sha256:
-                raise ChecksumMismatch(f"{key} already stored with other bytes", key=key)
-            obj = StoredObject(key, size, digest)
+        obj = store_verified(store, f"{prefix}/{rel}", root / rel, sha256, lock)
         stored.append({"key": obj.key, "size": obj.size, "sha256": sha256, "version_id": obj.version_id})
     job.save("store", {"store_url": public_url(store.url), "prefix": prefix, "objects": stored,
                        "retention_expiry": expiry.isoformat() if expiry else None,

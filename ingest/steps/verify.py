@@ -9,10 +9,10 @@ from archive.catalog.amendments import PendingChange
 from archive.catalog.archived import EventFacts, record_archived_package
 from archive.catalog.locking import expect_stage, lock_row, locked_session
 from archive.catalog.models import DossierRecord
-from archive.errors import AmendmentRefused, ChecksumMismatch, ObjectMissing
+from archive.errors import AmendmentRefused
 from archive.versions import refuse_if_frozen
 from archive.package.read import read_package
-from archive.storage import StoredObject, open_store
+from archive.storage import StoredObject, check_stored, open_store
 from ingest.job import IngestJob, event
 from ingest.steps.package import STEPS_WITH_EVENTS
 
@@ -20,17 +20,10 @@ from ingest.steps.package import STEPS_WITH_EVENTS
 def run(job: IngestJob) -> None:
     stored = job.result("store")
     store = open_store()
-    expected = {o["key"]: o["sha256"] for o in stored["objects"]}
-    present = set(store.list(stored["prefix"] + "/"))
-    if missing := sorted(set(expected) - present):
-        raise ObjectMissing(f"{len(missing)} object(s) missing after writing: {missing[:3]}")
-    for key, sha256 in expected.items():
-        digest, _ = store.hash(key)
-        if digest != sha256:
-            raise ChecksumMismatch(f"{key}: stored bytes differ from the package", key=key)
+    checked = check_stored(store, stored["prefix"], {o["key"]: o["sha256"] for o in stored["objects"]})
     verified = event("fixity check", tool="hashlib", tool_version="SHA-256",
-                     detail=f"{len(expected)} đối tượng đọc lại và khớp mã SHA-256")
-    job.save("verify", {"verified": len(expected), "events": [verified]})
+                     detail=f"{checked} đối tượng đọc lại và khớp mã SHA-256")
+    job.save("verify", {"verified": checked, "events": [verified]})
     _record_archived(job, stored, store)
 
 

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from archive.errors import ChecksumMismatch, ObjectExists, ObjectLocked, ObjectMissing
-from archive.storage import Retention
+from archive.errors import (ChecksumMismatch, ObjectExists, ObjectLocked, ObjectMissing, StoredOtherBytes,
+                            StoreUnreadable)
+from archive.storage import Retention, check_stored, store_verified
 from archive.storage.filesystem import FilesystemStore
+from tests.archive.conftest import damage
 
 
 class DyingStream(io.RawIOBase):
@@ -172,3 +174,60 @@ def test_permanent_dossier_is_locked_in_governance_mode_and_only_a_bypass_remove
     assert locking_store.exists(obj.key)
     locking_store.delete(obj.key, bypass_governance=True)  # after an acknowledged transfer
     assert not locking_store.exists(obj.key)
+
+
+# -- write-then-verify (store_verified, check_stored) -----------------------------------------
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_store_verified_retried_after_a_crash_accepts_the_object_already_written(store):
+    data = os.urandom(100_000)
+    first = store_verified(store, "pkg/a.bin", io.BytesIO(data), _sha(data))
+    again = store_verified(store, "pkg/a.bin", io.BytesIO(data), _sha(data).upper())
+    assert (again.key, again.size, again.sha256, again.version_id) == \
+        (first.key, len(data), _sha(data), first.version_id)
+    assert len(list(store.versions("pkg/"))) == 1, "the retry wrote nothing"
+
+
+def test_store_verified_refuses_a_key_holding_other_bytes_and_leaves_them(store):
+    store.put_file("pkg/a.bin", io.BytesIO(b"first"))
+    with pytest.raises(StoredOtherBytes) as refused:
+        store_verified(store, "pkg/a.bin", io.BytesIO(b"second"), _sha(b"second"))
+    assert refused.value.code == "checksum_mismatch" and refused.value.context["actual"] == _sha(b"first")
+    with store.open("pkg/a.bin") as stream:
+        assert stream.read() == b"first"
+
+
+def test_store_verified_write_not_matching_its_checksum_leaves_nothing(store):
+    with pytest.raises(ChecksumMismatch):
+        store_verified(store, "pkg/a.bin", io.BytesIO(b"bytes"), _sha(b"other bytes"))
+    assert visible_keys(store) == [] and list(store.versions("pkg/")) == []
+
+
+def test_check_stored_names_missing_objects_then_damaged_ones(store):
+    data = os.urandom(200_000)
+    store_verified(store, "pkg/a.bin", io.BytesIO(data), _sha(data))
+    assert check_stored(store, "pkg", {"pkg/a.bin": _sha(data)}) == 1
+    with pytest.raises(ObjectMissing) as missing:
+        check_stored(store, "pkg", {"pkg/a.bin": _sha(data), "pkg/b.bin": _sha(b"b")})
+    assert missing.value.context["missing"] == ["pkg/b.bin"]
+    damage(store, "pkg/a.bin", data)
+    with pytest.raises((ChecksumMismatch, StoreUnreadable)) as damaged:   # SeaweedFS answers 500 for it
+        check_stored(store, "pkg", {"pkg/a.bin": _sha(data)})
+    assert damaged.value.context["key"] == "pkg/a.bin"
+
+
+def test_store_verified_locks_an_object_a_crash_left_unlocked_and_keeps_an_existing_lock(locking_store):
+    lock = Retention.for_dossier(date(date.today().year + 10, 12, 31))
+    locking_store.put_file("pkg/a.bin", io.BytesIO(b"written, then the process died"))    # before its lock
+    assert locking_store.retention("pkg/a.bin") is None
+    store_verified(locking_store, "pkg/a.bin", io.BytesIO(b"written, then the process died"),
+                   _sha(b"written, then the process died"), lock)
+    assert locking_store.retention("pkg/a.bin") == lock
+    with pytest.raises(ObjectLocked):
+        locking_store.delete("pkg/a.bin")
+    store_verified(locking_store, "pkg/a.bin", io.BytesIO(b"written, then the process died"),
+                   _sha(b"written, then the process died"), Retention.for_dossier(date.today()))
+    assert locking_store.retention("pkg/a.bin") == lock, "a lock is never shortened"

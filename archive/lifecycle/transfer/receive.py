@@ -31,14 +31,14 @@ from archive.catalog.archived import premis_events, record_archived_package
 from archive.catalog.db import init_catalog, session_scope
 from archive.catalog.models import DossierRecord
 from archive.checksums import sha256_file
-from archive.errors import ChecksumMismatch, InvalidPackageContent, LuuTruError, TransferRefused
+from archive.errors import InvalidPackageContent, LuuTruError, TransferRefused
 from archive.package.build import build_package
 from archive.package.content import BuiltPackage, PackageEvent
 from archive.package.eark import SELF_CONTRADICTORY_RULES, validate_package, validate_xml_against_shipped_xsds
 from archive.package.layout import now
 from archive.package.read import read_package, verify_package
 from archive.settings import Settings, get_settings, load_codelists
-from archive.storage import ObjectStore, Retention, StoredObject, open_store, public_url
+from archive.storage import ObjectStore, Retention, StoredObject, open_store, public_url, store_verified
 from archive.lifecycle.transfer import acknowledgement, signing
 from archive.lifecycle.transfer.content import package_content
 from archive.lifecycle.transfer.manifest import MANIFEST_NAME, PACKAGES_DIR, PackageEntry, TransferManifest
@@ -145,12 +145,8 @@ def _archive(entry: PackageEntry, folder: Path, manifest: TransferManifest, stor
         raise InvalidPackageContent(f"AIP of {entry.dossier_code} fails E-ARK validation: {report.summary()}")
     objects = []
     for rel, sha256 in built.files.items():
-        key = f"{built.path.name}/{rel}"
-        obj = store.put_file(key, built.path / rel, sha256_expected=sha256, retention=lock)
-        written.append(key)
-        if store.hash(key)[0] != sha256:
-            raise ChecksumMismatch(f"{key}: stored bytes differ from the package", key=key)
-        objects.append(StoredObject(key, obj.size, sha256, obj.version_id))
+        objects.append(store_verified(store, f"{built.path.name}/{rel}", built.path / rel, sha256, lock))
+        written.append(objects[-1].key)
     return _Archived(entry, built, objects)
 
 
