@@ -32,6 +32,9 @@ def _matches(text: str, folded_words: set[str]) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), w) for m in WORD.finditer(text) if (w := _fold_word(m.group())) in folded_words]
 
 
+Span = tuple[int, int, str]      # start, end, folded word
+
+
 def snippet(text: str, folded_words: set[str], *, max_chars: int = 240,
             near: tuple[int, int] | None = None) -> str:
     """The window of ``text`` with the most distinct query words marked; "" if nothing matches
@@ -40,13 +43,26 @@ def snippet(text: str, folded_words: set[str], *, max_chars: int = 240,
     ``near`` (a character range where an index found the best matches) limits the search
     to that part of the text: a long text is then not read through."""
     text = nfc(text)
-    lo, hi = (max(0, near[0] - max_chars), near[1] + max_chars) if near else (0, len(text))
-    part = text[lo:hi]
-    spans = [(s + lo, e + lo, w) for s, e, w in (_matches(part, folded_words) if folded_words else [])
-             if (s or not lo) and (e < len(part) or hi >= len(text))]   # not a word cut by the range
+    spans = _spans(text, folded_words, max_chars, near)
     if not spans:
         return ""
-    # best window: most distinct query words first (all of "chữ ký số", not ten times "số")
+    lo = window_start(text, spans[best_window(spans, max_chars)][0], max_chars)
+    hi = min(len(text), lo + max_chars)
+    body = " ".join(mark(text, spans, lo, hi).split())
+    return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else "")
+
+
+def _spans(text: str, folded_words: set[str], max_chars: int, near: tuple[int, int] | None) -> list[Span]:
+    """The query words in ``text``, or only around ``near``: a word the range cuts is left out."""
+    lo, hi = (max(0, near[0] - max_chars), near[1] + max_chars) if near else (0, len(text))
+    part = text[lo:hi]
+    return [(s + lo, e + lo, w) for s, e, w in (_matches(part, folded_words) if folded_words else [])
+            if (s or not lo) and (e < len(part) or hi >= len(text))]
+
+
+def best_window(spans: list[Span], max_chars: int) -> int:
+    """Index of the span opening the window of ``max_chars`` that holds the most distinct query
+    words, then the most matches (all of "chữ ký số", not ten times "số"); the first on a tie."""
     best, best_score, j, inside = 0, (0, 0), 0, Counter()
     for i, (start, _, _) in enumerate(spans):   # two pointers: spans[i:j] fit in one window
         while j < len(spans) and spans[j][1] - start <= max_chars:
@@ -58,18 +74,24 @@ def snippet(text: str, folded_words: set[str], *, max_chars: int = 240,
         inside[spans[i][2]] -= 1
         if not inside[spans[i][2]]:
             del inside[spans[i][2]]
-    start = spans[best][0]
-    # open the window a few words before the first match, at a word boundary
-    lo = max(0, start - max_chars // 6)
+    return best
+
+
+def window_start(text: str, first_match: int, max_chars: int) -> int:
+    """Open the window a few words before its first match, at a word boundary."""
+    lo = max(0, first_match - max_chars // 6)
     if lo > 0:
-        space = text.find(" ", lo, start)
-        lo = space + 1 if space >= 0 else start
-    hi = min(len(text), lo + max_chars)
+        space = text.find(" ", lo, first_match)
+        lo = space + 1 if space >= 0 else first_match
+    return lo
+
+
+def mark(text: str, spans: list[Span], lo: int, hi: int) -> str:
+    """``text[lo:hi]`` HTML-escaped, with the spans wholly inside it marked."""
     out, pos = [], lo
     for s, e, _ in spans:
         if s >= lo and e <= hi:
             out += [escape(text[pos:s]), PRE, escape(text[s:e]), POST]
             pos = e
     out.append(escape(text[pos:hi]))
-    body = " ".join("".join(out).split())
-    return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else "")
+    return "".join(out)
