@@ -130,7 +130,7 @@ def test_dossier_through_the_stack_from_submission_to_lawful_destruction(stack, 
     from archive.errors import ObjectLocked
     from archive.storage import open_store
     from search.backends.elasticsearch import ElasticsearchIndex
-    from tests.lifecycle.conftest import catalog_rows
+    from tests.archive.lifecycle.conftest import catalog_rows
 
     kept, expiring = submit(stack, SAMPLES / KEPT), submit(stack, expired_copy(tmp_path))
     store = open_store()

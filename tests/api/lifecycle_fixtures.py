@@ -16,7 +16,7 @@ def matrix_targets(archive) -> dict[str, str]:
     if not hasattr(archive, "_lifecycle_targets"):
         from archive.lifecycle.destruction import draft_list
         from archive.access import Principal
-        from tests.lifecycle.conftest import REASON, catalogue
+        from tests.archive.lifecycle.conftest import REASON, catalogue
         listed = catalogue("MT-LIST", "10 năm", LONG_EXPIRED, organ=AGENCY_A, title="Hồ sơ ma trận quyền")
         held = catalogue("MT-HOLD", "10 năm", LONG_EXPIRED, organ=AGENCY_A, title="Hồ sơ ma trận quyền")
         list_id = draft_list(Principal("archivist_a", "archivist", AGENCY_A), [(listed, REASON)])

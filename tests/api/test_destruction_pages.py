@@ -10,7 +10,7 @@ import pytest
 from archive import audit
 from tests.api.conftest import AGENCY_A, PASSWORD, sample_copy
 from tests.api.test_lifecycle_api import after_expiry, call  # noqa: F401 (fixture)
-from tests.lifecycle.conftest import REASON
+from tests.archive.lifecycle.conftest import REASON
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

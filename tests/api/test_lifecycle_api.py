@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from archive import audit
 from archive.settings import get_settings
 from tests.api.conftest import AGENCY_A, AGENCY_B, SAMPLES, sample_copy
-from tests.lifecycle.conftest import REASON, with_retention
+from tests.archive.lifecycle.conftest import REASON, with_retention
 
 AFTER_EXPIRY = "2032-01-01"     # EndDate 2021-03-15 + 10 năm: kept until 2031-12-31
 API = "/api/v1"
@@ -90,7 +90,7 @@ def test_expired_dossier_is_destroyed_through_the_api_step_by_step(archive, ten_
 
 def test_dossier_under_legal_hold_is_refused_through_the_api(archive, after_expiry):
     from tests.api.lifecycle_fixtures import LONG_EXPIRED
-    from tests.lifecycle.conftest import catalogue
+    from tests.archive.lifecycle.conftest import catalogue
     code = catalogue("API-HOLD", "10 năm", LONG_EXPIRED, organ=AGENCY_A)
     call(archive, "archivist_a", "POST", f"/dossiers/{code}/hold", 403, json={"reason": "Thanh tra"})
     call(archive, "head_a", "POST", f"/dossiers/{code}/hold", 201, json={"reason": "Phục vụ thanh tra"})
@@ -115,7 +115,7 @@ def test_transfer_is_prepared_downloaded_and_completed_by_a_signed_acknowledgeme
     from archive.lifecycle.transfer.acknowledgement import signature_path, write
     from archive.lifecycle.transfer.manifest import TransferManifest
     from archive.lifecycle.transfer.signing import generate_identity, signing_key
-    from tests.lifecycle.test_transfer import ARCHIVE_NAME, _acknowledgement
+    from tests.archive.lifecycle.test_transfer import ARCHIVE_NAME, _acknowledgement
     code = permanent_dossier
     made = call(archive, "archivist_b", "POST", "/transfers", 201, json={"dossier_codes": [code]}).json()
     assert made["dossiers"] == [code] and made["total_files"] > 0

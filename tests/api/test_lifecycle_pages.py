@@ -16,7 +16,7 @@ from archive import audit
 from tests.api.conftest import AGENCY_A, AGENCY_B, SAMPLES, sample_copy
 from tests.api.test_destruction_pages import _as, _post
 from tests.api.test_lifecycle_api import after_expiry  # noqa: F401 (fixture)
-from tests.lifecycle.conftest import catalogue
+from tests.archive.lifecycle.conftest import catalogue
 
 EXPIRED_END = date(2015, 6, 30)      # + 10 năm: expired on the fixed today 2032-01-01 (and on the real one)
 

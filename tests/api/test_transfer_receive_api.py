@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from archive import audit
 from archive.settings import get_settings
 from tests.api.conftest import AGENCY_B, BASE_URL, PASSWORD, SAMPLES, zip_folder
-from tests.lifecycle.test_transfer import ARCHIVE_NAME
+from tests.archive.lifecycle.test_transfer import ARCHIVE_NAME
 
 API = "/api/v1"
 HISTORICAL_ORGAN = "000.00.00.H99"
@@ -97,7 +97,7 @@ def _audited_transfers() -> list[tuple[str, str | None]]:
 def test_transfer_prepared_on_one_instance_is_received_through_the_api_of_another(archive, permanent_dossier,
                                                                                    tmp_path):
     from archive.lifecycle.transfer.signing import generate_identity
-    from tests.lifecycle.test_transfer import _receiver_is_empty
+    from tests.archive.lifecycle.test_transfer import _receiver_is_empty
     code = permanent_dossier
     agency = archive.as_user("archivist_b")
     made = archive.client.post(f"{API}/transfers", headers=agency, json={"dossier_codes": [code]})

@@ -27,7 +27,7 @@ from ingest import pipeline
 from archive.access import Principal
 from search.base import open_index
 from search.query import SearchQuery
-from tests.pipeline.conftest import ROOT, SAMPLES
+from tests.ingest.pipeline.conftest import ROOT, SAMPLES
 
 SAMPLE = "ubnd-2021-01vp-ban-hanh-quy-dinh-vbdt"
 QUERY = SearchQuery(text="van ban dien tu")

@@ -16,7 +16,7 @@ from archive.package import DocumentContent, PackageContent, build_package
 from ingest.submission import open_submission
 from ingest.validation import validate
 from schemas.writer import to_xml
-from tests.package.conftest import AGENCY, ORGAN_ID, original, sample_dossier
+from tests.archive.package.conftest import AGENCY, ORGAN_ID, original, sample_dossier
 from tests.schemas.builders import TODAY, write_pdf
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "valid" / "stttt-2021-05cntt-trien-khai-chu-ky-so"

@@ -13,7 +13,7 @@ from archive.errors import InvalidPackageContent
 from archive.package import (build_package, copy_id, original_id, validate_package,
                              validate_xml_against_shipped_xsds)
 from archive.package.layout import CSIP_NS, METS_NS, PREMIS_NS, XLINK_NS
-from tests.package.conftest import facts, sample_content
+from tests.archive.package.conftest import facts, sample_content
 
 NS = {"mets": METS_NS, "xlink": XLINK_NS, "csip": CSIP_NS, "premis": PREMIS_NS}
 HREF = f"{{{XLINK_NS}}}href"

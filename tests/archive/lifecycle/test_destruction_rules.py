@@ -18,11 +18,11 @@ from archive.errors import (Forbidden, InvalidRequest, LegalHoldActive, Retentio
                             WrongWorkflowStage)
 from archive.lifecycle.legal_hold import lift_hold, place_hold
 from archive.access import Principal
-from tests.lifecycle.conftest import (ARCHIVIST, AUDITOR, COUNCIL, COUNCIL_2, HEAD, ORGAN, OTHER_ORGAN, REASON,
+from tests.archive.lifecycle.conftest import (ARCHIVIST, AUDITOR, COUNCIL, COUNCIL_2, HEAD, ORGAN, OTHER_ORGAN, REASON,
                                       catalogue, cli_env)
 
 TODAY = date(2026, 6, 1)
-LUUTRU = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "luutru"
+LUUTRU = Path(__file__).resolve().parents[3] / ".venv" / "bin" / "luutru"
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from archive.errors import ChecksumMismatch, UnreadablePackage
 from archive.package import build_package, copy_id, original_id, read_package, verify_package
 from archive.storage.filesystem import FilesystemStore
-from tests.package.conftest import AGENCY, ORGAN_ID, sample_content, sample_dossier
+from tests.archive.package.conftest import AGENCY, ORGAN_ID, sample_content, sample_dossier
 
 
 def test_read_package_round_trips_the_dossier_metadata_exactly(aip):

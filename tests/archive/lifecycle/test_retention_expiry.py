@@ -27,7 +27,7 @@ def test_unknown_retention_period_is_refused():
 
 # --- leap days, event-based periods and policy changes ---------------------------------------
 
-DEFAULT_TABLE = (Path(__file__).resolve().parents[2] / "schemas" / "codelists" / "retention.csv")
+DEFAULT_TABLE = (Path(__file__).resolve().parents[3] / "schemas" / "codelists" / "retention.csv")
 
 
 def replaced_codelists(tmp_path, *rows: str):

@@ -19,7 +19,7 @@ from archive.retention import retention_expiry
 from schemas.models import Document, Dossier, DossierCode
 from archive.access import Principal
 from tests.services import free_port
-from tests.pipeline.conftest import archive_home, born_digital_sample  # noqa: F401 (fixtures)
+from tests.ingest.pipeline.conftest import archive_home, born_digital_sample  # noqa: F401 (fixtures)
 
 ORGAN = "000.00.00.H41"
 OTHER_ORGAN = "000.00.00.H42"

@@ -27,7 +27,7 @@ from ingest import pipeline
 from archive.access import Principal
 from search.base import open_index
 from search.query import SearchQuery
-from tests.lifecycle.conftest import ARCHIVIST, AUDITOR, COUNCIL, HEAD, ORGAN, REASON, catalog_rows
+from tests.archive.lifecycle.conftest import ARCHIVIST, AUDITOR, COUNCIL, HEAD, ORGAN, REASON, catalog_rows
 
 AFTER_EXPIRY = date(2032, 1, 1)  # EndDate 2021-03-15 + 10 năm: kept until 2031-12-31
 

@@ -26,7 +26,7 @@ from archive.storage import open_store
 from ingest import pipeline, recovery, state
 from ingest.job import IngestJob
 from archive import process as _process
-from tests.pipeline.conftest import SAMPLES
+from tests.ingest.pipeline.conftest import SAMPLES
 
 LUUTRU = Path(sys.executable).with_name("luutru")
 

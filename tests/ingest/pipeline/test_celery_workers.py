@@ -22,7 +22,7 @@ from ingest.steps import STEP_NAMES
 from api.worker import enqueue
 
 pytestmark = pytest.mark.services
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _worker(env: dict, log: Path) -> subprocess.Popen:

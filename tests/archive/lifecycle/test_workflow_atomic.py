@@ -24,7 +24,7 @@ from archive.errors import Forbidden, LegalHoldActive, WrongWorkflowStage
 from archive.lifecycle.legal_hold import lift_hold, place_hold
 from archive.settings import get_settings
 from archive.access import Principal
-from tests.lifecycle.conftest import ARCHIVIST, AUDITOR, COUNCIL, HEAD, ORGAN, REASON, catalogue, walk_to_approval
+from tests.archive.lifecycle.conftest import ARCHIVIST, AUDITOR, COUNCIL, HEAD, ORGAN, REASON, catalogue, walk_to_approval
 
 TODAY = date(2026, 6, 1)
 HEAD_2 = Principal("an.ld", "agency_head", ORGAN)

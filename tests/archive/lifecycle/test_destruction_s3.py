@@ -27,7 +27,7 @@ from archive.catalog.dossiers import find_dossier
 from archive.settings import get_settings
 from archive.storage import Retention, open_store
 from ingest import pipeline
-from tests.lifecycle.conftest import ARCHIVIST, catalog_rows, catalogue, walk_to_approval, with_retention
+from tests.archive.lifecycle.conftest import ARCHIVIST, catalog_rows, catalogue, walk_to_approval, with_retention
 
 pytestmark = pytest.mark.services
 

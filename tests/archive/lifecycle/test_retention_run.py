@@ -13,9 +13,9 @@ from archive.errors import InvalidRequest
 from archive.lifecycle.retention_run import notifications, record_trigger, run_retention, set_contact
 from archive.settings import get_settings
 from archive.access import Principal
-from tests.lifecycle.conftest import ARCHIVIST, ORGAN, OTHER_ORGAN, catalogue, cli_env
+from tests.archive.lifecycle.conftest import ARCHIVIST, ORGAN, OTHER_ORGAN, catalogue, cli_env
 
-LUUTRU = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "luutru"
+LUUTRU = Path(__file__).resolve().parents[3] / ".venv" / "bin" / "luutru"
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from lxml import etree
 
 from archive.package import build_package, validate_package, validate_xml_against_shipped_xsds
 from archive.package.eark import VOCABULARY_DIR, VOCABULARY_URL, _offline_urlopen
-from tests.package.conftest import sample_content
+from tests.archive.package.conftest import sample_content
 
 
 def test_aip_passes_the_eark_validator_with_no_errors(aip):

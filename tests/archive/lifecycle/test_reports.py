@@ -16,10 +16,10 @@ from archive.lifecycle.reports import build_report, write_pdf_report, write_xlsx
 from archive.settings import get_settings
 from archive.storage import open_store
 from tests.archive.conftest import archive_dossier
-from tests.lifecycle.conftest import ORGAN, OTHER_ORGAN, catalogue
+from tests.archive.lifecycle.conftest import ORGAN, OTHER_ORGAN, catalogue
 
 TODAY = date(2026, 12, 1)
-LUUTRU = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "luutru"
+LUUTRU = Path(__file__).resolve().parents[3] / ".venv" / "bin" / "luutru"
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_cli_writes_the_report_in_the_asked_format(province, archive_home, tmp_p
 @pytest.mark.services
 def test_workflow_and_report_run_on_a_postgresql_catalog(archive_home, postgres_url, monkeypatch):
     from archive.lifecycle.destruction import execute_list
-    from tests.lifecycle.conftest import ARCHIVIST, catalog_rows, walk_to_approval
+    from tests.archive.lifecycle.conftest import ARCHIVIST, catalog_rows, walk_to_approval
     monkeypatch.setenv("LUUTRU_DATABASE_URL", postgres_url)
     get_settings.cache_clear()
     expired = catalogue("03.VP", "5 năm", date(2015, 7, 1))

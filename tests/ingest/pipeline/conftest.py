@@ -8,7 +8,7 @@ import pytest
 
 from archive.settings import get_settings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SAMPLES = ROOT / "samples" / "valid"
 
 

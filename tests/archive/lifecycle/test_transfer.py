@@ -41,7 +41,7 @@ from search.query import SearchQuery
 from search.reindex import reindex
 from search.sources import catalog_sources
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SAMPLES = ROOT / "samples" / "valid"
 PERMANENT = "000.00.00.H41.2021.01.VP"     # ubnd-2021-01vp: Vĩnh viễn
 FIXED_TERM = "000.00.00.H41.2021.15.VP"    # ubnd-2021-15vp: 10 năm
@@ -141,7 +141,7 @@ def _cli(*args: str, who: Principal):
     """A ``luutru`` command run by ``who`` (their API token) in the active instance."""
     from api.cli.app import app
     import api.cli.transfer  # noqa: F401  registers the commands
-    from tests.lifecycle.conftest import token_for
+    from tests.archive.lifecycle.conftest import token_for
     result = CliRunner().invoke(app, list(args), env={"LUUTRU_TOKEN": token_for(who)}, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return result.output
@@ -331,7 +331,7 @@ def test_fixed_term_or_other_agency_dossier_cannot_be_selected_for_transfer(send
         with session_scope() as s:
             assert s.scalar(select(func.count()).select_from(Transfer)) == 0
         assert _state(FIXED_TERM)["status"] == _state(PERMANENT)["status"] == "archived"
-        from tests.lifecycle.conftest import token_for
+        from tests.archive.lifecycle.conftest import token_for
         token = token_for(SENDING_ARCHIVIST)
     assert not out.exists() or not any(out.iterdir())
     luutru = [sys.executable, "-c", "from api.cli import main; main()"]

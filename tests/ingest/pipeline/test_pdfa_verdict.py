@@ -22,7 +22,7 @@ from archive.storage import open_store
 from ingest import pipeline
 from ingest.normalise import retry_strategies
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 # A veraPDF corpus file Ghostscript cannot repair: its annotation keeps no appearance stream.
 UNREPAIRABLE = (ROOT.parent / "shared" / "verapdf-corpus" / "PDF_A-2b" / "6.3 Annotations" /

@@ -14,7 +14,7 @@ from archive.catalog.db import session_scope
 from archive.catalog.destruction import DestructionList
 from archive.catalog.models import AuditEntry
 from archive.access import Principal
-from tests.lifecycle.conftest import (ARCHIVIST, AUDITOR, COUNCIL, HEAD, ORGAN, REASON, catalogue, cli_env,
+from tests.archive.lifecycle.conftest import (ARCHIVIST, AUDITOR, COUNCIL, HEAD, ORGAN, REASON, catalogue, cli_env,
                                      token_for)
 from tests.api.test_cli import LUUTRU
 

@@ -9,7 +9,7 @@ from lxml import etree
 
 from archive.storage import open_store
 from ingest import pipeline
-from tests.pipeline.conftest import SAMPLES
+from tests.ingest.pipeline.conftest import SAMPLES
 
 
 def test_bag_is_archived_with_its_bag_info_in_the_package(archive_home, tmp_path):
