@@ -34,7 +34,7 @@ STATUS_LABELS = {"receiving": "Đang tiếp nhận", "ingesting": "Đang xử l�
 STEP_LABELS = {"receive": "Tiếp nhận", "validate": "Kiểm tra siêu dữ liệu", "identify": "Nhận dạng định dạng",
                "normalise": "Tạo bản PDF/A", "validate_pdfa": "Kiểm tra PDF/A", "checksum": "Tính mã SHA-256",
                "package": "Đóng gói lưu trữ", "store": "Ghi vào kho", "verify": "Đọc lại, đối chiếu mã",
-               "index": "Lập chỉ mục tìm kiếm"}
+               "index": "Lập chỉ mục tìm kiếm", "ocr": "Nhận dạng chữ bản quét (phiên bản sau)"}
 STATE_LABELS = {"pending": "chờ", "running": "đang chạy", "done": "xong", "failed": "lỗi"}
 AUDIT_ACTION_LABELS = {
     "submit": "Nộp hồ sơ", "view": "Xem", "download": "Tải về", "metadata_change": "Sửa thông tin mô tả",
@@ -43,7 +43,8 @@ AUDIT_ACTION_LABELS = {
     "legal_hold": "Phong tỏa / gỡ phong tỏa", "fixity": "Kiểm tra toàn vẹn", "destruction_draft": "Lập danh mục hủy",
     "destruction_review": "Xem xét danh mục hủy", "retention_trigger": "Ghi ngày sự kiện (thời hạn)",
     "notify": "Thông báo", "refused": "Bị từ chối", "audit_rekey": "Đổi khóa nhật ký",
-    "access_request": "Yêu cầu khai thác", "account": "Tài khoản"}
+    "access_request": "Yêu cầu khai thác", "account": "Tài khoản",
+    "preservation_version": "Thêm phiên bản có bản OCR"}
 OUTCOME_LABELS = {"success": "Thành công", "failure": "Thất bại", "denied": "Bị từ chối", "refused": "Bị từ chối",
                   "warning": "Cảnh báo"}
 # PREMIS event types (the names PREMIS gives them stay in the packages) as the pages show them.

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from celery import Celery, chain
 from celery.schedules import crontab
-from celery.signals import worker_ready
+from celery.signals import celeryd_after_setup, worker_ready
 
 from archive.settings import get_settings
 from ingest.pipeline import Progress
 from ingest.steps import STEP_NAMES
+from ingest.tools import cores
 from ingest.tools.cores import ingest_workers
 
 settings = get_settings()
@@ -33,6 +34,14 @@ app.conf.update(
                    "failed-jobs-daily": {"task": "luutru.tidy_failed_jobs", "schedule": crontab(hour=3, minute=0)}},
     timezone=settings.timezone,
 )
+
+
+@celeryd_after_setup.connect
+def _share_cores(instance, **_) -> None:
+    """Before the pool forks: each prefork child converts with its share of the cores, not all of them."""
+    from celery.concurrency.prefork import TaskPool
+    if isinstance(instance.pool_cls, type) and issubclass(instance.pool_cls, TaskPool):
+        cores.share_with(instance.concurrency)
 
 
 @worker_ready.connect

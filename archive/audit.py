@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 GENESIS = "0" * 64
 ACTIONS = ("submit", "view", "download", "metadata_change", "transfer", "destroy", "grant", "revoke", "login",
            "logout", "approve", "reject", "legal_hold", "fixity", "destruction_draft", "destruction_review",
-           "retention_trigger", "notify", "refused", "audit_rekey", "access_request")
+           "retention_trigger", "notify", "refused", "audit_rekey", "access_request", "preservation_version")
 HASHED_FIELDS = ("seq", "time", "actor", "agency", "action", "object", "outcome", "detail")
 
 _keys: dict[str, bytes] = {}

@@ -9,6 +9,7 @@ import shutil
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,6 +42,10 @@ class Settings(BaseSettings):
     # OCRmyPDF's defaults unless set: rotation costs 1.5-2.5 s a page, so "auto"
     # runs it again only for a scan whose first reading is noise (a page upside down or sideways).
     ocr_rotate_pages: str = Field("auto", description="auto | always | never: OCRmyPDF --rotate-pages.")
+    # "after": a dossier is archived and searchable (metadata, born-digital text) without
+    # waiting for OCR; its scans' OCR'd copies become the package's next version.
+    ocr_mode: Literal["inline", "after"] = Field("inline", description="inline | after: OCR of scans before "
+                                                 "archiving, or as a follow-up step adding a package version.")
     ingest_workers: int | None = Field(None, description="Dossiers, documents of a dossier and converters run at once, "
                                        "in the CLI, `luutru serve` and each Celery worker; default one per CPU core.")
     trust_roots_dir: Path | None = Field(None, description="Folder of PEM/DER root certificates trusted for PDF signatures.")

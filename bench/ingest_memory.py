@@ -25,7 +25,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PAGE_BYTES = 10 * 1024 * 1024   # one JPEG of noise per page: 2600 px square at quality 95
 
 
 def rss_anon_mb() -> float:
@@ -46,15 +45,18 @@ def big_pdf(path: Path, gigabytes: float) -> None:
     pdfmetrics.registerFont(TTFont("DejaVuSans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
     rng = random.Random(2)
     page = canvas.Canvas(str(path), pageCompression=0)
-    pages = max(1, round(gigabytes * 1024**3 / PAGE_BYTES))
-    for number in range(pages):
+    pages, number = 1, 0
+    while number < pages:
         noise = Image.frombytes("RGB", (2600, 2600), rng.randbytes(2600 * 2600 * 3))
         buf = io.BytesIO()
         noise.save(buf, "JPEG", quality=95)
+        if number == 0:   # the file is the size asked for (10^9 bytes a GB), whatever JPEG makes of the noise
+            pages = max(1, round(gigabytes * 1e9 / buf.tell()))
         page.drawImage(ImageReader(buf), 0, 0, 595, 842)
         page.setFont("DejaVuSans", 14)
         page.drawString(60, 780, f"Phụ lục ảnh hiện trường, trang {number + 1} / {pages}")
         page.showPage()
+        number += 1
     page.save()
 
 

@@ -64,6 +64,7 @@ class NormalisationResult:
     signatures: list[signatures.SignatureReport] = field(default_factory=list)
     original_is_authentic: bool = False  # signed: the original, not the copy, is the record
     reason: str | None = None  # why the file was kept as it is, or what to look at
+    ocr_deferred: bool = False  # a scan left without a copy for now: OCR runs after archiving
 
     @property
     def converted(self) -> bool:
@@ -72,12 +73,14 @@ class NormalisationResult:
 
 def normalise(
     path: Path, workdir: Path, *, identification: FormatIdentification | None = None, validate: bool = True,
+    ocr: bool = True,
 ) -> NormalisationResult:
     """Make the PDF/A preservation copy of ``path`` in ``workdir`` (the original is untouched).
 
     A pipeline that already identified the file passes ``identification``; with
     ``validate=False`` ``result.validation`` stays empty, for a pipeline that runs PDF/A
-    validation as its own step (``validate_pdfa``).
+    validation as its own step (``validate_pdfa``). With ``ocr=False`` a scan gets no copy
+    yet, only ``ocr_deferred`` (LUUTRU_OCR_MODE=after: ingest/steps/ocr_after.py makes it).
     """
     path, workdir = Path(path), Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -85,15 +88,16 @@ def normalise(
     mime = ident.mime_type
     output = workdir / f"{path.stem}.pdfa.pdf"
     if mime == "application/pdf":
-        result = _pdf(path, output, ident)
+        result = _pdf(path, output, ident, ocr)
     elif mime in OFFICE_MIME:
         libreoffice.to_pdfa(path, output, suffix=OFFICE_MIME[mime])
         result = _finish(NormalisationResult(path, ident, "pdfa"), output, libreoffice.NAME, libreoffice.version())
     elif mime in IMAGE_MIME:
-        result = _ocr(NormalisationResult(path, ident, "pdfa"), output)
+        result = _ocr(NormalisationResult(path, ident, "pdfa"), output) if ocr else \
+            _deferred(NormalisationResult(path, ident, "pdfa"))
     else:
         return _kept(path, ident)
-    if validate:
+    if validate and result.output:
         result.validation = validate_pdfa(result.output)
     return result
 
@@ -106,7 +110,7 @@ def _kept(path: Path, ident: FormatIdentification) -> NormalisationResult:
     )
 
 
-def _pdf(path: Path, output: Path, ident: FormatIdentification) -> NormalisationResult:
+def _pdf(path: Path, output: Path, ident: FormatIdentification, ocr: bool = True) -> NormalisationResult:
     has_text = _inspect_pdf(path)
     result = NormalisationResult(path, ident, "pdfa")
     if signatures.is_signed(path):
@@ -114,7 +118,7 @@ def _pdf(path: Path, output: Path, ident: FormatIdentification) -> Normalisation
         result.action, result.original_is_authentic = "pdfa_rendition", True
         result.signatures = signatures.validate(path)
     if not has_text:  # a scan: OCR it so that it becomes searchable
-        return _ocr(result, output)
+        return _ocr(result, output) if ocr else _deferred(result)
     # The original's text, for the index (pdftotext: reading order) and for the check (the
     # same extractor as the copy's), is read while Ghostscript runs.
     legacy = ghostscript.loses_text_with_new_interpreter(path)  # known producers: no second run
@@ -135,6 +139,12 @@ def _pdf(path: Path, output: Path, ident: FormatIdentification) -> Normalisation
 def _ocr(result: NormalisationResult, output: Path) -> NormalisationResult:
     _, text = ocr.to_searchable_pdfa(result.source, output)
     return _finish(result, output, ocr.NAME, ocr.version(), text)
+
+
+def _deferred(result: NormalisationResult) -> NormalisationResult:
+    result.ocr_deferred = True
+    result.reason = "bản quét: nhận dạng chữ (OCR) chạy sau khi lưu trữ; bản PDF/A có chữ là phiên bản sau"
+    return result
 
 
 def _finish(

@@ -26,7 +26,7 @@ from ingest.tools.cores import ingest_workers
 STEP_LABELS = {"receive": "tiếp nhận", "validate": "kiểm tra siêu dữ liệu", "identify": "nhận dạng định dạng",
                "normalise": "chuyển đổi PDF/A", "validate_pdfa": "kiểm tra PDF/A", "checksum": "tính mã SHA-256",
                "package": "đóng gói E-ARK", "store": "ghi vào kho", "verify": "đọc lại và đối chiếu",
-               "index": "lập chỉ mục"}
+               "index": "lập chỉ mục", "ocr": "nhận dạng chữ bản quét (phiên bản sau)"}
 
 
 def submissions(paths: list[Path]) -> list[Path]:

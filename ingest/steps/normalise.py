@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 
+from archive.settings import get_settings
 from ingest import normalise as preservation
 from ingest.job import IngestJob, event
 from ingest.steps.identify import identification
@@ -22,34 +23,43 @@ def copy_key(ordinal: int, index: int, main: bool) -> str:
     return str(ordinal) if main else f"{ordinal}.{index}"
 
 
-def run(job: IngestJob) -> None:
-    out_root = job.workdir / "normalised"
-    shutil.rmtree(out_root, ignore_errors=True)
-    (job.workdir / "text").mkdir(parents=True, exist_ok=True)
-    documents, events = {}, []
-    # Main file first: its text opens the document's text for the index.
-    originals = [(doc, index, f) for doc in job.dossier().Documents
-                 for index, f in sorted(enumerate(doc.files, 1), key=lambda item: item[1].role != "main")]
+def originals(job: IngestJob) -> list[tuple]:
+    """(document, index, file) of every original; main file first: its text opens the document's text."""
+    return [(doc, index, f) for doc in job.dossier().Documents
+            for index, f in sorted(enumerate(doc.files, 1), key=lambda item: item[1].role != "main")]
 
-    def convert(item):  # identified by the identify step, validated by validate_pdfa: neither done twice
+
+def run(job: IngestJob) -> None:
+    shutil.rmtree(job.workdir / "normalised", ignore_errors=True)
+    documents, events = convert(job, originals(job), ocr=get_settings().ocr_mode == "inline")
+    job.save("normalise", {"documents": documents, "events": events})
+
+
+def convert(job: IngestJob, items: list[tuple], *, ocr: bool = True) -> tuple[dict[str, dict], list[dict]]:
+    """Convert ``items`` (of ``originals``): their records by copy key, their events; each
+    one's text is written for the index (``ocr=False``: scans are left for ingest/steps/ocr_after.py)."""
+    out_root, parts = job.workdir / "normalised", job.workdir / "text" / "parts"
+    parts.mkdir(parents=True, exist_ok=True)
+    documents, events = {}, []
+
+    def one(item):  # identified by the identify step, validated by validate_pdfa: neither done twice
         doc, index, f = item
         folder = f"{doc.DocOrdinal:03d}" if f.role == "main" else f"{doc.DocOrdinal:03d}-{index:02d}"
         return preservation.normalise(job.submission_dir / f.path, out_root / folder,
-                                      identification=identification(job, f.path), validate=False)
+                                      identification=identification(job, f.path), validate=False, ocr=ocr)
 
     # More threads than cores: the converters share the core budget (ingest.tools.cores), and
     # office files waiting for a core are converted together in one LibreOffice run.
-    with ThreadPoolExecutor(max(1, min(len(originals), DOCUMENT_THREADS_PER_CORE * ingest_workers()))) as pool:
-        results = list(pool.map(convert, originals))
-    texts: dict[int, list[str]] = {}
-    for (doc, index, f), result in zip(originals, results):
+    with ThreadPoolExecutor(max(1, min(len(items), DOCUMENT_THREADS_PER_CORE * ingest_workers()))) as pool:
+        results = list(pool.map(one, items))
+    for (doc, index, f), result in zip(items, results):
         key = copy_key(doc.DocOrdinal, index, f.role == "main")
-        texts.setdefault(doc.DocOrdinal, []).append(result.text or "")
+        (parts / f"{key}.txt").write_text(result.text or "", encoding="utf-8")
         documents[key] = {
             "source": f.path, "role": f.role, "index": index, "action": result.action, "reason": result.reason,
             "output": str(result.output.relative_to(job.workdir)) if result.output else None,
             "tool": result.tool, "tool_version": result.tool_version, "page_count": result.page_count,
-            "original_is_authentic": result.original_is_authentic,
+            "original_is_authentic": result.original_is_authentic, "ocr_deferred": result.ocr_deferred,
             "signatures": [s.as_dict() for s in result.signatures]}
         if result.signatures:
             ok = all(s.intact and s.valid for s in result.signatures)
@@ -60,9 +70,18 @@ def run(job: IngestJob) -> None:
         if result.converted:
             events.append({**event("migration", tool=result.tool, tool_version=result.tool_version,
                                    detail=f"{f.path} → PDF/A ({result.page_count} trang)"), "copy": key})
-        else:
+        elif not result.ocr_deferred:   # a deferred scan's migration event comes with its copy
             events.append({**event("migration", outcome="warning", detail=result.reason), "file": f.path})
-    for ordinal, parts in texts.items():
-        # The document's text for the index: its main file, then its attachments.
-        (job.workdir / "text" / f"{ordinal:03d}.txt").write_text("\n\n".join(p for p in parts if p), encoding="utf-8")
-    job.save("normalise", {"documents": documents, "events": events})
+    _join_texts(job)
+    return documents, events
+
+
+def _join_texts(job: IngestJob) -> None:
+    """The document's text for the index: its main file, then its attachments."""
+    parts = job.workdir / "text" / "parts"
+    texts: dict[int, list[str]] = {}
+    for doc, index, f in originals(job):
+        part = parts / f"{copy_key(doc.DocOrdinal, index, f.role == 'main')}.txt"
+        texts.setdefault(doc.DocOrdinal, []).append(part.read_text(encoding="utf-8") if part.exists() else "")
+    for ordinal, found in texts.items():
+        (job.workdir / "text" / f"{ordinal:03d}.txt").write_text("\n\n".join(p for p in found if p), encoding="utf-8")

@@ -41,7 +41,12 @@ def _record_archived(job: IngestJob, stored: dict, store) -> None:
             session, package, object_prefix=stored["prefix"], store_url=stored["store_url"],
             manifest_sha256=job.result("package")["files"].get("METS.xml"), events=events,
             objects=[StoredObject(o["key"], o["size"], o["sha256"], o["version_id"]) for o in stored["objects"]])
-        if version is not None and amendment["kind"] != "new":
+        if version is not None and amendment["kind"] == "ocr":
+            audit.record("preservation_version", actor=request.get("actor", "system"), agency=request.get("organ_id"),
+                         object=package.dossier.code, session=session,
+                         detail={"version": version.version, "job": job.id, "previous_version": amendment["version"],
+                                 **amendment["changes"]})
+        elif version is not None and amendment["kind"] != "new":
             audit.record("metadata_change", actor=request.get("actor", "system"), agency=request.get("organ_id"),
                          object=package.dossier.code, session=session,
                          detail={"version": version.version, "job": job.id, "amendment": amendment.get("amendment"),
@@ -61,6 +66,11 @@ def _still_allowed(session, job: IngestJob, request: dict, code: str, amendment:
                                message_vi=f"Hồ sơ {code} vừa được lưu trữ từ một lần nộp khác; hãy nộp lại.")
     if amendment["kind"] != "new":
         refuse_if_frozen(session, record, request.get("organ_id"))
+    if amendment["kind"] == "ocr" and record.current_version != amendment["version"] and not _recorded(job, record):
+        # OCR'd copies of version N as version N+1 would undo a version archived meanwhile
+        raise AmendmentRefused(f"dossier {code} has a version newer than {amendment['version']}; its OCR'd copies "
+                               "are not added", dossier=code, reason="superseded",
+                               message_vi=f"Hồ sơ {code} đã có phiên bản mới hơn; bản OCR không được thêm vào.")
     if amendment.get("amendment"):
         change = lock_row(session, PendingChange, PendingChange.id == amendment["amendment"])
         if change.stage != "applied":

@@ -4,7 +4,8 @@ Dossiers and their documents are ingested by threads (``Settings.ingest_workers`
 them at each level); the work itself happens in child processes (Ghostscript,
 LibreOffice, Tesseract). Each converter holds one core of this budget while it runs, so
 however many threads are waiting, no more converters run than there are cores, and OCR
-takes whatever cores are free for its page-parallel jobs.
+takes whatever cores are free for its page-parallel jobs. Where several processes convert
+at once (Celery's prefork pool), each gets its share, so together they hold the cores once.
 """
 from __future__ import annotations
 
@@ -45,11 +46,29 @@ class CoreBudget:
 
 _budget: CoreBudget | None = None
 _budget_lock = threading.Lock()
+_processes = 1      # processes converting side by side on this machine's cores
+
+
+def share_with(processes: int) -> None:
+    """This process is one of ``processes`` that convert side by side (the prefork children
+    of a Celery worker, each inheriting this from the parent): it takes only its share."""
+    global _processes
+    _processes = processes
+
+
+def share(cores: int, processes: int) -> int:
+    """One of ``processes``' equal part of ``cores``, at least one."""
+    return max(1, cores // max(1, processes))
+
+
+def process_cores() -> int:
+    """The cores this process's converters hold at most: all of ``ingest_workers``, or its share."""
+    return share(ingest_workers(), _processes)
 
 
 def budget() -> CoreBudget:
     global _budget
     with _budget_lock:
-        if _budget is None or _budget.cores != ingest_workers():
-            _budget = CoreBudget(ingest_workers())
+        if _budget is None or _budget.cores != process_cores():
+            _budget = CoreBudget(process_cores())
         return _budget
