@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.steps import STEP_NAMES
 from tests.api.conftest import PASSWORD, USERS, zip_folder, SAMPLES
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -115,7 +116,7 @@ def test_archivist_uploads_watches_it_finish_and_anyone_finds_and_reads_it(page,
     page.wait_for_selector("#status.ok", timeout=240_000)
     assert "Đã lưu trữ xong hồ sơ" in page.inner_text("#status")
     code = page.inner_text("#status a")
-    assert page.locator("ol.steps li.done").count() == 10
+    assert page.locator("ol.steps li.done").count() == len(STEP_NAMES)
 
     page.click("text=Đăng xuất")
     _login(page, server, "researcher")
