@@ -68,6 +68,12 @@
         statusLine.className = "ok";
         return;
       }
+      const archived = job.steps.some(s => s.step === "index" && s.state === "done");
+      if (archived && job.state === "running") {
+        // LUUTRU_OCR_MODE=after: archived and searchable; the scans' OCR adds the next version
+        statusLine.textContent = "Đã lưu trữ hồ sơ " + job.dossier_code + "; đang nhận dạng chữ các bản quét (phiên bản sau).";
+        statusLine.className = "";
+      }
       if (job.state === "failed") {
         statusLine.textContent = "Xử lý hồ sơ bị lỗi, xem bước bị lỗi bên dưới.";
         statusLine.className = "error";

@@ -3,6 +3,7 @@ worker started, the job re-run: it finishes with nothing duplicated or missing."
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -86,3 +87,24 @@ def test_worker_killed_mid_dossier_then_rerun_finishes_without_duplicates(celery
         assert s.execute(select(func.count()).select_from(StoredObjectRecord)).scalar() == len(keys)
     normalise = {s.step: s for s in state.states(job.id)}["normalise"]
     assert normalise.attempts == 2  # the killed attempt, then the re-run
+
+
+@pytest.mark.slow
+def test_ocr_after_is_the_last_task_of_the_chain_and_adds_the_next_version(celery_archive, tmp_path):
+    scan = tmp_path / "scans"
+    shutil.copytree(ROOT / "samples" / "valid" / "stttt-2021-12vp-van-ban-den-ban-giay", scan)
+    log = tmp_path / "worker.log"
+    worker = _worker({**celery_archive, "LUUTRU_OCR_MODE": "after"}, log)
+    try:
+        job = pipeline.submit(scan, wait=False, runner=enqueue)
+        archived = lambda: {s.step: s.state for s in state.states(job.id)}["index"] == "done"
+        _wait_for(archived, 300, "the dossier to be archived: " + log.read_text(errors="replace")[-2000:])
+        with session_scope() as s:
+            assert s.execute(select(func.count()).select_from(PackageVersion)).scalar() == 1
+        finished = lambda: all(s.state == "done" for s in state.states(job.id))
+        _wait_for(finished, 600, "the OCR step to finish: " + log.read_text(errors="replace")[-2000:])
+    finally:
+        _kill(worker)
+    with session_scope() as s:
+        versions = s.execute(select(PackageVersion).order_by(PackageVersion.version)).scalars().all()
+        assert [v.version for v in versions] == [1, 2] and versions[1].package_id == job.result("ocr")["package_id"]
