@@ -14,7 +14,7 @@ an audit entry.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from sqlalchemy import select, text
@@ -125,15 +125,26 @@ def review_item(actor: Principal, list_id: int, dossier_code: str, decision: str
             decision, new_maintenance if decision == "keep" else None, note, utcnow())
         if review not in item.reviews:
             item.reviews.append(review)
-        item.outcome = "keep" if any(r.decision == "keep" for r in item.reviews) else "destroy"
-        kept = [r.new_maintenance for r in item.reviews if r.decision == "keep"]
-        item.new_maintenance = max(kept, key=lambda m: _kept_expiry(record, m, date.min) or date.max) if kept else None
+        item.outcome, item.new_maintenance = outcome_of_reviews(
+            [(r.decision, r.new_maintenance) for r in item.reviews], lambda m: _kept_expiry(record, m, date.min))
         if all(i.reviews for i in dlist.items):
             dlist.stage = "audit_review"
         audit.record("destruction_review", actor=actor.user, agency=dlist.organ_id, object=dossier_code,
                      detail={"list": list_id, "decision": decision, "new_maintenance": new_maintenance,
                              "note": note, **({"new_expiry": expiry} if decision == "keep" else {})},
                      session=session)
+
+
+def outcome_of_reviews(reviews: Iterable[tuple[str, str | None]], expiry_of: Callable[[str], date | None]
+                       ) -> tuple[str, str | None]:
+    """(outcome, new retention) of one item from its council's (decision, new retention) reviews:
+    destroyed only if every member agreed; one ``keep`` keeps it, for the longest retention any
+    member asked (no expiry, i.e. permanent, is longest; on a tie the first asked). ``expiry_of``
+    gives the expiry a retention would set for this dossier."""
+    kept = [retention for decision, retention in reviews if decision == "keep"]
+    if not kept:
+        return "destroy", None
+    return "keep", max(kept, key=lambda m: expiry_of(m) or date.max)
 
 
 def _kept_expiry(record, new_maintenance: str | None, today: date) -> date | None:
