@@ -211,13 +211,28 @@ class FixityReport:
                                    problems=[vars(x) for x in self.problems])
 
 
+Digests = dict[str, tuple[str, int]]    # package-relative path -> (sha256, size)
+
+
 def verify_package(location, store=None) -> FixityReport:
     """Recompute SHA-256 and size of every file that METS (root and representations) and
     PREMIS describe and compare; also report files that no METS describes. ``location`` is
     a package folder, or with ``store`` the key prefix of a stored package."""
     source = _Source(location, store)
-    problems: list[FixityProblem] = []
-    expected: dict[str, tuple[str, int]] = {}
+    expected = _described(source)
+    actual = {rel: got for rel in sorted(expected) if (got := source.hash(rel)) is not None}
+    premis_rel = next((_join("", r.get(_HREF)) for r in _md_refs(source.xml("METS.xml"))
+                       if r.get("MDTYPE") == "PREMIS"), None)
+    premis_objects = premis.read_file_objects(source.xml(premis_rel)).values() if premis_rel in actual else []
+    unreferenced = sorted(source.all_files() - set(expected) - {"METS.xml"})
+    problems = [*file_problems(expected, actual), *premis_problems(premis_objects, actual),
+                *(FixityProblem(rel, "unreferenced") for rel in unreferenced)]
+    return FixityReport(len(actual), problems)
+
+
+def _described(source: _Source) -> Digests:
+    """What the package's METS files (root, then each representation's) say every file holds."""
+    expected: Digests = {}
     mets_files = ["METS.xml"]
     while mets_files:
         mets_rel = mets_files.pop()
@@ -227,23 +242,24 @@ def verify_package(location, store=None) -> FixityReport:
             href = el.get(_HREF) if el.tag.endswith("mdRef") else el.find("mets:FLocat", _NS).get(_HREF)
             expected[_join(base, href)] = (el.get("CHECKSUM", "").lower(), int(el.get("SIZE", "-1")))
         mets_files += [rel for _, rel in _representation_mets(mets)]
-    actual: dict[str, tuple[str, int]] = {}
+    return expected
+
+
+def file_problems(expected: Digests, actual: Digests) -> list[FixityProblem]:
+    """Each described file absent from ``actual`` or differing from its description, in path order."""
+    problems = []
     for rel, (digest, size) in sorted(expected.items()):
-        got = source.hash(rel)
+        got = actual.get(rel)
         if got is None:
             problems.append(FixityProblem(rel, "missing"))
-            continue
-        actual[rel] = got
-        if got[0] != digest:
+        elif got[0] != digest:
             problems.append(FixityProblem(rel, "checksum_mismatch", digest, got[0]))
         elif got[1] != size:
             problems.append(FixityProblem(rel, "size_mismatch", str(size), str(got[1])))
-    premis_rel = next((_join("", r.get(_HREF)) for r in _md_refs(source.xml("METS.xml"))
-                       if r.get("MDTYPE") == "PREMIS"), None)
-    if premis_rel in actual:
-        for obj in premis.read_file_objects(source.xml(premis_rel)).values():
-            got = actual.get(obj["path"])
-            if got and (got[0] != (obj["sha256"] or "").lower() or got[1] != obj["size"]):
-                problems.append(FixityProblem(obj["path"], "premis_mismatch", obj["sha256"], got[0]))
-    problems += [FixityProblem(rel, "unreferenced") for rel in sorted(source.all_files() - set(expected) - {"METS.xml"})]
-    return FixityReport(len(actual), problems)
+    return problems
+
+
+def premis_problems(objects, actual: Digests) -> list[FixityProblem]:
+    """PREMIS objects (path, sha256, size) whose file was read and is not what PREMIS states."""
+    return [FixityProblem(obj["path"], "premis_mismatch", obj["sha256"], got[0]) for obj in objects
+            if (got := actual.get(obj["path"])) and (got[0] != (obj["sha256"] or "").lower() or got[1] != obj["size"])]

@@ -7,6 +7,7 @@ import pytest
 
 from archive.errors import ChecksumMismatch, UnreadablePackage
 from archive.package import build_package, copy_id, original_id, read_package, verify_package
+from archive.package.read import FixityProblem, file_problems, premis_problems
 from archive.storage.filesystem import FilesystemStore
 from tests.archive.package.conftest import AGENCY, ORGAN_ID, sample_content, sample_dossier
 
@@ -86,3 +87,32 @@ def test_a_reference_leaving_the_package_is_refused(fresh_aip, tmp_path):
         'xlink:href="metadata/descriptive/dossier.xml"', 'xlink:href="../../etc/passwd"'), encoding="utf-8")
     with pytest.raises(UnreadablePackage, match="leaves the package"):
         read_package(copy)
+
+
+# -- the pure comparisons behind verify_package ------------------------------------------------
+
+A, B = "a" * 64, "b" * 64
+
+
+@pytest.mark.parametrize("expected, actual, problems", [
+    ({"x.pdf": (A, 10)}, {"x.pdf": (A, 10)}, []),
+    ({"x.pdf": (A, 10)}, {}, [FixityProblem("x.pdf", "missing")]),
+    ({"x.pdf": (A, 10)}, {"x.pdf": (B, 10)}, [FixityProblem("x.pdf", "checksum_mismatch", A, B)]),
+    ({"x.pdf": (A, 10)}, {"x.pdf": (A, 11)}, [FixityProblem("x.pdf", "size_mismatch", "10", "11")]),
+    ({"x.pdf": (A, 10)}, {"x.pdf": (B, 11)}, [FixityProblem("x.pdf", "checksum_mismatch", A, B)]),  # one per file
+    ({"b.xml": (A, 1), "a.xml": (A, 1)}, {}, [FixityProblem("a.xml", "missing"), FixityProblem("b.xml", "missing")]),
+])
+def test_file_problems_compare_each_described_file_in_path_order(expected, actual, problems):
+    assert file_problems(expected, actual) == problems
+
+
+@pytest.mark.parametrize("objects, actual, problems", [
+    ([{"path": "x.pdf", "sha256": A.upper(), "size": 10}], {"x.pdf": (A, 10)}, []),
+    ([{"path": "x.pdf", "sha256": B, "size": 10}], {"x.pdf": (A, 10)}, [FixityProblem("x.pdf", "premis_mismatch", B, A)]),
+    ([{"path": "x.pdf", "sha256": A, "size": 9}], {"x.pdf": (A, 10)}, [FixityProblem("x.pdf", "premis_mismatch", A, A)]),
+    ([{"path": "x.pdf", "sha256": None, "size": 10}], {"x.pdf": (A, 10)},
+     [FixityProblem("x.pdf", "premis_mismatch", None, A)]),
+    ([{"path": "gone.pdf", "sha256": B, "size": 1}], {}, []),        # a file not read is reported as missing instead
+])
+def test_premis_problems_name_objects_whose_file_is_not_what_premis_states(objects, actual, problems):
+    assert premis_problems(objects, actual) == problems
