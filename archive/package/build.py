@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import uuid
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -97,11 +98,11 @@ def _check_content(content: PackageContent) -> list[DocumentContent]:
     return sorted(content.documents, key=lambda d: d.ordinal)
 
 
-class _Events:
+class Events:
     """Collects PREMIS events with their agents; adds the ones the builder can state itself."""
 
-    def __init__(self, content: PackageContent):
-        self.agency = premis.agency_agent(content.organ_id, content.agency_name)
+    def __init__(self, organ_id: str, agency_name: str):
+        self.agency = premis.agency_agent(organ_id, agency_name)
         self.luutru = premis.software_agent(SOFTWARE, software_version())
         self.records: list[premis.EventRecord] = []
 
@@ -122,7 +123,7 @@ def _safe_suffix(name: str) -> str:
     return suffix if re.fullmatch(r"\.[a-z0-9]{1,10}", suffix) else ""
 
 
-def _doc_files(doc: DocumentContent, writer: _Writer, events: _Events) -> list[PackageFile]:
+def _doc_files(doc: DocumentContent, writer: _Writer, events: Events) -> list[PackageFile]:
     files = []
     for i, orig in enumerate(doc.originals, start=1):
         fid = original_id(doc.ordinal, i)
@@ -224,34 +225,65 @@ def _write(content: PackageContent, documents: list[DocumentContent], ptype: Pac
            created, root: Path) -> BuiltPackage:
     dossier = content.dossier
     w = _Writer(root, created)
-    events = _Events(content)
+    events = Events(content.organ_id, content.agency_name)
     for e in content.events:
         events.add(e, e.object_ids)
     files = [f for doc in documents for f in _doc_files(doc, w, events)]
+    close_events(events, files, ptype, dossier.code, created)
+    header = Header(package_id, ptype, dossier.Title or dossier.code, created, SOFTWARE, software_version(),
+                    content.organ_id, content.agency_name, content.previous_package_id, dossier.code)
+    reps = _write_representations(w, header, files, dossier, described_representation(documents))
+    _write_mets(w, header, _write_metadata(w, content, package_id, files, events), reps)
+    return BuiltPackage(package_id, root, ptype, content.previous_package_id, dict(sorted(w.written.items())),
+                        {f.id: f.path for f in files})
+
+
+def close_events(events: Events, files: list[PackageFile], ptype: PackageType, dossier_code: str, created) -> None:
+    """Refuse events naming objects the package lacks, add the events the builder states itself
+    (an AIP's ingestion when none came with it, the fixity check of packaging) and give each
+    file its events' ids."""
     known = {f.id for f in files}
     unknown = {o for r in events.records for o in r.object_ids} - known
     if unknown:
         raise InvalidPackageContent(f"events name unknown package objects: {sorted(unknown)}")
     if ptype == "AIP" and not any(r.event.type == "ingestion" for r in events.records):
-        events.add(PackageEvent("ingestion", created, detail=f"dossier {dossier.code} accepted into the archive"),
+        events.add(PackageEvent("ingestion", created, detail=f"dossier {dossier_code} accepted into the archive"),
                    sorted(known))
     events.add(PackageEvent("fixity check", created, detail="SHA-256 of every file recomputed while packaging"),
                sorted(known))
     for f in files:
         f.event_ids = [r.id for r in events.records if f.id in r.object_ids]
 
-    header = Header(package_id, ptype, dossier.Title or dossier.code, created, SOFTWARE, software_version(),
-                    content.organ_id, content.agency_name, content.previous_package_id, dossier.code)
-    # Document-level descriptions go with the PDF/A copies (rep1); with the originals when no
-    # document has a copy. They cover every document, converted or not.
-    described = PRESERVATION_REP if any(d.copies for d in documents) else ORIGINAL_REP
+
+def described_representation(documents: list[DocumentContent]) -> str:
+    """Document-level descriptions go with the PDF/A copies (rep1); with the originals when no
+    document has a copy. They cover every document, converted or not."""
+    return PRESERVATION_REP if any(d.copies for d in documents) else ORIGINAL_REP
+
+
+def _write_representations(w: _Writer, header: Header, files: list[PackageFile], dossier: Dossier,
+                           described: str) -> list[tuple[str, Ref]]:
     reps: list[tuple[str, Ref]] = []
     for rep in (PRESERVATION_REP, ORIGINAL_REP):
         rep_files = [f for f in files if f.path.startswith(f"representations/{rep}/")]
         if rep_files:
-            ref = _write_representation(w, header, rep, rep_files, dossier if rep == described else None)
-            reps.append((rep, ref))
+            reps.append((rep, _write_representation(w, header, rep, rep_files, dossier if rep == described else None)))
+    return reps
 
+
+@dataclass
+class _Metadata:
+    """The package-level files METS points to, by METS section."""
+    descriptive: list[Ref]
+    preservation: list[Ref]
+    documentation: list[Ref]
+    schemas: list[Ref]
+
+
+def _write_metadata(w: _Writer, content: PackageContent, package_id: str, files: list[PackageFile],
+                    events: Events) -> _Metadata:
+    """EAD, the Appendix VI dossier, PREMIS, the README and the XML schemas."""
+    dossier, created = content.dossier, w.created
     ead = w.xml(EAD_PATH, ead_document(dossier, package_id=package_id, organ_id=content.organ_id,
                                        agency_name=content.agency_name, software=f"{SOFTWARE} {software_version()}",
                                        created=created), "dmd-ead", mdtype="EAD")
@@ -264,19 +296,19 @@ def _write(content: PackageContent, documents: list[DocumentContent], ptype: Pac
                                          schema_location=layout.schema_location(PREMIS_PATH, [layout.PREMIS_NS]))
     premis_ref = w.xml(PREMIS_PATH, premis_root, "amd-premis", mdtype="PREMIS")
     readme = w.text(README_PATH, _readme(content, package_id), "file-readme")
-
     schemas = []
     for i, name in enumerate(sorted(SCHEMA_FILES.values()), start=1):
         rel = f"schemas/{name}"
-        (root / "schemas").mkdir(exist_ok=True)
-        shutil.copyfile(_schema_source(name), root / rel)
+        (w.root / "schemas").mkdir(exist_ok=True)
+        shutil.copyfile(_schema_source(name), w.root / rel)
         schemas.append(w.record(rel, "text/xml", f"file-schema-{i:02d}"))
+    return _Metadata([ead, dossier_ref], [premis_ref], [readme], schemas)
 
-    mets_root = package_mets(header, descriptive=[ead, dossier_ref], preservation=[premis_ref],
-                             documentation=[readme], schemas=schemas, representations=reps)
-    etree.ElementTree(mets_root).write(str(root / "METS.xml"), xml_declaration=True, encoding="UTF-8",
+
+def _write_mets(w: _Writer, header: Header, md: _Metadata, reps: list[tuple[str, Ref]]) -> None:
+    """The root METS.xml, written last: it points to every other file of the package."""
+    mets_root = package_mets(header, descriptive=md.descriptive, preservation=md.preservation,
+                             documentation=md.documentation, schemas=md.schemas, representations=reps)
+    etree.ElementTree(mets_root).write(str(w.root / "METS.xml"), xml_declaration=True, encoding="UTF-8",
                                        pretty_print=True)
-    w.written["METS.xml"] = sha256_file(root / "METS.xml")[0]
-    return BuiltPackage(package_id, root, ptype, content.previous_package_id, dict(sorted(w.written.items())),
-                        {f.id: f.path for f in files})
-
+    w.written["METS.xml"] = sha256_file(w.root / "METS.xml")[0]

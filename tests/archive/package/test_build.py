@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,10 @@ from archive.checksums import sha256_file
 from archive.errors import InvalidPackageContent
 from archive.package import (build_package, copy_id, original_id, validate_package,
                              validate_xml_against_shipped_xsds)
-from archive.package.layout import CSIP_NS, METS_NS, PREMIS_NS, XLINK_NS
+from archive.package import DocumentContent, PackageEvent, PreservationCopy
+from archive.package.build import Events, close_events, described_representation
+from archive.package.layout import (CSIP_NS, METS_NS, ORIGINAL_REP, PREMIS_NS, PRESERVATION_REP, VIETNAM, XLINK_NS,
+                                    PackageFile)
 from tests.archive.package.conftest import facts, sample_content
 
 NS = {"mets": METS_NS, "xlink": XLINK_NS, "csip": CSIP_NS, "premis": PREMIS_NS}
@@ -233,3 +237,49 @@ def test_an_original_with_a_vietnamese_file_name_is_stored_under_a_plain_name_an
     assert (pkg / "representations/rep0/data/001/01.pdf").is_file()
     premis = xml(pkg / "metadata/preservation/PREMIS.xml")
     assert "files/Công văn số 2849.PDF" in [n.text for n in premis.iterfind(".//premis:originalName", NS)]
+
+
+# -- the package's events, decided before anything is written ------------------------------------
+
+CREATED = datetime(2024, 5, 6, 7, 8, 9, tzinfo=VIETNAM)
+
+
+def _file(fid: str) -> PackageFile:
+    return PackageFile(fid, f"representations/rep0/data/{fid}.pdf", "a" * 64, 1, "application/pdf", CREATED, 1)
+
+
+@pytest.mark.parametrize("ptype, given, added", [
+    ("AIP", [], ["ingestion", "fixity check"]),                            # the builder states the ingestion
+    ("AIP", [("ingestion", ["o1"])], ["fixity check"]),                    # one came with it: not a second
+    ("SIP", [], ["fixity check"]),                                         # a SIP is not ingested yet
+    ("SIP", [("validation", ["o1", "o2"])], ["fixity check"]),
+])
+def test_close_events_adds_what_the_builder_states_and_links_every_file(ptype, given, added):
+    events = Events("000.00.00.H41", "Sở Nội vụ")
+    for kind, ids in given:
+        events.add(PackageEvent(kind, CREATED), ids)
+    files = [_file("o1"), _file("o2")]
+    close_events(events, files, ptype, "H41.2021.01", CREATED)
+    assert [r.event.type for r in events.records] == [kind for kind, _ in given] + added
+    for f in files:
+        assert f.event_ids == [r.id for r in events.records if f.id in r.object_ids]
+        assert [r.event.type for r in events.records if r.id in f.event_ids][-1] == "fixity check"
+
+
+def test_close_events_refuses_an_event_naming_an_object_the_package_lacks():
+    events = Events("000.00.00.H41", "Sở Nội vụ")
+    events.add(PackageEvent("validation", CREATED), ["o1", "ghost"])
+    with pytest.raises(InvalidPackageContent, match="ghost"):
+        close_events(events, [_file("o1")], "AIP", "H41.2021.01", CREATED)
+
+
+@pytest.mark.parametrize("copies, expected", [
+    ([False, False], ORIGINAL_REP),        # nothing converted: the originals carry the descriptions
+    ([False, True], PRESERVATION_REP),     # one copy is enough: every description goes with rep1
+    ([True, True], PRESERVATION_REP),
+])
+def test_document_descriptions_go_with_the_copies_when_there_are_any(copies, expected, tmp_path):
+    pdf = tmp_path / "x.pdf"
+    documents = [DocumentContent(i, [], PreservationCopy(pdf, "a" * 64, 1, "ocrmypdf", "16", True) if has else None)
+                 for i, has in enumerate(copies, 1)]
+    assert described_representation(documents) == expected
