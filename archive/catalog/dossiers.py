@@ -22,3 +22,9 @@ def find_dossier(session: Session, code: str, actor: Principal | None = None, *,
                                                              dossier_code=record.code)):
         raise NotFound(f"dossier {code} not found", message_vi=f"Không tìm thấy hồ sơ {code}.", dossier=code)
     return record
+
+
+def latest_package_id(session: Session, code: str) -> str | None:
+    """OBJID of the dossier's current package, the one a new version replaces; None before its first."""
+    record = find_dossier(session, code)
+    return record.versions[-1].package_id if record.versions else None

@@ -32,6 +32,12 @@ def ensure_agency(session: Session, organ_id: str, name: str | None = None) -> A
     return agency
 
 
+def agency_name(session: Session, organ_id: str) -> str:
+    """The agency's registered name; its code where none is registered."""
+    agency = session.get(Agency, organ_id)
+    return agency.name if agency else organ_id
+
+
 def upsert_dossier(session: Session, dossier: Dossier, *, status: str = "receiving",
                    retention_expiry: date | None = None, event_trigger_date: date | None = None) -> DossierRecord:
     """Create or refresh the dossier's row and its documents from the validated model."""

@@ -7,15 +7,15 @@ from datetime import datetime
 from pathlib import Path
 
 import pikepdf
-from sqlalchemy import select
-
 from archive.catalog.db import session_scope
-from archive.catalog.models import Agency, DossierRecord
+from archive.catalog.dossiers import latest_package_id
+from archive.catalog.packages import agency_name
 from archive.errors import InvalidPackageContent
 from archive.package.build import build_package
 from archive.package.content import (PDF_PUIDS, DocumentContent, OriginalFile, PackageContent, PackageEvent,
                                      PreservationCopy)
 from archive.package.eark import validate_package, validate_xml_against_shipped_xsds
+from schemas.models import Document
 from ingest.job import IngestJob, event
 from ingest.steps.normalise import copy_key
 from ingest.steps.validate_pdfa import copies as pdfa_copies
@@ -31,31 +31,32 @@ def _package_event(e: dict) -> PackageEvent:
 def content_of(job: IngestJob) -> PackageContent:
     """Everything the earlier steps found, as the package builder's input."""
     dossier = job.dossier()
-    idents, sums = job.result("identify")["files"], job.result("checksum")
-    pdfa = pdfa_copies(job)
     events = [e for step in STEPS_WITH_EVENTS for e in job.result(step).get("events", [])]
-    documents = []
-    for doc in dossier.Documents:
-        originals = [OriginalFile(path=job.submission_dir / f.path, name=f.path, role=f.role,
-                                  sha256=sums["originals"][f.path]["sha256"], size=sums["originals"][f.path]["size"],
-                                  mime=idents[f.path]["mime_type"] or "application/octet-stream",
-                                  puid=idents[f.path]["puid"], format_name=idents[f.path]["format_name"],
-                                  events=[_package_event(e) for e in events if e.get("file") == f.path])
-                     for f in doc.files]
-        copies = [_copy(job, key, pdfa[key], sums, events, index)
-                  for index, f in enumerate(doc.files, 1)
-                  if (key := copy_key(doc.DocOrdinal, index, f.role == "main")) in pdfa]
-        main = next((c for c in copies if c.original_index is None), None)
-        documents.append(DocumentContent(ordinal=doc.DocOrdinal, originals=originals, preservation=main,
-                                         attachment_copies=[c for c in copies if c is not main]))
+    idents, sums, pdfa = job.result("identify")["files"], job.result("checksum"), pdfa_copies(job)
+    documents = [_document(job, doc, idents, sums, pdfa, events) for doc in dossier.Documents]
+    organ_id = dossier.FileCode.OrganId
     with session_scope() as session:
-        organ_id = dossier.FileCode.OrganId
-        agency = session.get(Agency, organ_id)
-        record = session.execute(select(DossierRecord).where(DossierRecord.code == dossier.code)).scalar_one()
-        previous = record.versions[-1].package_id if record.versions else None
-        return PackageContent(dossier=dossier, organ_id=organ_id, agency_name=agency.name if agency else organ_id,
-                              documents=documents, previous_package_id=previous,
-                              events=[_package_event(e) for e in events if not (e.get("file") or e.get("copy"))])
+        name, previous = agency_name(session, organ_id), latest_package_id(session, dossier.code)
+    return PackageContent(dossier=dossier, organ_id=organ_id, agency_name=name, documents=documents,
+                          previous_package_id=previous,
+                          events=[_package_event(e) for e in events if not (e.get("file") or e.get("copy"))])
+
+
+def _document(job: IngestJob, doc: Document, idents: dict, sums: dict, pdfa: dict, events: list[dict]
+              ) -> DocumentContent:
+    """One document's originals as submitted and the PDF/A copies made of them."""
+    originals = [OriginalFile(path=job.submission_dir / f.path, name=f.path, role=f.role,
+                              sha256=sums["originals"][f.path]["sha256"], size=sums["originals"][f.path]["size"],
+                              mime=idents[f.path]["mime_type"] or "application/octet-stream",
+                              puid=idents[f.path]["puid"], format_name=idents[f.path]["format_name"],
+                              events=[_package_event(e) for e in events if e.get("file") == f.path])
+                 for f in doc.files]
+    copies = [_copy(job, key, pdfa[key], sums, events, index)
+              for index, f in enumerate(doc.files, 1)
+              if (key := copy_key(doc.DocOrdinal, index, f.role == "main")) in pdfa]
+    main = next((c for c in copies if c.original_index is None), None)
+    return DocumentContent(ordinal=doc.DocOrdinal, originals=originals, preservation=main,
+                           attachment_copies=[c for c in copies if c is not main])
 
 
 def _copy(job: IngestJob, key: str, v: dict, sums: dict, events: list[dict], index: int) -> PreservationCopy:

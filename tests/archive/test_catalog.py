@@ -12,7 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 from archive.catalog import get_engine, init_catalog, session_scope
 from archive.catalog.models import Agency, DossierRecord, PipelineStep, PreservationEvent, load_all_models
-from archive.catalog.packages import add_package_version, upsert_dossier
+from archive.catalog.dossiers import latest_package_id
+from archive.catalog.packages import add_package_version, agency_name, ensure_agency, upsert_dossier
+from archive.errors import NotFound
 from archive.storage import StoredObject
 from tests.archive.conftest import sample_dossier
 
@@ -54,6 +56,24 @@ def test_new_package_version_links_to_the_previous_one(catalog):
         v1, v2 = record.versions
         assert record.current_version == 2 and v2.previous is v1 and v1.previous is None
         assert [o.key for o in v2.objects] == ["p/v2/METS.xml"]
+
+
+def test_a_new_package_replaces_the_latest_version_under_the_registered_agency_name(catalog):
+    code = sample_dossier().code
+    with session_scope(catalog) as s:
+        assert agency_name(s, "000.00.00.H41") == "000.00.00.H41"            # not registered: its code
+        record = upsert_dossier(s, sample_dossier(), status="receiving")
+        ensure_agency(s, "000.00.00.H41", "UBND tỉnh Khánh Hòa")
+        assert latest_package_id(s, code) is None                            # before its first package
+        ids = [f"urn:uuid:{uuid.uuid4()}" for _ in range(2)]
+        for n, package_id in enumerate(ids, 1):
+            add_package_version(s, record, package_id=package_id, object_prefix=f"p/v{n}/",
+                                store_url="file:///store", objects=[StoredObject(f"p/v{n}/METS.xml", 10, "a" * 64)])
+    with session_scope(catalog) as s:
+        assert latest_package_id(s, code) == ids[1]
+        assert agency_name(s, "000.00.00.H41") == "UBND tỉnh Khánh Hòa"
+        with pytest.raises(NotFound):
+            latest_package_id(s, "000.00.00.H41.2021.99.VP")
 
 
 def test_updating_a_dossier_replaces_its_documents_without_duplicates(catalog):
