@@ -52,10 +52,10 @@ def run(
     try:
         out, err = proc.communicate(timeout=limit)
     except subprocess.TimeoutExpired:
-        _kill_group(proc)
+        kill_group(proc)
         raise ToolTimedOut(f"{tool} did not finish within {limit:g} s", tool=tool) from None
     except BaseException:
-        _kill_group(proc)
+        kill_group(proc)
         raise
     finally:
         record.unlink(missing_ok=True)
@@ -65,6 +65,15 @@ def run(
             tool=tool, returncode=proc.returncode,
         )
     return subprocess.CompletedProcess(argv, proc.returncode, out, err)
+
+
+def spawn(args: list[str | os.PathLike], *, tool: str, **popen: object) -> tuple[subprocess.Popen, Path]:
+    """Start a long-lived tool in its own process group, recorded like ``run``'s (so
+    ``kill_orphans`` ends it if this process dies); the caller ends it with ``kill_group``
+    or lets it exit, then unlinks the returned record."""
+    argv = [executable(str(args[0])), *map(str, args[1:])]
+    proc = subprocess.Popen(argv, start_new_session=True, **popen)  # type: ignore[call-overload]
+    return proc, _record_group(proc.pid, tool)
 
 
 def started(pid: int) -> str | None:
@@ -122,7 +131,7 @@ def kill_orphans() -> list[str]:
     return killed
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
+def kill_group(proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:

@@ -1,26 +1,38 @@
 """veraPDF: the reference PDF/A validator (``Settings.verapdf_path``; scripts/verapdf/install.sh).
 
-A Java start-up costs seconds, so files are validated in batches: ``validate_many`` passes
-every file of a dossier to one veraPDF run and reads the one multi-job report it writes.
+A Java start-up and JIT warm-up cost ~5 s CPU, more than veraPDF then needs for a whole
+dossier, so the JVM is kept: ``validate_many`` hands each file to a running veraPDF in
+its own server mode (``--servermode``, what veraPDF's ``--processes`` workers run: one
+path per stdin line, answered with the path of that file's one-job MRR report). Servers
+are kept per process (at most ``KEEP`` idle), closed after ``IDLE_SECONDS`` unused or
+``RECYCLE_FILES`` files, and never shared across a fork.
 """
 from __future__ import annotations
 
+import atexit
+import os
+import select
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from lxml import etree
 
-from archive.errors import ToolFailed
+from archive.errors import ToolFailed, ToolTimedOut
 from archive.settings import get_settings
 
 from archive import process as _process
 
 NAME = "veraPDF"
-# veraPDF's exit statuses that still come with a report: 0 all compliant, 1 some not,
-# 7 some file could not be parsed, 8 some file is encrypted (CliConstants.ExitCodes).
-_REPORT_STATUSES = (0, 1, 7, 8)
-# Paths per run, in characters: well inside Linux's 128 KiB limit for one argument list.
-_MAX_ARGS_CHARS = 100_000
+KEEP = 2                # idle servers kept: one per core a worker may validate on
+IDLE_SECONDS = 300      # an idle JVM holds ~250 MB
+RECYCLE_FILES = 2000    # a fresh JVM now and then bounds whatever veraPDF caches
+_STDERR_TAIL = 500
 
 
 def _program() -> str:
@@ -35,7 +47,14 @@ def version() -> str:
 
 
 def validate_command(paths: Iterable[Path], flavour: str) -> list[str]:
+    """One veraPDF run over ``paths`` (batch mode, one JVM for the run): the bare tool, as
+    bench/ingest_bench.py runs it beside LuuTru."""
     return [_program(), "--format", "xml", "--flavour", flavour, *(str(p) for p in paths)]
+
+
+def server_command(first: Path, flavour: str) -> list[str]:
+    # --nonpdfext: a path veraPDF skipped for its name would get no report of its own.
+    return [_program(), "--servermode", "--nonpdfext", "--format", "xml", "--flavour", flavour, str(first)]
 
 
 def validate(path: Path, level: str | None = None, *, timeout: float | None = None):
@@ -44,41 +63,147 @@ def validate(path: Path, level: str | None = None, *, timeout: float | None = No
 
 
 def validate_many(paths: Iterable[Path], level: str | None = None, *, timeout: float | None = None) -> dict:
-    """Validate every file of ``paths`` in one veraPDF run: {path as given: PdfaValidation}."""
+    """Validate every file of ``paths`` in one running veraPDF: {path as given: PdfaValidation}.
+
+    ``timeout`` (default ``Settings.tool_timeout_seconds``) bounds each file: past it the
+    JVM is killed and ToolTimedOut raised.
+    """
     paths = [Path(p) for p in paths]
     if not paths:
         return {}
     flavour = (level or get_settings().pdfa_level).lower()
+    limit = timeout if timeout is not None else get_settings().tool_timeout_seconds
     results = {}
-    for chunk in _chunks(paths):
-        absolute = {str(p.absolute()): p for p in chunk}
-        # A non-compliant or unreadable file is a result, not a tool failure: see _REPORT_STATUSES.
-        done = _process.run(validate_command(absolute, flavour), tool=NAME, timeout=timeout,
-                            ok_returncodes=_REPORT_STATUSES)
-        root = _parse_xml(done.stdout.encode())
-        for job in root.iterfind("jobs/job"):
-            given = absolute.get(job.findtext("item/name") or "")
-            if given is not None:
-                results[given] = _job_result(root, job, flavour)
-        missing = [p.name for p in chunk if p not in results]
-        if missing:
-            raise ToolFailed(f"veraPDF reported nothing for {', '.join(missing)}: {done.stderr.strip()[-500:]}",
-                             tool=NAME)
+    with _server(flavour, paths[0].absolute()) as server:
+        for path in paths:
+            absolute = str(path.absolute())
+            root = _parse_xml(server.report(absolute, time.monotonic() + limit))
+            job = root.find("jobs/job")
+            # A non-compliant or unreadable file is a result (a job), not a tool failure.
+            if job is None or job.findtext("item/name") != absolute:
+                raise ToolFailed(f"veraPDF reported on something else than {path.name}", tool=NAME)
+            results[path] = _job_result(root, job, flavour)
     return results
 
 
-def _chunks(paths: list[Path]) -> Iterator[list[Path]]:
-    """As few runs as the command-line length limit allows (veraPDF reads no file list)."""
-    chunk, size = [], 0
-    for path in paths:
-        length = len(str(path.absolute())) + 1
-        if chunk and size + length > _MAX_ARGS_CHARS:
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(path)
-        size += length
-    if chunk:
-        yield chunk
+class _Server:
+    """One ``verapdf --servermode`` process; it validates ``first`` as it starts."""
+
+    def __init__(self, flavour: str, first: Path) -> None:
+        self.flavour, self.first, self.files, self.used = flavour, str(first), 0, time.monotonic()
+        self.owner = os.getpid()
+        # Its reports (java.io.tmpdir, via the launcher) and its stderr stay in a folder of its own.
+        self.scratch = Path(tempfile.mkdtemp(prefix="luutru-verapdf-"))
+        self.stderr = open(self.scratch / "stderr.txt", "w+b")  # noqa: SIM115 - closed in close()
+        options = f"{os.environ.get('VERAPDF_JAVA_OPTS', '')} -Djava.io.tmpdir={self.scratch}"
+        self.proc, self.record = _process.spawn(
+            server_command(first, flavour), tool=NAME, bufsize=0, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=self.stderr, env={**os.environ, "VERAPDF_JAVA_OPTS": options})
+        self.pending = b""
+
+    def report(self, path: str, deadline: float) -> bytes:
+        """The MRR report on ``path`` (an absolute path without a line break)."""
+        if "\n" in path or "\r" in path:
+            raise ToolFailed(f"veraPDF server mode cannot take a path with a line break: {path!r}", tool=NAME)
+        if self.files or path != self.first:  # the file given at start-up is on its way already
+            self.proc.stdin.write(path.encode() + b"\n")
+        self.files += 1
+        answer = Path(self._line(deadline))
+        try:
+            return answer.read_bytes()
+        except OSError:
+            raise ToolFailed(f"veraPDF answered {str(answer)[:200]!r}: {self._stderr()}", tool=NAME) from None
+        finally:
+            if answer.name.startswith("tempReport") and answer.suffix == ".xml":  # veraPDF's File.createTempFile
+                answer.unlink(missing_ok=True)
+
+    def _line(self, deadline: float) -> str:
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self.pending:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ToolTimedOut(f"{NAME} did not finish a file within the time limit", tool=NAME)
+            if select.select([fd], [], [], left)[0]:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    raise ToolFailed(f"veraPDF stopped (status {self.proc.wait()}): {self._stderr()}", tool=NAME)
+                self.pending += chunk
+        line, _, self.pending = self.pending.partition(b"\n")
+        return line.decode(errors="replace").strip()
+
+    def _stderr(self) -> str:
+        self.stderr.seek(0)
+        return self.stderr.read().decode(errors="replace").strip()[-_STDERR_TAIL:]
+
+    def close(self, *, kill: bool = False) -> None:
+        """"q" ends the server (veraPDF's own exit line); a stuck or failed one is killed."""
+        if os.getpid() != self.owner:
+            return  # a forked child's copy: the parent's process is the parent's to end
+        if not kill and self.proc.poll() is None:
+            try:
+                self.proc.stdin.write(b"q\n")
+                self.proc.stdin.close()
+                self.proc.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                kill = True
+        if kill or self.proc.poll() is None:
+            _process.kill_group(self.proc)
+        self.record.unlink(missing_ok=True)
+        self.stderr.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+_idle: list[_Server] = []
+_lock = threading.Lock()
+
+
+@contextmanager
+def _server(flavour: str, first: Path) -> Iterator[_Server]:
+    """An idle server for ``flavour``, or a new one; killed if anything goes wrong with it."""
+    with _lock:
+        dead = [s for s in _idle if s.proc.poll() is not None]  # e.g. killed between two calls
+        server = next((s for s in _idle if s.flavour == flavour and s not in dead), None)
+        _idle[:] = [s for s in _idle if s is not server and s not in dead]
+    for gone in dead:
+        gone.close(kill=True)
+    server = server or _Server(flavour, first)
+    try:
+        yield server
+    except BaseException:
+        server.close(kill=True)
+        raise
+    server.used = time.monotonic()
+    with _lock:
+        keep = len(_idle) < KEEP and server.files < RECYCLE_FILES
+        if keep:
+            _idle.append(server)
+    if not keep:
+        server.close()
+        return
+    reaper = threading.Timer(IDLE_SECONDS + 1, close_idle, kwargs={"older_than": IDLE_SECONDS})
+    reaper.daemon = True
+    reaper.start()
+
+
+def close_idle(older_than: float = 0) -> None:
+    """Close the servers unused for ``older_than`` seconds (all idle ones by default)."""
+    now = time.monotonic()
+    with _lock:
+        old = [s for s in _idle if now - s.used >= older_than]
+        for server in old:
+            _idle.remove(server)
+    for server in old:
+        server.close()
+
+
+def _forget_after_fork() -> None:
+    global _lock
+    _lock = threading.Lock()
+    _idle.clear()   # the parent's servers: not ours to use or end
+
+
+atexit.register(close_idle)
+os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def parse_report(xml: bytes, *, flavour: str, validator_version: str | None = None):

@@ -1,7 +1,12 @@
 """The real veraPDF (scripts/verapdf/install.sh): batch runs, and its verdict on its own corpus."""
 from __future__ import annotations
 
+import os
+import signal
+
 import pytest
+
+from archive.errors import ToolTimedOut
 
 from ingest.pdfa_check import iter_corpus
 from ingest.tools import verapdf as verapdf_tool
@@ -45,7 +50,34 @@ def test_one_run_reports_each_file_and_an_unreadable_file_is_an_incomplete_failu
     assert verdicts[garbage].note  # veraPDF's reason, e.g. "Couldn't parse stream"
 
 
-def test_batches_split_only_at_the_command_line_limit(tmp_path, monkeypatch):
-    paths = [tmp_path / f"{i:04d}.pdf" for i in range(3)]
-    monkeypatch.setattr(verapdf_tool, "_MAX_ARGS_CHARS", 2 * (len(str(paths[0])) + 1))
-    assert [len(chunk) for chunk in verapdf_tool._chunks(paths)] == [2, 1]
+def test_one_jvm_serves_several_calls_and_a_killed_one_is_replaced(verapdf, tmp_path, text_pdf):
+    [passing] = [p for _, p, must_fail in iter_corpus(CORPUS) if p.name.endswith("6-5-1-t02-pass-a.pdf")]
+    verapdf_tool.close_idle()
+    first = verapdf_tool.validate_many([passing], "2b")
+    [server] = verapdf_tool._idle
+    # A name veraPDF would skip without --nonpdfext still gets its own report.
+    renamed = tmp_path / "ban-sao.pdfa"
+    renamed.write_bytes(passing.read_bytes())
+    second = verapdf_tool.validate_many([text_pdf, renamed], "2b")
+    assert verapdf_tool._idle == [server] and server.proc.poll() is None  # the same JVM, still running
+    assert first[passing].compliant and second[renamed].compliant and second[renamed].complete
+    assert not second[text_pdf].compliant and second[text_pdf].failed_rules
+    assert not list(server.scratch.glob("tempReport*"))  # each report is removed once read
+
+    os.kill(server.proc.pid, signal.SIGKILL)  # e.g. the OOM killer, between two dossiers
+    server.proc.wait()
+    again = verapdf_tool.validate_many([renamed, text_pdf], "2b")
+    assert again[renamed].compliant and not again[text_pdf].compliant
+    [replacement] = verapdf_tool._idle
+    assert replacement is not server
+    verapdf_tool.close_idle()
+    # "q" ended it (not a kill): it exits with its batch status, 1 = some file was not compliant.
+    assert replacement.proc.poll() == 1 and not replacement.scratch.exists()
+
+
+def test_a_file_past_the_time_limit_kills_the_jvm(verapdf, text_pdf):
+    verapdf_tool.close_idle()
+    with pytest.raises(ToolTimedOut):
+        verapdf_tool.validate_many([text_pdf], "2b", timeout=0.05)  # not even started by then
+    assert verapdf_tool._idle == []
+    assert verapdf_tool.validate_many([text_pdf], "2b")[text_pdf].failed_rules  # the next call starts afresh
