@@ -91,7 +91,7 @@ class _Server:
 
     def __init__(self, flavour: str, first: Path) -> None:
         self.flavour, self.first, self.files, self.used = flavour, str(first), 0, time.monotonic()
-        self.owner = os.getpid()
+        self.owner, self.program = os.getpid(), _program()
         # Its reports (java.io.tmpdir, via the launcher) and its stderr stay in a folder of its own.
         self.scratch = Path(tempfile.mkdtemp(prefix="luutru-verapdf-"))
         self.stderr = open(self.scratch / "stderr.txt", "w+b")  # noqa: SIM115 - closed in close()
@@ -162,7 +162,7 @@ def _server(flavour: str, first: Path) -> Iterator[_Server]:
     """An idle server for ``flavour``, or a new one; killed if anything goes wrong with it."""
     with _lock:
         dead = [s for s in _idle if s.proc.poll() is not None]  # e.g. killed between two calls
-        server = next((s for s in _idle if s.flavour == flavour and s not in dead), None)
+        server = next((s for s in _idle if (s.flavour, s.program) == (flavour, _program()) and s not in dead), None)
         _idle[:] = [s for s in _idle if s is not server and s not in dead]
     for gone in dead:
         gone.close(kill=True)
