@@ -37,6 +37,7 @@ def rss_anon_mb() -> float:
 def big_pdf(path: Path, gigabytes: float) -> None:
     """Text pages, each over its own incompressible JPEG (written page by page, never all in memory)."""
     from PIL import Image
+    from reportlab import rl_config
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -44,6 +45,7 @@ def big_pdf(path: Path, gigabytes: float) -> None:
 
     pdfmetrics.registerFont(TTFont("DejaVuSans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
     rng = random.Random(2)
+    rl_config.useA85 = 0    # the JPEGs as they are, not ASCII85 text a quarter larger
     page = canvas.Canvas(str(path), pageCompression=0)
     pages, number = 1, 0
     while number < pages:
