@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from archive.catalog.db import session_scope
-from archive.catalog.models import PackageVersion
+from archive.catalog.models import DossierRecord, PackageVersion
 from ingest.job import IngestJob
 from ingest.steps import checksum, index, package, store, validate_pdfa, verify
 from ingest.steps.normalise import convert, copy_key, originals
@@ -69,8 +69,11 @@ def _inherit(job: IngestJob, version: NextVersion, keys: list[str]) -> None:
     for step in ("job", "receive", "identify"):
         version.save(step, job.result(step))
     with session_scope() as session:
-        number = session.execute(select(PackageVersion.version).where(
-            PackageVersion.package_id == job.result("package")["package_id"])).scalar_one()
+        number, current = session.execute(
+            select(PackageVersion.version, DossierRecord.current_version).join(DossierRecord)
+            .where(PackageVersion.package_id == job.result("package")["package_id"])).one()
+    if current != number:       # checked again under the dossier's lock when recording (verify.py)
+        raise verify.superseded(job.dossier().code, number)
     # verify.py: a preservation version of ``number``, refused if another version came meanwhile
     version.save("validate", {**job.result("validate"),
                               "amendment": {"kind": "ocr", "version": number, "changes": {"ocr_copies": keys}}})

@@ -67,15 +67,19 @@ def _still_allowed(session, job: IngestJob, request: dict, code: str, amendment:
     if amendment["kind"] != "new":
         refuse_if_frozen(session, record, request.get("organ_id"))
     if amendment["kind"] == "ocr" and record.current_version != amendment["version"] and not _recorded(job, record):
-        # OCR'd copies of version N as version N+1 would undo a version archived meanwhile
-        raise AmendmentRefused(f"dossier {code} has a version newer than {amendment['version']}; its OCR'd copies "
-                               "are not added", dossier=code, reason="superseded",
-                               message_vi=f"Hồ sơ {code} đã có phiên bản mới hơn; bản OCR không được thêm vào.")
+        raise superseded(code, amendment["version"])
     if amendment.get("amendment"):
         change = lock_row(session, PendingChange, PendingChange.id == amendment["amendment"])
         if change.stage != "applied":
             expect_stage(f"amendment {change.id}", change.stage, "approved", amendment=change.id)
             change.stage = "applied"
+
+
+def superseded(code: str, version: int) -> AmendmentRefused:
+    """OCR'd copies of version N made version N+1 would undo a version archived meanwhile."""
+    return AmendmentRefused(f"dossier {code} has a version newer than {version}; its OCR'd copies are not added",
+                            dossier=code, reason="superseded",
+                            message_vi=f"Hồ sơ {code} đã có phiên bản mới hơn; bản OCR không được thêm vào.")
 
 
 def _recorded(job: IngestJob, record: DossierRecord) -> bool:

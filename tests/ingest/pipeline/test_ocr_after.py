@@ -17,6 +17,7 @@ from sqlalchemy import select
 from api.app import create_app
 from archive import process as _process
 from archive.access import Principal
+from archive.errors import AmendmentRefused
 from archive.catalog.db import session_scope
 from archive.catalog.models import AuditEntry, DossierRecord, FileRecord, PackageVersion
 from archive.lifecycle.fixity import run_fixity
@@ -143,3 +144,34 @@ def test_kill_9_during_the_ocr_step_resumes_it_on_restart(ocr_after, archive_hom
     for v in versions:
         assert set(store.list(v["prefix"] + "/")) == set(v["objects"])
         assert all(store.hash(key)[0] == sha256 for key, sha256 in v["objects"].items())
+
+
+@pytest.mark.slow
+def test_ocr_of_a_version_superseded_meanwhile_is_refused_and_the_newer_version_gets_its_own(
+        ocr_after, archive_home, scan_sample, tmp_path):
+    update = tmp_path / "update"
+    shutil.copytree(scan_sample, update)
+    manifest = update / "hoso.xml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("<Title>", "<Title>Bổ sung: "), encoding="utf-8")
+    newer: dict = {}
+
+    def all_but_ocr(job_id, steps, **kw):    # its own OCR still queued
+        pipeline.in_process(job_id, [s for s in steps if s != "ocr"], **kw)
+
+    def progress(step: str, status: str) -> None:
+        if step == "ocr" and status == "running" and not newer:      # version 2 lands before version 1's OCR
+            newer["job"] = pipeline.submit(update, runner=all_but_ocr)
+
+    with pytest.raises(AmendmentRefused) as refused:
+        pipeline.submit(scan_sample, progress=progress)
+    assert refused.value.context["reason"] == "superseded"
+    first = pipeline.unfinished_job_for(scan_sample)
+    ocr = {s.step: s for s in state.states(first)}["ocr"]
+    assert ocr.state == "failed" and ocr.reason.startswith("amendment_refused:")
+    code = newer["job"].dossier().code
+    assert [(v["version"], len(v["copies"])) for v in _versions(code)] == [(1, 0), (2, 0)]
+
+    pipeline.resume(newer["job"].id)              # the newer version's own OCR: version 3
+    assert [(v["version"], len(v["copies"])) for v in _versions(code)] == [(1, 0), (2, 0), (3, 2)]
+    with session_scope() as s:
+        assert s.execute(select(DossierRecord.status).where(DossierRecord.code == code)).scalar_one() == "archived"
