@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session
 
-from archive.catalog.models import (Agency, DocumentRecord, DossierRecord, FileRecord, FixityAlarm, PackageVersion,
+from archive.catalog.models import (DocumentRecord, DossierRecord, FileRecord, FixityAlarm, PackageVersion,
                                     PreservationEvent)
 from archive.errors import FixityAlarmOpen, Forbidden, NotFound
 from archive.catalog.dossiers import find_dossier

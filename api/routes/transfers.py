@@ -13,7 +13,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Path, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from api.deps import Caller, CallerDep, DbDep, SettingsDep, audit_event
 from api.download import content_disposition

@@ -3,7 +3,6 @@ the sessions and tokens of a deactivated account, the sessions opened with an ol
 and guessing passwords in parallel gets no more than the lock-out allows."""
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest

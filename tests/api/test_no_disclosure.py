@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.api.conftest import AGENCY_A
 
 
 GHOST = "000.00.00.H41.2099.99.XX"       # no such dossier

@@ -17,7 +17,7 @@ from archive import audit, audit_checkpoint
 from archive.catalog import init_catalog, session_scope
 from archive.catalog.models import AuditEntry, AuditHead
 from archive.errors import AuditChainBroken, ObjectExists, ObjectLocked
-from archive.storage import Retention, open_store
+from archive.storage import open_store
 
 DOSSIER = "000.00.00.H41.2021.01.VP"
 LUUTRU = Path(os.sys.executable).with_name("luutru")
