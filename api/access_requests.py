@@ -15,7 +15,7 @@ from sqlalchemy import select
 from api import accounts
 from archive import audit
 from archive.access import require
-from archive.catalog.access_requests import AccessRequest
+from archive.catalog.access_requests import AccessRequest, AccessRequestState
 from archive.catalog.db import session_scope
 from archive.catalog.models import DossierRecord
 from archive.clock import utcnow
@@ -77,13 +77,14 @@ def decide(actor: Principal, request_id: int, *, approve: bool, note: str | None
         if row is None:
             raise NotFound(f"no access request {request_id}", message_vi="Không tìm thấy yêu cầu khai thác.")
         require(actor, DECIDERS, agency=row.organ_id, action="decide an access request")
-        if row.state != "pending":
+        if row.state != AccessRequestState.PENDING:
             raise WrongWorkflowStage(f"request {request_id} is already {row.state}",
                                      message_vi="Yêu cầu này đã được giải quyết.")
         if approve and session.scalar(select(DossierRecord.id).where(DossierRecord.code == row.dossier_code)) is None:
             raise InvalidRequest(f"no dossier {row.dossier_code}",
                                  message_vi=f"Cơ quan không có hồ sơ {row.dossier_code}: hãy từ chối và ghi lý do.")
-        row.state, row.decided_by, row.decided_at = ("approved" if approve else "refused"), actor.user, utcnow()
+        row.state = AccessRequestState.APPROVED if approve else AccessRequestState.REFUSED
+        row.decided_by, row.decided_at = actor.user, utcnow()
         row.decision_note = (note or "").strip() or None
         audit.record("access_request", actor=actor.user, agency=row.organ_id, object=row.dossier_code,
                      detail={"request": row.id, "decision": row.state, "note": row.decision_note}, session=session)

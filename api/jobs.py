@@ -8,10 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
-from archive.errors import AmendmentPending, LuuTruError, NotFound, WrongWorkflowStage
+from archive.catalog.models import StepState
+from archive.errors import LuuTruError, NotFound, WrongWorkflowStage
 from archive.settings import Settings, get_settings
 from ingest import pipeline, recovery, state
 from ingest.job import IngestJob
+from ingest.state import JobStatus
 
 log = logging.getLogger(__name__)
 
@@ -67,18 +69,14 @@ def owner(job_id: str) -> dict:
 
 def progress(job_id: str) -> dict:
     steps = state.states(job_id)
-    states = {s.state for s in steps}
-    waiting = any(s.state == "pending" and (s.reason or "").startswith(AmendmentPending.code) for s in steps)
-    overall = ("failed" if "failed" in states else "done" if states == {"done"} else
-               "awaiting_approval" if waiting else "running" if states & {"running", "done"} else "pending")
     code = None
     job = IngestJob.load(job_id)
     if job.result_path("validate").exists() and job.result("validate").get("dossier"):
         code = job.dossier().code
-    return {"job_id": job_id, "state": overall, "dossier_code": code,
-            "done_steps": sum(s.state == "done" for s in steps), "total_steps": len(steps),
+    return {"job_id": job_id, "state": state.job_status(steps), "dossier_code": code,
+            "done_steps": sum(s.state == StepState.DONE for s in steps), "total_steps": len(steps),
             "steps": [{"step": s.step, "state": s.state, "reason": s.reason, "attempts": s.attempts,
-                       "reason_vi": reason_vi(s.reason) if s.state == "failed" else None} for s in steps]}
+                       "reason_vi": reason_vi(s.reason) if s.state == StepState.FAILED else None} for s in steps]}
 
 
 def _subclasses(cls: type) -> list[type]:
@@ -123,10 +121,10 @@ def list_jobs(organ_id: str | None, limit: int = 50) -> list[dict]:
 
 def retry(job_id: str, runner: JobRunner) -> None:
     """Run a failed job's remaining steps again (each step is idempotent); refused while it runs."""
-    if progress(job_id)["state"] != "failed":
+    if progress(job_id)["state"] != JobStatus.FAILED:
         raise WrongWorkflowStage(f"job {job_id} has not failed; nothing to retry",
                                  message_vi="Chỉ thử lại được phiên nộp đã bị lỗi.")
     for step in state.states(job_id):
-        if step.state == "failed":
-            state.mark(job_id, step.step, "pending")
+        if step.state == StepState.FAILED:
+            state.mark(job_id, step.step, StepState.PENDING)
     runner.start(job_id)

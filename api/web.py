@@ -13,9 +13,11 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from archive.catalog.models import DossierStatus, StepState
 from archive.errors import LuuTruError
 from archive.vn import is_dateish, vn_date
 from archive.settings import load_codelists
+from ingest.state import JobStatus
 from schemas.fields import DOCUMENT, DOSSIER, FILE_CODE, RECIPIENT, SIGNER
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -28,14 +30,10 @@ ROLE_LABELS = {"researcher": "Độc giả", "archivist": "Văn thư, lưu trữ
                "auditor": "Sở Nội vụ (thẩm định)", "agency_head": "Thủ trưởng cơ quan", "admin": "Quản trị"}
 FILE_ROLE_LABELS = {"original": "Bản gốc", "preservation": "Bản bảo quản PDF/A", "metadata": "Siêu dữ liệu"}
 DIRECTION_LABELS = {"incoming": "Văn bản đến", "outgoing": "Văn bản đi", "internal": "Văn bản nội bộ"}
-STATUS_LABELS = {"receiving": "Đang tiếp nhận", "ingesting": "Đang xử lý", "archived": "Đã lưu trữ",
-                 "needs_attention": "Đã lưu trữ, cần xem xét bản PDF/A",
-                 "failed": "Lỗi", "transferred": "Đã nộp lưu", "destroyed": "Đã hủy"}
 STEP_LABELS = {"receive": "Tiếp nhận", "validate": "Kiểm tra siêu dữ liệu", "identify": "Nhận dạng định dạng",
                "normalise": "Tạo bản PDF/A", "validate_pdfa": "Kiểm tra PDF/A", "checksum": "Tính mã SHA-256",
                "package": "Đóng gói lưu trữ", "store": "Ghi vào kho", "verify": "Đọc lại, đối chiếu mã",
                "index": "Lập chỉ mục tìm kiếm", "ocr": "Nhận dạng chữ bản quét (phiên bản sau)"}
-STATE_LABELS = {"pending": "chờ", "running": "đang chạy", "done": "xong", "failed": "lỗi"}
 AUDIT_ACTION_LABELS = {
     "submit": "Nộp hồ sơ", "view": "Xem", "download": "Tải về", "metadata_change": "Sửa thông tin mô tả",
     "transfer": "Nộp lưu", "destroy": "Hủy", "grant": "Cấp quyền khai thác", "revoke": "Thu hồi quyền khai thác",
@@ -178,8 +176,10 @@ def facet_value(context, value: str, name: str) -> str:
 TEMPLATES.env.filters.update(vn_date=vn_date, file_size=file_size, cell=cell, agency=agency, field_label=field_label,
                              facet_value=facet_value, language_name=language_name,
                              detail_vi=detail_vi)
-TEMPLATES.env.globals.update(ROLE_LABELS=ROLE_LABELS, FILE_ROLE_LABELS=FILE_ROLE_LABELS, STATUS_LABELS=STATUS_LABELS,
+TEMPLATES.env.globals.update(ROLE_LABELS=ROLE_LABELS, FILE_ROLE_LABELS=FILE_ROLE_LABELS,
+                             STATUS_LABELS=DossierStatus.labels(),
                              DIRECTION_LABELS=DIRECTION_LABELS, FACET_LABELS=FACET_LABELS,
-                             STEP_LABELS=STEP_LABELS, STATE_LABELS=STATE_LABELS,
+                             STEP_LABELS=STEP_LABELS, STATE_LABELS=StepState.labels(),
+                             JOB_STATUS_LABELS=JobStatus.labels(),
                              AUDIT_ACTION_LABELS=AUDIT_ACTION_LABELS, OUTCOME_LABELS=OUTCOME_LABELS,
                              EVENT_LABELS=EVENT_LABELS, Markup=Markup)

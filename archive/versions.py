@@ -21,8 +21,8 @@ from typing import Any, Callable, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.catalog.destruction import OPEN_STAGES, DestructionItem, DestructionList
-from archive.catalog.models import DocumentRecord, DossierRecord, FileRecord, PackageVersion
+from archive.catalog.destruction import DestructionItem, DestructionList, DestructionStage
+from archive.catalog.models import DocumentRecord, DossierRecord, DossierStatus, FileRecord, PackageVersion
 from archive.errors import AmendmentRefused
 from schemas.models import Dossier
 
@@ -48,10 +48,10 @@ def _refuse(record: DossierRecord, reason: str, detail: str, message_vi: str) ->
 
 def refuse_if_frozen(session: Session, record: DossierRecord, submitter_organ: str | None) -> None:
     """AmendmentRefused unless the dossier may receive a new version from ``submitter_organ``."""
-    if record.status == "destroyed":
+    if record.status == DossierStatus.DESTROYED:
         raise _refuse(record, "dossier_destroyed", "was destroyed",
                       f"Hồ sơ {record.code} đã bị hủy; mã hồ sơ không được dùng lại.")
-    if record.status == "transferred":
+    if record.status == DossierStatus.TRANSFERRED:
         raise _refuse(record, "dossier_transferred", "was transferred to the historical archive",
                       f"Hồ sơ {record.code} đã nộp lưu vào Lưu trữ lịch sử.")
     if submitter_organ is not None and record.organ_id != submitter_organ:
@@ -61,7 +61,7 @@ def refuse_if_frozen(session: Session, record: DossierRecord, submitter_organ: s
         raise _refuse(record, "legal_hold", "is under a legal hold",
                       f"Hồ sơ {record.code} đang bị phong tỏa.")
     listed = session.execute(select(DestructionList.id).join(DestructionItem).where(
-        DestructionItem.dossier_code == record.code, DestructionList.stage.in_(OPEN_STAGES))).first()
+        DestructionItem.dossier_code == record.code, DestructionList.stage.in_(DestructionStage.open()))).first()
     if listed:
         raise _refuse(record, "on_destruction_list", f"is on open destruction list {listed[0]}",
                       f"Hồ sơ {record.code} đang có trong danh mục hủy số {listed[0]}.")

@@ -15,7 +15,7 @@ from typing import Callable, Protocol
 from sqlalchemy import select
 
 from archive.catalog.db import init_catalog, session_scope
-from archive.catalog.models import DossierRecord
+from archive.catalog.models import DossierRecord, DossierStatus, StepState
 from archive.errors import AmendmentPending, LuuTruError, storage_full_or
 from ingest import recovery, state
 from ingest.job import IngestJob
@@ -35,29 +35,29 @@ def run_step(job_id: str, step: str) -> None:
     """Run one step and persist its state; a failure is recorded with its reason and re-raised."""
     job = IngestJob.load(job_id)
     if step != "validate" and unchanged(job):
-        state.mark(job_id, step, "done", "unchanged: identical to the archived version")
+        state.mark(job_id, step, StepState.DONE, "unchanged: identical to the archived version")
         if step == STEP_NAMES[-1]:
             recovery.tidy(job)
         return
     recovery.claim(job, step)           # who runs it: a crash is told apart from a slow step
-    state.mark(job_id, step, "running")
+    state.mark(job_id, step, StepState.RUNNING)
     try:
         STEPS[step](job)
     except AmendmentPending as exc:     # not a failure: the job resumes once the change is approved
         recovery.release(job)
-        state.mark(job_id, step, "pending", f"{exc.code}: {exc.detail}")
+        state.mark(job_id, step, StepState.PENDING, f"{exc.code}: {exc.detail}")
         raise
     except Exception as raised:
         exc = storage_full_or(raised)
         reason = f"{exc.code}: {exc.detail}" if isinstance(exc, LuuTruError) else f"{type(exc).__name__}: {exc}"
-        state.mark(job_id, step, "failed", reason)
+        state.mark(job_id, step, StepState.FAILED, reason)
         recovery.release(job)
         _mark_dossier_failed(job)
         if exc is raised:
             raise
         raise exc from raised
     code = job.dossier().code if step == "validate" else None
-    state.mark(job_id, step, "done", dossier_code=code)
+    state.mark(job_id, step, StepState.DONE, dossier_code=code)
     recovery.release(job)
     if step == STEP_NAMES[-1]:
         recovery.tidy(job)              # archived and verified in the store: no second copy here
@@ -70,7 +70,7 @@ def unchanged(job: IngestJob) -> bool:
 
 
 def remaining(job_id: str) -> list[str]:
-    done = {s.step for s in state.states(job_id) if s.state == "done"}
+    done = {s.step for s in state.states(job_id) if s.state == StepState.DONE}
     return [s for s in STEP_NAMES if s not in done]
 
 
@@ -105,10 +105,10 @@ def in_process(job_id: str, steps: list[str], *, wait: bool = True, progress: Pr
     """The default runner: each step here, one after the other (``wait`` is always honoured)."""
     for step in steps:
         if progress:
-            progress(step, "running")
+            progress(step, StepState.RUNNING)
         run_step(job_id, step)
         if progress:
-            progress(step, "done")
+            progress(step, StepState.DONE)
 
 
 def unfinished_job_for(source: str | Path) -> str | None:
@@ -127,5 +127,5 @@ def _mark_dossier_failed(job: IngestJob) -> None:
     with session_scope() as session:
         record = session.execute(select(DossierRecord).where(DossierRecord.code == job.dossier().code)
                                  ).scalar_one_or_none()
-        if record is not None and record.status == "ingesting":
-            record.status = "failed"
+        if record is not None and record.status == DossierStatus.INGESTING:
+            record.status = DossierStatus.FAILED

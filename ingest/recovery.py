@@ -24,7 +24,7 @@ from typing import Callable
 from sqlalchemy import select
 
 from archive.catalog.db import session_scope
-from archive.catalog.models import PipelineStep
+from archive.catalog.models import PipelineStep, StepState
 from archive.clock import utcnow
 from archive.settings import Settings, get_settings
 from ingest import state
@@ -68,7 +68,7 @@ def interrupted_jobs() -> list[tuple[str, str]]:
     """(job, step) of the steps left running by a dead process of this machine."""
     with session_scope() as session:
         running = session.execute(select(PipelineStep.job_id, PipelineStep.step)
-                                  .where(PipelineStep.state == "running")).all()
+                                  .where(PipelineStep.state == StepState.RUNNING)).all()
     return [(job_id, step) for job_id, step in running if _abandoned(IngestJob.load(job_id))]
 
 
@@ -104,7 +104,7 @@ def tidy_failed_jobs(settings: Settings) -> list[str]:
     """Failed jobs whose last change is older than ``failed_job_days``."""
     cutoff = utcnow() - timedelta(days=settings.failed_job_days)
     with session_scope() as session:
-        old = session.execute(select(PipelineStep.job_id).where(PipelineStep.state == "failed",
+        old = session.execute(select(PipelineStep.job_id).where(PipelineStep.state == StepState.FAILED,
                                                                 PipelineStep.updated_at < cutoff)).scalars()
         job_ids = list(dict.fromkeys(old))
     tidied = []
@@ -124,11 +124,11 @@ def recover(*, resume: Callable[[str], None] | None = None, settings: Settings |
     for job_id, step in interrupted_jobs():
         release(IngestJob.load(job_id, settings))
         if resume is not None:
-            state.mark(job_id, step, "pending", reason="interrupted: the process running it stopped; resumed")
+            state.mark(job_id, step, StepState.PENDING, reason="interrupted: the process running it stopped; resumed")
             resume(job_id)
             done.resumed.append(job_id)
         else:
-            state.mark(job_id, step, "failed", reason="interrupted: the process running it stopped")
+            state.mark(job_id, step, StepState.FAILED, reason="interrupted: the process running it stopped")
             done.failed.append(job_id)
     done.folders_tidied = tidy_failed_jobs(settings)
     if any((done.resumed, done.failed, done.uploads_removed, done.tools_killed, done.folders_tidied)):

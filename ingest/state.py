@@ -10,28 +10,52 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from archive.catalog.db import session_scope
-from archive.catalog.models import DossierRecord, PipelineStep
+from archive.catalog.models import DossierRecord, PipelineStep, StepState
+from archive.catalog.types import LabelledStrEnum
+from archive.errors import AmendmentPending
 
 
 @dataclass(frozen=True)
-class StepState:
+class JobStep:
     step: str
     state: str
     reason: str | None
     attempts: int
 
 
+class JobStatus(LabelledStrEnum):
+    """A job as a whole, read from its steps' states (not stored)."""
+    PENDING = "pending", "Chờ xử lý"
+    RUNNING = "running", "Đang xử lý"
+    AWAITING_APPROVAL = "awaiting_approval", "Chờ lãnh đạo cơ quan phê duyệt thay đổi"
+    DONE = "done", "Đã lưu trữ"
+    FAILED = "failed", "Bị lỗi"
+
+
+def job_status(steps: list[JobStep]) -> JobStatus:
+    """Failed if a step failed, done when every step is; a step put back to pending by
+    AmendmentPending means the job waits for the agency head."""
+    states = {s.state for s in steps}
+    if StepState.FAILED in states:
+        return JobStatus.FAILED
+    if states == {StepState.DONE}:
+        return JobStatus.DONE
+    if any(s.state == StepState.PENDING and (s.reason or "").startswith(AmendmentPending.code) for s in steps):
+        return JobStatus.AWAITING_APPROVAL
+    return JobStatus.RUNNING if states & {StepState.RUNNING, StepState.DONE} else JobStatus.PENDING
+
+
 def create(job_id: str, steps: list[str]) -> None:
     with session_scope() as session:
         for step in steps:
-            session.add(PipelineStep(job_id=job_id, step=step, state="pending"))
+            session.add(PipelineStep(job_id=job_id, step=step, state=StepState.PENDING))
 
 
-def states(job_id: str) -> list[StepState]:
+def states(job_id: str) -> list[JobStep]:
     with session_scope() as session:
         rows = session.execute(select(PipelineStep).where(PipelineStep.job_id == job_id)
                                .order_by(PipelineStep.id)).scalars()
-        return [StepState(r.step, r.state, r.reason, r.attempts) for r in rows]
+        return [JobStep(r.step, r.state, r.reason, r.attempts) for r in rows]
 
 
 def mark(job_id: str, step: str, state: str, reason: str | None = None, dossier_code: str | None = None) -> None:
@@ -39,9 +63,9 @@ def mark(job_id: str, step: str, state: str, reason: str | None = None, dossier_
         row = session.execute(select(PipelineStep).where(PipelineStep.job_id == job_id,
                                                          PipelineStep.step == step)).scalar_one()
         row.state = state
-        if state == "running":
+        if state == StepState.RUNNING:
             row.attempts += 1
-        if state != "pending" or reason:
+        if state != StepState.PENDING or reason:
             row.reason = reason
         if dossier_code:
             dossier_id = session.execute(select(DossierRecord.id).where(DossierRecord.code == dossier_code)
@@ -53,7 +77,7 @@ def mark(job_id: str, step: str, state: str, reason: str | None = None, dossier_
 def unfinished_jobs() -> list[str]:
     """Jobs with a step not done, newest first."""
     with session_scope() as session:
-        rows = session.execute(select(PipelineStep.job_id).where(PipelineStep.state != "done")
+        rows = session.execute(select(PipelineStep.job_id).where(PipelineStep.state != StepState.DONE)
                                .order_by(PipelineStep.id.desc())).scalars()
         return list(dict.fromkeys(rows))
 

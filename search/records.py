@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, field_validator
 
+from archive.catalog.models import DossierStatus
 from schemas.models import Document, Dossier
 from archive.text import key, nfc
 
@@ -32,7 +33,7 @@ class Record(BaseModel):
     dossier_code: str
     document_code: str | None = None
     organ_id: str                        # the agency (OrganId) whose records these are
-    status: str = "archived"
+    status: str = DossierStatus.ARCHIVED
     # dossier (hồ sơ)
     dossier_title: str | None = None
     file_catalog: int | None = None
@@ -125,7 +126,7 @@ def _document_record(dossier: Dossier, doc: Document, text: str, common: dict) -
     )
 
 
-def records_for_dossier(dossier: Dossier, texts: dict[int, str], *, status: str = "archived") -> list[Record]:
+def records_for_dossier(dossier: Dossier, texts: dict[int, str], *, status: str = DossierStatus.ARCHIVED) -> list[Record]:
     """The dossier's record followed by one record per document.
 
     ``texts`` maps DocOrdinal to the full text of that document's preservation copy;

@@ -6,13 +6,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
+from archive.catalog.models import DossierStatus
 from schemas.models import Dossier
 from search.base import SearchIndex
 from search.records import Record, records_for_dossier
 
 # (dossier, texts by DocOrdinal) or (dossier, texts, catalog status)
 IndexSource = tuple[Dossier, dict[int, str]] | tuple[Dossier, dict[int, str], str]
-NOT_SEARCHABLE = frozenset({"destroyed", "transferred", "receiving", "ingesting", "failed"})
 BATCH_RECORDS = 5_000
 
 
@@ -34,10 +34,10 @@ def reindex(index: SearchIndex, dossiers: Iterable[IndexSource], *, full: bool =
 
     def records() -> Iterator[Record]:
         for source in dossiers:
-            dossier, texts, status = (*source, "archived") if len(source) == 2 else source
+            dossier, texts, status = (*source, DossierStatus.ARCHIVED) if len(source) == 2 else source
             if not full:
                 index.delete_dossier(dossier.code)   # a new version may have fewer documents
-            if status in NOT_SEARCHABLE:
+            if status not in DossierStatus.in_custody():   # only what the archive holds is found
                 report.removed += 1
                 continue
             report.dossiers += 1

@@ -13,14 +13,14 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.catalog.models import DossierRecord
+from archive.catalog.models import DossierRecord, DossierStatus
 from archive.errors import NotFound
 from archive.package.layout import ORIGINAL_REP, PRESERVATION_REP
 from archive.package.read import PackageDescription, read_package
 from archive.storage import ObjectStore
 from archive import poppler
 from schemas.models import Dossier
-from search.reindex import NOT_SEARCHABLE, IndexSource
+from search.reindex import IndexSource
 
 PDF = "application/pdf"
 
@@ -54,7 +54,7 @@ def catalog_sources(session: Session, store: ObjectStore, dossier_code: str | No
     for record in session.scalars(query):
         found = True
         version = next((v for v in record.versions if v.version == record.current_version), None)
-        if record.status in NOT_SEARCHABLE or version is None:
+        if record.status not in DossierStatus.in_custody() or version is None:
             yield Dossier.model_validate(record.metadata_json), {}, record.status
             continue
         package = read_package(version.object_prefix, store)

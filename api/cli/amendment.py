@@ -19,11 +19,12 @@ app.add_typer(amendment_app, name="amendment")
 def list_command(all_stages: bool = typer.Option(False, "--all", help="Cả các thay đổi đã quyết định."),
                  user: Optional[str] = USER, password_stdin: bool = PASSWORD_STDIN) -> None:
     """Các thay đổi hồ sơ của cơ quan mình (toàn tỉnh với Sở Nội vụ, quản trị viên), dạng JSON."""
+    from archive.catalog.amendments import AmendmentStage
     from archive.lifecycle.amendment import list_changes
     from archive.access import SEES_ALL_METADATA
     who = caller(user, password_stdin)
     changes = list_changes(None if who.role in SEES_ALL_METADATA else who.organ_id or "-",
-                           None if all_stages else "pending")
+                           None if all_stages else AmendmentStage.PENDING)
     typer.echo(json.dumps(changes, ensure_ascii=False, indent=1, default=str))
 
 

@@ -16,7 +16,7 @@ from api.cli.credentials import PASSWORD_STDIN, USER, caller
 from archive.access import require
 from archive.catalog.copies import copy_checks
 from archive.catalog.db import init_catalog, session_scope
-from archive.catalog.models import DossierRecord
+from archive.catalog.models import DossierRecord, DossierStatus, StepState
 from archive.errors import LuuTruError
 from ingest import state
 from ingest.job import IngestJob
@@ -78,7 +78,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Gói hồ sơ (thư m�
 
             def show(step: str, status: str) -> None:
                 progress.update(task, description=f"{source.name}: {STEP_LABELS[step]}")
-                if status == "done":
+                if status == StepState.DONE:
                     progress.advance(task)
                     progress.advance(overall)
 
@@ -131,8 +131,9 @@ def status(target: str = typer.Argument(None, help="Mã hồ sơ hoặc mã côn
         for col in ("Bước", "Trạng thái", "Lần chạy", "Lý do"):
             table.add_column(col)
         for s in state.states(job_id):
-            color = {"done": "green", "failed": "red", "running": "yellow"}.get(s.state, "white")
-            table.add_row(STEP_LABELS.get(s.step, s.step), f"[{color}]{s.state}[/]", str(s.attempts),
+            color = {StepState.DONE: "green", StepState.FAILED: "red", StepState.RUNNING: "yellow"}.get(s.state,
+                                                                                                     "white")
+            table.add_row(STEP_LABELS.get(s.step, s.step), f"[{color}]{StepState(s.state).label}[/]", str(s.attempts),
                           (s.reason or "")[:160])
         console.print(table)
     if not target:
@@ -141,13 +142,14 @@ def status(target: str = typer.Argument(None, help="Mã hồ sơ hoặc mã côn
         with session_scope() as session:
             record = session.execute(select(DossierRecord).where(DossierRecord.code == target)).scalar_one_or_none()
             if record:
-                console.print(f"Hồ sơ {record.code}: {record.status}, phiên bản gói {record.current_version}")
+                console.print(f"Hồ sơ {record.code}: {DossierStatus(record.status).label}, "
+                              f"phiên bản gói {record.current_version}")
                 _print_copy_checks(console, copy_checks(session, record))
 
 
 def _print_needs_attention(console: Console) -> None:
     with session_scope() as session:
-        codes = session.execute(select(DossierRecord.code).where(DossierRecord.status == "needs_attention")
+        codes = session.execute(select(DossierRecord.code).where(DossierRecord.status == DossierStatus.NEEDS_ATTENTION)
                                 .order_by(DossierRecord.code)).scalars().all()
     if codes:
         console.print("[red]Hồ sơ cần xem xét (bản PDF/A không đạt kiểm tra):[/] " + ", ".join(codes))

@@ -12,16 +12,17 @@ from fastapi.responses import HTMLResponse
 from api import access_requests
 from api.deps import TodayDep
 from api.routes.pages import PageCaller, render, submit_form
+from archive.catalog.access_requests import AccessRequestState
 from archive.errors import InvalidRequest
 
 router = APIRouter(prefix="/access-requests", include_in_schema=False)
 Token = Annotated[str, Form(alias="csrf_token")]
 Text = Annotated[str, Form(max_length=2000)]
-STATE_VI = {"pending": "Chờ cơ quan giải quyết", "approved": "Đã đồng ý", "refused": "Không đồng ý"}
 
 
 def _page(request: Request, caller, today: date, status_code: int = 200, **context) -> HTMLResponse:
-    return render(request, "access_requests.html", caller, status_code=status_code, today=today, states=STATE_VI,
+    return render(request, "access_requests.html", caller, status_code=status_code, today=today,
+                  states=AccessRequestState.labels(),
                   requests=access_requests.requests_for(caller.principal),
                   may_decide=caller.user.role in access_requests.DECIDERS, **context)
 
@@ -55,7 +56,7 @@ def decide(request: Request, request_id: Annotated[int, Path(ge=1, le=2**62)], c
            csrf_token_: Token = "", decision: Annotated[str, Form(max_length=10)] = "", note: Text = ""):
     def action() -> str:
         state = access_requests.decide(caller.principal, request_id, approve=decision == "approve", note=note)
-        return "Đã đồng ý: độc giả đọc được hồ sơ đến hết thời gian đề nghị." if state == "approved" \
+        return "Đã đồng ý: độc giả đọc được hồ sơ đến hết thời gian đề nghị." if state == AccessRequestState.APPROVED \
             else "Đã từ chối yêu cầu khai thác."
     return submit_form(request, csrf_token_, action, lambda **kw: _page(request, caller, today, **kw),
                        "/access-requests")

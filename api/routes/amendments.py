@@ -4,7 +4,7 @@ stage and writes the audit trail. An approved change's ingest job resumes at onc
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import CallerDep
 from api.routes.reports import report_scope
+from archive.catalog.amendments import AmendmentStage
 from archive.lifecycle import amendment
 
 router = APIRouter(prefix="/amendments", tags=["amendments"])
@@ -38,7 +39,7 @@ class AmendmentOut(BaseModel):
 
 @router.get("", response_model=list[AmendmentOut], summary="Thay đổi hồ sơ (mặc định: đang chờ phê duyệt)")
 def list_amendments(caller: CallerDep, agency: Annotated[str | None, Query(max_length=13)] = None,
-                    stage: Literal["pending", "approved", "rejected", "applied"] | None = "pending") -> list[dict]:
+                    stage: AmendmentStage | None = AmendmentStage.PENDING) -> list[dict]:
     return amendment.list_changes(report_scope(caller, agency), stage)
 
 

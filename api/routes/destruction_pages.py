@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from api.deps import TodayDep
 from api.routes.destruction import READERS, readable_list
 from api.routes.pages import PageCaller, confirmed, render, submit_form
+from archive.catalog.destruction import DestructionStage
 from archive.lifecycle import destruction
 from archive.access import require
 
@@ -19,14 +20,11 @@ router = APIRouter(prefix="/destruction-lists", include_in_schema=False)
 ListId = Annotated[int, Path(ge=1, le=2**62)]
 Token = Annotated[str, Form(alias="csrf_token")]
 Note = Annotated[str | None, Form(max_length=2000)]
-STAGE_LABELS = {"council_review": "Hội đồng xác định giá trị tài liệu xem xét",
-                "audit_review": "Sở Nội vụ thẩm định", "head_approval": "Chờ thủ trưởng cơ quan quyết định",
-                "approved": "Đã có quyết định hủy, chờ thực hiện", "executed": "Đã hủy, có biên bản hủy",
-                "rejected": "Sở Nội vụ không đồng ý"}
 # The forms a role is offered at each stage (archive.lifecycle.destruction enforces the same rules).
-FORMS = {("council", "council_review"): "review", ("council", "audit_review"): "review",
-         ("auditor", "audit_review"): "audit", ("agency_head", "head_approval"): "approve",
-         ("archivist", "approved"): "execute", ("agency_head", "approved"): "execute"}
+FORMS = {("council", DestructionStage.COUNCIL_REVIEW): "review", ("council", DestructionStage.AUDIT_REVIEW): "review",
+         ("auditor", DestructionStage.AUDIT_REVIEW): "audit",
+         ("agency_head", DestructionStage.HEAD_APPROVAL): "approve",
+         ("archivist", DestructionStage.APPROVED): "execute", ("agency_head", DestructionStage.APPROVED): "execute"}
 
 
 def _back(list_id: int) -> RedirectResponse:
@@ -44,7 +42,7 @@ def lists_page(request: Request, caller: PageCaller):
     require(caller.principal, READERS, action="read destruction lists")
     agency = None if caller.user.role in ("auditor", "admin") else caller.user.organ_id
     return render(request, "destruction_lists.html", caller, lists=destruction.list_summaries(agency),
-                  stage_labels=STAGE_LABELS)
+                  stage_labels=DestructionStage.labels())
 
 
 def _new_list_page(request: Request, caller, today, status_code: int = 200, **context) -> HTMLResponse:
@@ -80,7 +78,7 @@ def list_view(request: Request, list_id: ListId, caller: PageCaller):
 def list_page(request: Request, list_id: int, caller, status_code: int = 200, **context) -> HTMLResponse:
     dlist = readable_list(caller, list_id)
     return render(request, "destruction_list.html", caller, status_code=status_code, dlist=dlist,
-                  stage_labels=STAGE_LABELS, form=FORMS.get((caller.user.role, dlist["stage"])), **context)
+                  stage_labels=DestructionStage.labels(), form=FORMS.get((caller.user.role, dlist["stage"])), **context)
 
 
 @router.post("/{list_id}/items/{code}/review")

@@ -2,14 +2,14 @@
 Every read goes through api.holdings, which applies the rights rules."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
 from api import holdings
 from api.deps import CallerDep, DbDep, audit_event
 from api.schemas import DocumentDetail, DossierDetail, DossierList, DossierSummary, EventOut, FileOut, VersionOut
-from archive.catalog.models import DOSSIER_STATUSES
+from archive.catalog.models import DossierStatus
 
 router = APIRouter(prefix="/dossiers", tags=["dossiers"])
 Code = Annotated[str, Path(max_length=64, description="Mã hồ sơ, ví dụ 000.00.00.H41.2021.01.VP")]
@@ -17,7 +17,7 @@ Code = Annotated[str, Path(max_length=64, description="Mã hồ sơ, ví dụ 00
 
 @router.get("", response_model=DossierList, summary="Danh sách hồ sơ được phép xem")
 def list_dossiers(caller: CallerDep, db: DbDep, agency: Annotated[str | None, Query(max_length=13)] = None,
-                  status: Literal[DOSSIER_STATUSES] | None = None,  # type: ignore[valid-type]
+                  status: DossierStatus | None = None,
                   page: Annotated[int, Query(ge=1, le=100_000)] = 1,
                   per_page: Annotated[int, Query(ge=1, le=100)] = 20) -> DossierList:
     total, rows = holdings.list_dossiers(db, caller.principal, agency=agency, status=status, page=page,

@@ -15,10 +15,11 @@ from api.deps import Caller, DbDep, SettingsDep, TodayDep, audit_event, check_cs
 from api.routes.auth import end_session, start_session
 from api.routes.reports import report_for
 from api.routes.search import build_query
-from api.web import LABELS, STATE_LABELS, STEP_LABELS, TEMPLATES, LoginRequired, bar_chart, metadata_rows, safe_next
+from api.web import LABELS, STEP_LABELS, TEMPLATES, LoginRequired, bar_chart, metadata_rows, safe_next
 from archive import audit_checkpoint
 from archive.catalog.copies import copy_checks
 from archive.catalog.db import session_scope
+from archive.catalog.models import DossierStatus, StepState
 from archive.vn import agency_names
 from archive.lifecycle.legal_hold import HOLDERS, holds_of
 from archive.lifecycle.reports import SUMMARY_VI
@@ -138,8 +139,8 @@ def dossier_page(request: Request, code: str, caller: Caller, db, status_code: i
                   rows=metadata_rows(record.metadata_json, DOSSIER), documents=documents,
                   readable=holdings.readable(caller.principal, record), events=holdings.events(db, record),
                   versions=record.versions, holds=holds_of(record.code) if caller.user.role != "researcher" else [],
-                  may_hold=own and caller.user.role in HOLDERS and record.status == "archived",
-                  may_trigger=(own and caller.user.role == "archivist" and record.status == "archived"
+                  may_hold=own and caller.user.role in HOLDERS and record.status in DossierStatus.in_custody(),
+                  may_trigger=(own and caller.user.role == "archivist" and record.status in DossierStatus.in_custody()
                                and period is not None and period.event), **context)
 
 
@@ -150,7 +151,7 @@ def submit_page(request: Request, caller: PageCaller):
                         message_vi="Chỉ văn thư, lưu trữ của cơ quan được nộp hồ sơ.")
     return render(request, "submit.html", caller, labels=json.dumps(LABELS, ensure_ascii=False),
                   step_labels=json.dumps(STEP_LABELS, ensure_ascii=False),
-                  state_labels=json.dumps(STATE_LABELS, ensure_ascii=False))
+                  state_labels=json.dumps(StepState.labels(), ensure_ascii=False))
 
 
 def last_verified_checkpoint(db: DbDep) -> dict | None:

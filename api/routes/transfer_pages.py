@@ -18,12 +18,10 @@ from api.routes.received_transfers import READERS as RECEIVED_READERS, RECEIVERS
 from api.routes.transfers import DOCUMENTS, READERS, _read_limited, import_acknowledgement, prepare_for
 from archive.lifecycle import retention_run
 from archive.access import require
-from archive.catalog.transfer import Transfer
+from archive.catalog.transfer import Transfer, TransferState
 
 router = APIRouter(prefix="/transfers", include_in_schema=False)
 Token = Annotated[str, Form(alias="csrf_token")]
-STATE_VI = {"prepared": "Đã lập, chờ Lưu trữ lịch sử xác nhận", "acknowledged": "Đã xác nhận, đang xóa bản lưu",
-            "transferred": "Đã nộp lưu", "received": "Đã tiếp nhận"}
 
 
 def _transfers(db, direction: str, organ_id: str | None) -> list[Transfer]:
@@ -38,7 +36,8 @@ def _page(request: Request, caller, db, settings, today, status_code: int = 200,
     own = caller.user.organ_id if caller.user.role not in ("auditor", "admin") else None
     due = [d for d in retention_run.due_dossiers(db, today, settings, agency=own) if d.kind != "retention_expired"]
     return render(request, "transfers.html", caller, status_code=status_code, transfers=_transfers(db, "outgoing", own),
-                  due=due if caller.user.role == "archivist" else [], documents=DOCUMENTS, states=STATE_VI, **context)
+                  due=due if caller.user.role == "archivist" else [], documents=DOCUMENTS,
+                  states=TransferState.labels(), **context)
 
 
 @router.get("", response_class=HTMLResponse)
@@ -76,4 +75,4 @@ def acknowledge(request: Request, reference: Annotated[str, Path(max_length=64)]
 def received_page(request: Request, caller: PageCaller, db: DbDep):
     require(caller.principal, RECEIVED_READERS, action="read received transfers")
     return render(request, "transfers_received.html", caller, transfers=_transfers(db, "incoming", None),
-                  may_receive=caller.user.role in RECEIVERS, states=STATE_VI)
+                  may_receive=caller.user.role in RECEIVERS, states=TransferState.labels())

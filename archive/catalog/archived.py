@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.catalog.models import DossierRecord, FileRecord, PackageVersion, PreservationEvent
+from archive.catalog.models import DossierRecord, DossierStatus, FileRecord, PackageVersion, PreservationEvent
 from archive.catalog.packages import add_package_version, ensure_agency, upsert_dossier
 from archive.package.content import PDFA_PUIDS
 from archive.package.layout import ORIGINAL_REP
@@ -46,7 +46,7 @@ def archived_status(package: PackageDescription) -> str:
     under every strategy), so the package itself, not a side note, says so."""
     pdfa = set(PDFA_PUIDS.values())
     copies = [f for f in package.files if f.representation != ORIGINAL_REP]
-    return "needs_attention" if any(f.puid not in pdfa for f in copies) else "archived"
+    return DossierStatus.NEEDS_ATTENTION if any(f.puid not in pdfa for f in copies) else DossierStatus.ARCHIVED
 
 
 def record_archived_package(session: Session, package: PackageDescription, *, object_prefix: str, store_url: str,

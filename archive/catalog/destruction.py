@@ -1,6 +1,6 @@
 """Tables of the destruction workflow (tiêu hủy tài liệu hết giá trị) and of legal holds.
 
-A list moves through ``STAGES``; every decision on it is a row here (and an audit entry),
+A list moves through ``DestructionStage``; every decision on it is a row here (and an audit entry),
 so the catalog shows who proposed, reviewed, audited, approved and executed what.
 """
 from __future__ import annotations
@@ -12,14 +12,36 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from archive.catalog.models import Base, _in
+from archive.catalog.types import LabelledStrEnum
 from archive.clock import utcnow
 
-# council_review → audit_review (every item reviewed) → head_approval (auditor agreed) →
-# approved (decision signed) → executed; rejected by the auditor ends the list.
-# approved → executing (erasure under way; an interrupted execution resumes from here) → executed.
-STAGES = ("council_review", "audit_review", "head_approval", "approved", "executing", "executed", "rejected")
-OPEN_STAGES = ("council_review", "audit_review", "head_approval", "approved", "executing")
-ITEM_OUTCOMES = ("pending", "destroy", "keep", "destroyed")
+
+class DestructionStage(LabelledStrEnum):
+    """Stage of a destruction list: council_review → audit_review (every item reviewed) →
+    head_approval (the auditor agreed) → approved (decision signed) → executing (erasure under way;
+    an interrupted execution resumes from here) → executed; rejected by the auditor ends the list."""
+    COUNCIL_REVIEW = "council_review", "Hội đồng xác định giá trị tài liệu xem xét"
+    AUDIT_REVIEW = "audit_review", "Sở Nội vụ thẩm định"
+    HEAD_APPROVAL = "head_approval", "Chờ thủ trưởng cơ quan quyết định"
+    APPROVED = "approved", "Đã có quyết định hủy, chờ thực hiện"
+    EXECUTING = "executing", "Đang hủy"
+    EXECUTED = "executed", "Đã hủy, có biên bản hủy"
+    REJECTED = "rejected", "Sở Nội vụ không đồng ý"
+
+    @classmethod
+    def open(cls) -> tuple[DestructionStage, ...]:
+        """Stages of a list still under way: a dossier on such a list cannot go on another."""
+        return (cls.COUNCIL_REVIEW, cls.AUDIT_REVIEW, cls.HEAD_APPROVAL, cls.APPROVED, cls.EXECUTING)
+
+
+class ItemOutcome(LabelledStrEnum):
+    """What the reviews decided for one dossier on a list, and whether it has been destroyed."""
+    PENDING = "pending", "Chờ xem xét"
+    DESTROY = "destroy", "Hủy"
+    KEEP = "keep", "Giữ lại"
+    DESTROYED = "destroyed", "Đã hủy"
+
+
 REVIEW_DECISIONS = ("agree", "keep")
 
 
@@ -40,10 +62,10 @@ class LegalHold(Base):
 class DestructionList(Base):
     """Danh mục tài liệu hết giá trị: one agency's proposal to destroy expired dossiers."""
     __tablename__ = "destruction_lists"
-    __table_args__ = (CheckConstraint(_in("stage", STAGES), name="stage"),)
+    __table_args__ = (CheckConstraint(_in("stage", DestructionStage), name="stage"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     organ_id: Mapped[str] = mapped_column(String(13), index=True)
-    stage: Mapped[str] = mapped_column(String(20), default="council_review")
+    stage: Mapped[str] = mapped_column(String(20), default=DestructionStage.COUNCIL_REVIEW)
     prepared_by: Mapped[str] = mapped_column(String(100))
     prepared_at: Mapped[datetime] = mapped_column(default=utcnow)
     audited_by: Mapped[str | None] = mapped_column(String(100))
@@ -67,14 +89,14 @@ class DestructionItem(Base):
     """One dossier on a list, with the archivist's reason and the outcome of the reviews."""
     __tablename__ = "destruction_items"
     __table_args__ = (UniqueConstraint("list_id", "dossier_code", name="uq_destruction_items_list_dossier"),
-                      CheckConstraint(_in("outcome", ITEM_OUTCOMES), name="outcome"))
+                      CheckConstraint(_in("outcome", ItemOutcome), name="outcome"))
     id: Mapped[int] = mapped_column(primary_key=True)
     list_id: Mapped[int] = mapped_column(ForeignKey("destruction_lists.id", ondelete="CASCADE"), index=True)
     dossier_code: Mapped[str] = mapped_column(String(64), index=True)
     title: Mapped[str] = mapped_column(String(500))
     maintenance: Mapped[str] = mapped_column(String(30))
     reason: Mapped[str] = mapped_column(Text)
-    outcome: Mapped[str] = mapped_column(String(10), default="pending")
+    outcome: Mapped[str] = mapped_column(String(10), default=ItemOutcome.PENDING)
     new_maintenance: Mapped[str | None] = mapped_column(String(30))  # kept: the council's new retention
     # What the certificate will say of the dossier (archive.lifecycle.erasure.ErasedDossier), taken before
     # its execution erases it and cleared once the certificate is archived.

@@ -13,15 +13,38 @@ from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Date, Foreig
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from archive.catalog.types import UtcDateTime
+from archive.catalog.types import LabelledStrEnum, UtcDateTime
 from archive.clock import utcnow
 
-# needs_attention: archived, but a preservation copy is not valid PDF/A (ingest/steps/validate_pdfa.py).
-DOSSIER_STATUSES = ("receiving", "ingesting", "archived", "needs_attention", "failed", "transferred", "destroyed")
-# Held in the archive: counted in holdings and fixity.
-ARCHIVED_STATUSES = ("archived", "needs_attention")
+
+class DossierStatus(LabelledStrEnum):
+    """Where a dossier is in its life: receiving → ingesting → archived (or needs_attention, or
+    failed) → transferred or destroyed."""
+    RECEIVING = "receiving", "Đang tiếp nhận"
+    INGESTING = "ingesting", "Đang xử lý"
+    ARCHIVED = "archived", "Đã lưu trữ"
+    # Archived, but a preservation copy is not valid PDF/A (ingest/steps/validate_pdfa.py).
+    NEEDS_ATTENTION = "needs_attention", "Đã lưu trữ, cần xem xét bản PDF/A"
+    FAILED = "failed", "Lỗi"
+    TRANSFERRED = "transferred", "Đã nộp lưu"
+    DESTROYED = "destroyed", "Đã hủy"
+
+    @classmethod
+    def in_custody(cls) -> tuple[DossierStatus, ...]:
+        """Archived and kept by this archive: what holdings, fixity, retention, destruction and
+        transfer apply to. A dossier whose PDF/A copy needs attention is archived all the same."""
+        return (cls.ARCHIVED, cls.NEEDS_ATTENTION)
+
+
+class StepState(LabelledStrEnum):
+    """Progress of one ingest step of a job (``pipeline_steps.state``)."""
+    PENDING = "pending", "chờ"
+    RUNNING = "running", "đang chạy"
+    DONE = "done", "xong"
+    FAILED = "failed", "lỗi"
+
+
 FILE_ROLES = ("original", "preservation", "metadata")
-STEP_STATES = ("pending", "running", "done", "failed")
 
 # Stable constraint names so migrations are identical on SQLite and PostgreSQL.
 NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -29,8 +52,8 @@ NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_nam
           "pk": "pk_%(table_name)s"}
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 # Modules outside this one that declare tables on ``Base``; Alembic's autogenerate and the
@@ -62,7 +85,7 @@ class Agency(Base):
 class DossierRecord(Base):
     """Hồ sơ: one archived dossier and its lifecycle state."""
     __tablename__ = "dossiers"
-    __table_args__ = (CheckConstraint(_in("status", DOSSIER_STATUSES), name="status"),)
+    __table_args__ = (CheckConstraint(_in("status", DossierStatus), name="status"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     organ_id: Mapped[str] = mapped_column(ForeignKey("agencies.organ_id"), index=True)
@@ -73,7 +96,7 @@ class DossierRecord(Base):
     end_date: Mapped[date | None] = mapped_column(Date)
     retention_expiry: Mapped[date | None] = mapped_column(Date, index=True)  # None: permanent (Vĩnh viễn)
     event_trigger_date: Mapped[date | None] = mapped_column(Date)  # for event-based retention periods
-    status: Mapped[str] = mapped_column(String(20), default="receiving", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=DossierStatus.RECEIVING, index=True)
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     metadata_json: Mapped[dict[str, Any]] = mapped_column("metadata", JSON)  # the validated Dossier model dump
     current_version: Mapped[int | None] = mapped_column(Integer)
@@ -160,12 +183,12 @@ class PipelineStep(Base):
     """Progress of one ingest step for a dossier (or a job not yet tied to a dossier)."""
     __tablename__ = "pipeline_steps"
     __table_args__ = (UniqueConstraint("job_id", "step", name="uq_pipeline_steps_job_step"),
-                      CheckConstraint(_in("state", STEP_STATES), name="state"))
+                      CheckConstraint(_in("state", StepState), name="state"))
     id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[str] = mapped_column(String(64), index=True)
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id", ondelete="SET NULL"), index=True)
     step: Mapped[str] = mapped_column(String(64))
-    state: Mapped[str] = mapped_column(String(10), default="pending")
+    state: Mapped[str] = mapped_column(String(10), default=StepState.PENDING)
     reason: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

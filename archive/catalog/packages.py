@@ -13,7 +13,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from archive.catalog.models import Agency, DocumentRecord, DossierRecord, PackageVersion, StoredObjectRecord
+from archive.catalog.models import (Agency, DocumentRecord, DossierRecord, DossierStatus, PackageVersion,
+                                   StoredObjectRecord)
 from archive.storage import StoredObject
 from schemas.models import Dossier
 
@@ -38,7 +39,7 @@ def agency_name(session: Session, organ_id: str) -> str:
     return agency.name if agency else organ_id
 
 
-def upsert_dossier(session: Session, dossier: Dossier, *, status: str = "receiving",
+def upsert_dossier(session: Session, dossier: Dossier, *, status: str = DossierStatus.RECEIVING,
                    retention_expiry: date | None = None, event_trigger_date: date | None = None) -> DossierRecord:
     """Create or refresh the dossier's row and its documents from the validated model."""
     ensure_agency(session, dossier.FileCode.OrganId)

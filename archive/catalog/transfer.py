@@ -14,18 +14,30 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from archive.catalog.models import Base, _in
+from archive.catalog.types import LabelledStrEnum
 from archive.clock import utcnow
 
 DIRECTIONS = ("outgoing", "incoming")
-# outgoing: prepared -> acknowledged (copies being removed) -> transferred; incoming: received
-TRANSFER_STATES = ("prepared", "acknowledged", "transferred", "received")
+
+
+class TransferState(LabelledStrEnum):
+    """outgoing: prepared → acknowledged (copies being removed) → transferred; incoming: received."""
+    PREPARED = "prepared", "Đã lập, chờ Lưu trữ lịch sử xác nhận"
+    ACKNOWLEDGED = "acknowledged", "Đã xác nhận, đang xóa bản lưu"
+    TRANSFERRED = "transferred", "Đã nộp lưu"
+    RECEIVED = "received", "Đã tiếp nhận"
+
+    @classmethod
+    def open(cls) -> tuple[TransferState, ...]:
+        """States of an outgoing transfer still under way: its dossiers cannot go on another."""
+        return (cls.PREPARED, cls.ACKNOWLEDGED)
 
 
 class Transfer(Base):
     """Đợt nộp lưu: one transfer, identified by its reference."""
     __tablename__ = "transfers"
     __table_args__ = (CheckConstraint(_in("direction", DIRECTIONS), name="direction"),
-                      CheckConstraint(_in("state", TRANSFER_STATES), name="state"))
+                      CheckConstraint(_in("state", TransferState), name="state"))
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(64), unique=True)
     direction: Mapped[str] = mapped_column(String(10))

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from archive import audit
 from archive.audit_checkpoint import checkpoint_after
 from archive.access import require
-from archive.catalog.amendments import PendingChange
+from archive.catalog.amendments import AmendmentStage, PendingChange
 from archive.catalog.db import session_scope
 from archive.catalog.locking import expect_stage, lock_or_404, locked_session, lock_row
 from archive.catalog.models import DossierRecord
@@ -34,11 +34,11 @@ def _decide(actor: Principal, change_id: int, *, approve: bool, note: str | None
             raise SameActorRefused(f"{actor.user} submitted amendment {change_id} and cannot decide on it",
                                    actor=actor.user, amendment=change_id,
                                    message_vi="Người nộp thay đổi không được tự phê duyệt.")
-        expect_stage(f"amendment {change_id}", change.stage, "pending", amendment=change_id)
+        expect_stage(f"amendment {change_id}", change.stage, AmendmentStage.PENDING, amendment=change_id)
         if approve:   # the dossier may have been held, listed or transferred since it was submitted
             record = lock_row(session, DossierRecord, DossierRecord.code == change.dossier_code)
             refuse_if_frozen(session, record, change.organ_id)
-        change.stage = "approved" if approve else "rejected"
+        change.stage = AmendmentStage.APPROVED if approve else AmendmentStage.REJECTED
         change.decided_by, change.decided_at, change.note = actor.user, utcnow(), note
         audit.record("approve" if approve else "reject", actor=actor.user, agency=change.organ_id,
                      object=change.dossier_code, session=session,
@@ -58,7 +58,7 @@ def reject_change(actor: Principal, change_id: int, note: str | None = None) -> 
     return _decide(actor, change_id, approve=False, note=note)
 
 
-def list_changes(organ_id: str | None, stage: str | None = "pending") -> list[dict]:
+def list_changes(organ_id: str | None, stage: str | None = AmendmentStage.PENDING) -> list[dict]:
     """Amendments of one agency (every agency when None), newest first."""
     with session_scope() as session:
         query = select(PendingChange).order_by(PendingChange.id.desc())

@@ -24,10 +24,10 @@ from archive import audit, clock
 from archive.access import require
 from archive.audit_checkpoint import checkpoint_after
 from archive.catalog.db import get_engine, session_scope
-from archive.catalog.destruction import (OPEN_STAGES, DestructionCertificate, DestructionItem, DestructionList,
-                                         DestructionReview)
+from archive.catalog.destruction import (DestructionCertificate, DestructionItem, DestructionList, DestructionReview,
+                                         DestructionStage, ItemOutcome)
 from archive.catalog.locking import expect_stage, lock_row, locked_session
-from archive.catalog.models import DossierRecord
+from archive.catalog.models import DossierRecord, DossierStatus
 from archive.clock import utcnow
 from archive.lifecycle.destruction_certificate import archive_certificate
 from archive.lifecycle.erasure import (ErasedDossier, erase, erased_from_json, erased_to_json, refuse_if_locked, residue,
@@ -62,7 +62,7 @@ def _check_destroyable(session: Session, code: str, today: date, action: str, ac
     if actor is not None:
         require(actor, ("archivist",), agency=record.organ_id, action="list another agency's dossier")
     refuse_if_held(record, action)
-    if record.status != "archived":
+    if record.status not in DossierStatus.in_custody():
         raise InvalidRequest(f"dossier {code} is {record.status}, not archived", dossier=code,
                              message_vi=f"Hồ sơ {code} không ở trạng thái đang lưu trữ.")
     if not is_expired(record.retention_expiry, today):
@@ -80,14 +80,14 @@ def draft_list(actor: Principal, items: Iterable[tuple[str, str]], *, today: dat
         raise InvalidRequest("a destruction list needs at least one dossier",
                              message_vi="Danh mục hủy phải có ít nhất một hồ sơ.")
     with locked_session() as session:   # two drafts cannot both list a dossier
-        dlist = DestructionList(organ_id=actor.organ_id, prepared_by=actor.user, stage="council_review")
+        dlist = DestructionList(organ_id=actor.organ_id, prepared_by=actor.user, stage=DestructionStage.COUNCIL_REVIEW)
         for code, reason in items:
             if not reason or not reason.strip():
                 raise InvalidRequest(f"dossier {code} has no reason for destruction", dossier=code,
                                      message_vi=f"Hồ sơ {code} thiếu lý do hủy.")
             record = _check_destroyable(session, code, today, "be listed for destruction", actor)
             busy = session.execute(select(DestructionItem.list_id).join(DestructionList).where(
-                DestructionItem.dossier_code == code, DestructionList.stage.in_(OPEN_STAGES))).first()
+                DestructionItem.dossier_code == code, DestructionList.stage.in_(DestructionStage.open()))).first()
             if busy:
                 raise InvalidRequest(f"dossier {code} is already on open destruction list {busy[0]}", dossier=code,
                                      message_vi=f"Hồ sơ {code} đã có trong danh mục hủy số {busy[0]}.")
@@ -110,7 +110,7 @@ def review_item(actor: Principal, list_id: int, dossier_code: str, decision: str
     with locked_session() as session:
         dlist = _load(session, list_id, lock=True)
         require(actor, ("council",), agency=dlist.organ_id, action="review a destruction list")
-        _stage(dlist, "council_review", "audit_review")
+        _stage(dlist, DestructionStage.COUNCIL_REVIEW, DestructionStage.AUDIT_REVIEW)
         item = next((i for i in dlist.items if i.dossier_code == dossier_code), None)
         if item is None:
             raise NotFound(f"dossier {dossier_code} is not on destruction list {list_id}",
@@ -128,7 +128,7 @@ def review_item(actor: Principal, list_id: int, dossier_code: str, decision: str
         item.outcome, item.new_maintenance = outcome_of_reviews(
             [(r.decision, r.new_maintenance) for r in item.reviews], lambda m: _kept_expiry(record, m, date.min))
         if all(i.reviews for i in dlist.items):
-            dlist.stage = "audit_review"
+            dlist.stage = DestructionStage.AUDIT_REVIEW
         audit.record("destruction_review", actor=actor.user, agency=dlist.organ_id, object=dossier_code,
                      detail={"list": list_id, "decision": decision, "new_maintenance": new_maintenance,
                              "note": note, **({"new_expiry": expiry} if decision == "keep" else {})},
@@ -164,11 +164,11 @@ def audit_list(actor: Principal, list_id: int, *, agree: bool, note: str | None 
     with locked_session() as session:
         dlist = _load(session, list_id, lock=True)
         require(actor, ("auditor",), action="review a destruction list as auditor")
-        _stage(dlist, "audit_review")
+        _stage(dlist, DestructionStage.AUDIT_REVIEW)
         for item in dlist.items:
-            if item.outcome == "destroy":
+            if item.outcome == ItemOutcome.DESTROY:
                 refuse_if_held(find_dossier(session, item.dossier_code), "be agreed for destruction")
-        dlist.stage = "head_approval" if agree else "rejected"
+        dlist.stage = DestructionStage.HEAD_APPROVAL if agree else DestructionStage.REJECTED
         dlist.audited_by, dlist.audit_note, dlist.audited_at = actor.user, note, utcnow()
         audit.record("approve" if agree else "reject", actor=actor.user, agency=dlist.organ_id,
                      object=f"destruction-list/{list_id}", detail={"step": "audit", "note": note}, session=session)
@@ -186,10 +186,10 @@ def approve_list(actor: Principal, list_id: int, *, decision_ref: str, today: da
         if actor.user == dlist.prepared_by:
             raise SameActorRefused(f"{actor.user} prepared destruction list {list_id} and cannot approve it",
                                    list=list_id, actor=actor.user)
-        _stage(dlist, "head_approval")
+        _stage(dlist, DestructionStage.HEAD_APPROVAL)
         for item in dlist.items:
             record = find_dossier(session, item.dossier_code)
-            if item.outcome == "keep":
+            if item.outcome == ItemOutcome.KEEP:
                 record.retention_expiry = _kept_expiry(record, item.new_maintenance, today)
                 audit.record("metadata_change", actor=actor.user, agency=dlist.organ_id, object=record.code,
                              detail={"retention_expiry": record.retention_expiry, "kept_by_list": list_id,
@@ -197,11 +197,11 @@ def approve_list(actor: Principal, list_id: int, *, decision_ref: str, today: da
             else:
                 _check_destroyable(session, item.dossier_code, today, "be approved for destruction")
         dlist.stage, dlist.approved_by, dlist.decision_ref, dlist.approved_at = (
-            "approved", actor.user, decision_ref.strip(), utcnow())
+            DestructionStage.APPROVED, actor.user, decision_ref.strip(), utcnow())
         audit.record("approve", actor=actor.user, agency=dlist.organ_id, object=f"destruction-list/{list_id}",
                      detail={"step": "decision", "decision_ref": dlist.decision_ref,
-                             "destroy": [i.dossier_code for i in dlist.items if i.outcome == "destroy"],
-                             "keep": [i.dossier_code for i in dlist.items if i.outcome == "keep"]},
+                             "destroy": [i.dossier_code for i in dlist.items if i.outcome == ItemOutcome.DESTROY],
+                             "keep": [i.dossier_code for i in dlist.items if i.outcome == ItemOutcome.KEEP]},
                      session=session)
 
 
@@ -220,18 +220,18 @@ def execute_list(actor: Principal, list_id: int, *, today: date | None = None,
     try:
         for item_id, dossier in targets:
             with session_scope() as session:
-                if session.get(DestructionItem, item_id).outcome == "destroyed":
+                if session.get(DestructionItem, item_id).outcome == ItemOutcome.DESTROYED:
                     continue
                 erase(session, find_dossier(session, dossier.code), dossier, settings, store_list)
                 item = session.get(DestructionItem, item_id)
-                item.outcome, item.snapshot = "destroyed", erased_to_json(dossier)
+                item.outcome, item.snapshot = ItemOutcome.DESTROYED, erased_to_json(dossier)
                 item.destruction_list.execution_lease = utcnow() + EXECUTION_LEASE
         erased = _erased(list_id)
         if left := [x for d in erased for x in residue(d, settings, store_list)]:
             raise DestructionIncomplete(f"{len(left)} copies left: {'; '.join(left[:5])}", left=left)
         with locked_session() as session:
             dlist = _load(session, list_id, lock=True)
-            _stage(dlist, "executing")
+            _stage(dlist, DestructionStage.EXECUTING)
             certificate = _close(session, actor, dlist, erased, store_list[0], settings)
     except Exception as exc:
         _interrupted(actor, list_id, exc)
@@ -250,21 +250,22 @@ def _claim_execution(actor: Principal, list_id: int, today: date,
     with locked_session() as session:
         dlist = _load(session, list_id, lock=True)
         require(actor, ("archivist", "agency_head"), agency=dlist.organ_id, action="execute a destruction decision")
-        _stage(dlist, "approved", "executing")
-        if dlist.stage == "executing" and dlist.execution_lease and dlist.execution_lease > utcnow():
+        _stage(dlist, DestructionStage.APPROVED, DestructionStage.EXECUTING)
+        if dlist.stage == DestructionStage.EXECUTING and dlist.execution_lease and dlist.execution_lease > utcnow():
             raise WrongWorkflowStage(f"destruction list {list_id} is being executed by {dlist.executed_by}",
                                      list=list_id, stage=dlist.stage, executed_by=dlist.executed_by)
         targets = []
         for item in dlist.items:
-            if item.outcome == "destroy":
+            if item.outcome == ItemOutcome.DESTROY:
                 record = _check_destroyable(session, item.dossier_code, today, "be destroyed")
                 item.snapshot = erased_to_json(snapshot(session, record))
-            if item.outcome in ("destroy", "destroyed"):
+            if item.outcome in (ItemOutcome.DESTROY, ItemOutcome.DESTROYED):
                 targets.append((item.id, erased_from_json(item.snapshot)))
         for _, dossier in targets:
             refuse_if_locked(store_list, dossier)
-        resumed = dlist.stage == "executing"
-        dlist.stage, dlist.executed_by, dlist.execution_lease = "executing", actor.user, utcnow() + EXECUTION_LEASE
+        resumed = dlist.stage == DestructionStage.EXECUTING
+        dlist.stage = DestructionStage.EXECUTING
+        dlist.executed_by, dlist.execution_lease = actor.user, utcnow() + EXECUTION_LEASE
         audit.record("destroy", actor=actor.user, agency=dlist.organ_id, object=f"destruction-list/{list_id}",
                      outcome="started", session=session,
                      detail={"step": "resumed" if resumed else "started",
@@ -274,7 +275,8 @@ def _claim_execution(actor: Principal, list_id: int, today: date,
 
 def _erased(list_id: int) -> list[ErasedDossier]:
     with session_scope() as session:
-        return [erased_from_json(i.snapshot) for i in _load(session, list_id).items if i.outcome == "destroyed"]
+        return [erased_from_json(i.snapshot) for i in _load(session, list_id).items
+                if i.outcome == ItemOutcome.DESTROYED]
 
 
 def _interrupted(actor: Principal, list_id: int, exc: Exception) -> None:
@@ -283,14 +285,14 @@ def _interrupted(actor: Principal, list_id: int, exc: Exception) -> None:
     try:
         with locked_session() as session:
             dlist = _load(session, list_id, lock=True)
-            if dlist.stage != "executing":
+            if dlist.stage != DestructionStage.EXECUTING:
                 return
             dlist.execution_lease = None
             audit.record("destroy", actor=actor.user, agency=dlist.organ_id, object=f"destruction-list/{list_id}",
                          outcome="failure", session=session,
                          detail={"error": reason, "left": getattr(exc, "context", {}).get("left"),
-                                 "destroyed": [i.dossier_code for i in dlist.items if i.outcome == "destroyed"],
-                                 "remaining": [i.dossier_code for i in dlist.items if i.outcome == "destroy"]})
+                                 "destroyed": [i.dossier_code for i in dlist.items if i.outcome == ItemOutcome.DESTROYED],
+                                 "remaining": [i.dossier_code for i in dlist.items if i.outcome == ItemOutcome.DESTROY]})
     except Exception:      # noqa: BLE001 - the execution's own error is what the caller must see
         log.exception("could not record the interruption of destruction list %s", list_id)
 
@@ -299,7 +301,7 @@ def _close(session: Session, actor: Principal, dlist: DestructionList, erased: l
            store, settings: Settings) -> DestructionCertificate:
     executed_at = clock.now(settings)
     dlist.stage, dlist.executed_by, dlist.executed_at, dlist.execution_lease = (
-        "executed", actor.user, executed_at, None)
+        DestructionStage.EXECUTED, actor.user, executed_at, None)
     if session.get_bind().dialect.name == "sqlite":  # the snapshots' checksums are zeroed, not left in free pages
         session.execute(text("PRAGMA secure_delete = ON"))
     for item in dlist.items:
@@ -353,8 +355,9 @@ def candidates(organ_id: str, today: date) -> list[DossierRecord]:
     under a legal hold, not on a list still open (``draft_list`` checks each again)."""
     with session_scope() as session:
         listed = select(DestructionItem.dossier_code).join(DestructionList).where(
-            DestructionList.stage.in_(OPEN_STAGES))
+            DestructionList.stage.in_(DestructionStage.open()))
         return list(session.scalars(
-            select(DossierRecord).where(DossierRecord.organ_id == organ_id, DossierRecord.status == "archived",
+            select(DossierRecord).where(DossierRecord.organ_id == organ_id,
+                                        DossierRecord.status.in_(DossierStatus.in_custody()),
                                         DossierRecord.retention_expiry < today, DossierRecord.legal_hold.is_(False),
                                         DossierRecord.code.not_in(listed)).order_by(DossierRecord.retention_expiry)))

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine, delete, select, text
 from sqlalchemy.orm import Session
 
-from archive.catalog.models import DossierRecord, PipelineStep
+from archive.catalog.models import DossierRecord, DossierStatus, PipelineStep
 from archive.clock import utcnow
 from archive.errors import ObjectLocked, ObjectMissing
 from archive.settings import Settings
@@ -123,7 +123,7 @@ def erase(session: Session, record: DossierRecord, dossier: ErasedDossier, setti
     session.execute(delete(PipelineStep).where(PipelineStep.dossier_id == record.id))
     record.versions.clear()
     record.documents.clear()
-    record.status = "destroyed"
+    record.status = DossierStatus.DESTROYED
     record.metadata_json = {"code": record.code, "Title": record.title, "destroyed": True}
     session.flush()
 

@@ -24,7 +24,8 @@ from typing import Iterable, Iterator
 from sqlalchemy import select
 
 from archive.catalog.db import session_scope
-from archive.catalog.models import DossierRecord, FixityAlarm, PackageVersion, PreservationEvent, StoredObjectRecord
+from archive.catalog.models import (DossierRecord, DossierStatus, FixityAlarm, PackageVersion, PreservationEvent,
+                                   StoredObjectRecord)
 from archive.clock import utcnow
 from archive.errors import LuuTruError, ObjectMissing, StorageError
 from archive.storage import ObjectStore, Retention, open_store
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 
 AGENT = "LuuTru fixity"
 TOOL, TOOL_VERSION = "hashlib SHA-256", ssl.OPENSSL_VERSION
-INACTIVE = ("transferred", "destroyed")  # their objects have left this store on purpose
+INACTIVE = (DossierStatus.TRANSFERRED, DossierStatus.DESTROYED)  # their objects have left this store on purpose
 
 
 @dataclass(frozen=True)

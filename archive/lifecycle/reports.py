@@ -15,17 +15,15 @@ from sqlalchemy import case, func, select
 from archive import audit
 from archive import clock
 from archive.catalog.db import session_scope
-from archive.catalog.destruction import DestructionCertificate, DestructionItem, DestructionList
-from archive.catalog.models import ARCHIVED_STATUSES, DossierRecord, FixityAlarm, PackageVersion, StoredObjectRecord
+from archive.catalog.destruction import (DestructionCertificate, DestructionItem, DestructionList, DestructionStage,
+                                         ItemOutcome)
+from archive.catalog.models import DossierRecord, DossierStatus, FixityAlarm, PackageVersion, StoredObjectRecord
 from archive.pdf import PdfDocument, PdfTable, write_pdf
 from archive.lifecycle.retention_run import due_dossiers
 from archive.settings import Settings, get_settings
 from archive.errors import InvalidRequest
 from archive.vn import QUOC_HIEU, agency_names, is_dateish, vn_date
 from archive.xlsx import append_row, finish_table
-
-OPEN_STAGE_VI = {"council_review": "chờ Hội đồng", "audit_review": "chờ thẩm định", "head_approval": "chờ phê duyệt",
-                 "approved": "đã phê duyệt, chờ hủy"}
 
 
 @dataclass
@@ -61,7 +59,7 @@ def build_report(agency: str | None = None, *, today: date | None = None, settin
         due = due_dossiers(session, today, settings, agency=agency)
         open_lists = dict(session.execute(
             select(DestructionItem.dossier_code, DestructionList.stage).join(DestructionList)
-            .where(DestructionList.stage.in_(tuple(OPEN_STAGE_VI)))).all())
+            .where(DestructionList.stage.in_(DestructionStage.open()))).all())
         destroyed = _destroyed(session, agency)
         fixity = _fixity(session, agency)
         attention = _needs_attention(session, agency)
@@ -77,7 +75,8 @@ def build_report(agency: str | None = None, *, today: date | None = None, settin
         Section("expired", "Hết hạn chờ xử lý", ["Cơ quan", "Mã hồ sơ", "Tiêu đề", "Thời hạn", "Hết hạn",
                                                  "Phong tỏa", "Danh mục hủy"],
                 [[d.organ_id, d.code, d.title, d.maintenance, d.due_date, "có" if d.legal_hold else "không",
-                  OPEN_STAGE_VI.get(open_lists.get(d.code), "chưa lập")] for d in expired]),
+                  DestructionStage(open_lists[d.code]).label if d.code in open_lists else "chưa lập"]
+                 for d in expired]),
         Section("destroyed", "Đã hủy", ["Cơ quan", "Mã hồ sơ", "Tiêu đề", "Quyết định hủy", "Người phê duyệt",
                                         "Thời điểm hủy", "Biên bản"], destroyed),
         Section("needs_attention", "Bản bảo quản cần xem xét", ["Cơ quan", "Mã hồ sơ", "Tiêu đề"], attention),
@@ -97,7 +96,7 @@ def build_report(agency: str | None = None, *, today: date | None = None, settin
 
 def _holdings(session, agency: str | None) -> list[list]:
     query = select(DossierRecord.organ_id, DossierRecord.maintenance, DossierRecord.end_date).where(
-        DossierRecord.status.in_(ARCHIVED_STATUSES))
+        DossierRecord.status.in_(DossierStatus.in_custody()))
     if agency:
         query = query.where(DossierRecord.organ_id == agency)
     counts = Counter((o, m, e.year if e else None) for o, m, e in session.execute(query))
@@ -107,7 +106,7 @@ def _holdings(session, agency: str | None) -> list[list]:
 def _needs_attention(session, agency: str | None) -> list[list]:
     """Archived dossiers with a preservation copy that no conversion made valid PDF/A."""
     query = (select(DossierRecord.organ_id, DossierRecord.code, DossierRecord.title)
-             .where(DossierRecord.status == "needs_attention").order_by(DossierRecord.code))
+             .where(DossierRecord.status == DossierStatus.NEEDS_ATTENTION).order_by(DossierRecord.code))
     if agency:
         query = query.where(DossierRecord.organ_id == agency)
     return [list(row) for row in session.execute(query)]
@@ -119,7 +118,7 @@ def _destroyed(session, agency: str | None) -> list[list]:
                     DestructionCertificate.pdf_key)
              .join(DestructionItem, DestructionItem.list_id == DestructionList.id)
              .outerjoin(DestructionCertificate, DestructionCertificate.list_id == DestructionList.id)
-             .where(DestructionItem.outcome == "destroyed").order_by(DestructionList.executed_at))
+             .where(DestructionItem.outcome == ItemOutcome.DESTROYED).order_by(DestructionList.executed_at))
     if agency:
         query = query.where(DestructionList.organ_id == agency)
     return [[o, c, t, ref, by, when.isoformat(timespec="seconds") if when else "", key]
@@ -131,7 +130,7 @@ def _fixity(session, agency: str | None) -> list[list]:
     query = (select(DossierRecord.organ_id, func.count(), func.count(outcome),
                     func.sum(case((outcome == "ok", 1), else_=0)), func.sum(case((outcome == "repaired", 1), else_=0)))
              .select_from(StoredObjectRecord).join(PackageVersion).join(DossierRecord)
-             .where(DossierRecord.status.in_(ARCHIVED_STATUSES)).group_by(DossierRecord.organ_id)
+             .where(DossierRecord.status.in_(DossierStatus.in_custody())).group_by(DossierRecord.organ_id)
              .order_by(DossierRecord.organ_id))
     if agency:
         query = query.where(DossierRecord.organ_id == agency)

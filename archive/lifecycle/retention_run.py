@@ -17,7 +17,7 @@ from archive import audit
 from archive import clock
 from archive.access import require
 from archive.catalog.db import session_scope
-from archive.catalog.models import DossierRecord
+from archive.catalog.models import DossierRecord, DossierStatus
 from archive.catalog.notifications import AgencyContact, Notification
 from archive.clock import utcnow
 from archive.errors import InvalidRequest, NotFound
@@ -55,7 +55,8 @@ def due_dossiers(session: Session, today: date, settings: Settings, *, agency: s
     """Archived dossiers due for transfer within the notice period (or overdue), and expired ones."""
     codelists = load_codelists(settings)
     notice = timedelta(days=settings.transfer_notice_days)
-    query = select(DossierRecord).where(DossierRecord.status == "archived").order_by(DossierRecord.code)
+    query = (select(DossierRecord).where(DossierRecord.status.in_(DossierStatus.in_custody()))
+             .order_by(DossierRecord.code))
     if agency:
         query = query.where(DossierRecord.organ_id == agency)
     out = []
@@ -154,7 +155,7 @@ def record_trigger(actor: Principal, dossier_code: str, trigger_date: date) -> d
 def awaiting_trigger(session: Session, *, agency: str | None = None) -> list[DossierRecord]:
     """Archived dossiers whose retention counts from an event not yet recorded."""
     codelists = load_codelists()
-    query = select(DossierRecord).where(DossierRecord.status == "archived",
+    query = select(DossierRecord).where(DossierRecord.status.in_(DossierStatus.in_custody()),
                                         DossierRecord.event_trigger_date.is_(None)).order_by(DossierRecord.code)
     if agency:
         query = query.where(DossierRecord.organ_id == agency)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from archive import audit
-from archive.catalog.amendments import PendingChange
+from archive.catalog.amendments import AmendmentStage, PendingChange
 from archive.catalog.locking import locked_session
-from archive.catalog.models import DossierRecord
+from archive.catalog.models import DossierRecord, DossierStatus
 from archive.catalog.packages import upsert_dossier
 from archive.errors import AmendmentPending, AmendmentRefused, InvalidDossier
 from archive.versions import Resubmission, judge
@@ -38,7 +38,7 @@ def run(job: IngestJob) -> None:
                 raise
             amendment = _gate(session, job, request, dossier.code, verdict)
             if verdict.kind == "new" and not _already_archived(session, dossier.code):
-                upsert_dossier(session, dossier, status="ingesting")
+                upsert_dossier(session, dossier, status=DossierStatus.INGESTING)
     result["dossier"] = dossier.model_dump(mode="json", exclude_none=True)
     result["amendment"] = amendment
     result["events"] = [event("metadata validation", tool="luutru validator",
@@ -56,24 +56,25 @@ def _gate(session, job: IngestJob, request: dict, code: str, verdict: Resubmissi
     change = session.execute(select(PendingChange).where(PendingChange.job_id == job.id)).scalar_one_or_none()
     if change is None:
         record = session.execute(select(DossierRecord).where(DossierRecord.code == code)).scalar_one()
-        change = PendingChange(dossier_code=code, organ_id=record.organ_id, job_id=job.id, stage="pending",
+        change = PendingChange(dossier_code=code, organ_id=record.organ_id, job_id=job.id, stage=AmendmentStage.PENDING,
                                submitted_by=request.get("actor", "system"), changes=verdict.audit_detail())
         session.add(change)
         session.flush()
         audit.record("submit", actor=change.submitted_by, agency=change.organ_id, object=code, session=session,
                      outcome="pending", detail={"amendment": change.id, "job": job.id, **verdict.audit_detail()})
         session.commit()
-    if change.stage == "rejected":
+    if change.stage == AmendmentStage.REJECTED:
         raise AmendmentRefused(f"amendment {change.id} of {code} was rejected by {change.decided_by}",
                                dossier=code, reason="rejected", amendment=change.id,
                                message_vi=f"Thay đổi hồ sơ {code} đã bị lãnh đạo cơ quan từ chối.")
-    if change.stage != "approved":
+    if change.stage != AmendmentStage.APPROVED:
         raise AmendmentPending(f"amendment {change.id} of {code} waits for the agency head's approval",
                                dossier=code, amendment=change.id)
     return {**facts, "amendment": change.id}
 
 
 def _already_archived(session, code: str) -> bool:
-    """A new version of an archived dossier leaves the archived one visible until it is verified."""
+    """A new version of an archived dossier (needing attention or not) leaves the archived one visible
+    until it is verified."""
     status = session.execute(select(DossierRecord.status).where(DossierRecord.code == code)).scalar_one_or_none()
-    return status == "archived"
+    return status in DossierStatus.in_custody()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from archive import audit
-from archive.catalog.amendments import PendingChange
+from archive.catalog.amendments import AmendmentStage, PendingChange
 from archive.catalog.archived import EventFacts, record_archived_package
 from archive.catalog.locking import expect_stage, lock_row, locked_session
 from archive.catalog.models import DossierRecord
@@ -70,9 +70,9 @@ def _still_allowed(session, job: IngestJob, request: dict, code: str, amendment:
         raise superseded(code, amendment["version"])
     if amendment.get("amendment"):
         change = lock_row(session, PendingChange, PendingChange.id == amendment["amendment"])
-        if change.stage != "applied":
-            expect_stage(f"amendment {change.id}", change.stage, "approved", amendment=change.id)
-            change.stage = "applied"
+        if change.stage != AmendmentStage.APPLIED:
+            expect_stage(f"amendment {change.id}", change.stage, AmendmentStage.APPROVED, amendment=change.id)
+            change.stage = AmendmentStage.APPLIED
 
 
 def superseded(code: str, version: int) -> AmendmentRefused:

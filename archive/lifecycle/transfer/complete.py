@@ -24,7 +24,7 @@ from archive import audit
 from archive.audit_checkpoint import checkpoint_after
 from archive.catalog.db import init_catalog, session_scope
 from archive.catalog.locking import lock_row, locked_session
-from archive.catalog.models import DossierRecord
+from archive.catalog.models import DossierRecord, DossierStatus
 from archive.clock import utcnow
 from archive.lifecycle.erasure import ErasedDossier, residue, snapshot, stores
 from archive.access import Principal, require
@@ -33,7 +33,7 @@ from archive.settings import Settings, get_settings
 from archive.lifecycle.transfer import acknowledgement
 from archive.lifecycle.transfer.acknowledgement import Acknowledgement
 from archive.lifecycle.transfer.manifest import PACKAGES_DIR
-from archive.catalog.transfer import Transfer
+from archive.catalog.transfer import Transfer, TransferState
 from search.base import open_index
 
 
@@ -59,7 +59,7 @@ def _mismatches(ack: Acknowledgement, transfer: Transfer | None) -> list[str]:
     if transfer is None:
         return [f"no prepared transfer {ack.reference} at this agency"]
     problems = []
-    if transfer.state == "transferred":
+    if transfer.state == TransferState.TRANSFERRED:
         problems.append(f"transfer {ack.reference} is complete already")
     if ack.transfer_manifest_sha256 != transfer.manifest_sha256:
         problems.append("the acknowledged transfer.json is not the one prepared")
@@ -83,18 +83,18 @@ def _accept(ack: Acknowledgement, signer: str, actor: str) -> tuple[str | None, 
         transfer = lock_row(session, Transfer, Transfer.reference == ack.reference, Transfer.direction == "outgoing")
         if problems := _mismatches(ack, transfer):
             raise AcknowledgementRejected("; ".join(problems), problems=problems)
-        if transfer.state == "prepared":
+        if transfer.state == TransferState.PREPARED:
             audit.record("transfer", actor=actor, agency=transfer.organ_id, object=ack.reference, session=session,
                          detail={"step": "acknowledged", "receiver": signer,
                                  "dossiers": [d.dossier_code for d in transfer.dossiers]})
-            transfer.state, transfer.acknowledged_at, transfer.receiver = "acknowledged", utcnow(), signer
+            transfer.state, transfer.acknowledged_at, transfer.receiver = TransferState.ACKNOWLEDGED, utcnow(), signer
             transfer.acknowledgement = ack.model_dump(mode="json")
         copies = []
         for item in transfer.dossiers:
             record = session.get(DossierRecord, item.dossier_id) if item.dossier_id else None
             if record is None:
                 raise AcknowledgementRejected(f"dossier {item.dossier_code} is no longer in the catalog")
-            record.status = "transferred"
+            record.status = DossierStatus.TRANSFERRED
             copies.append(snapshot(session, record))
         return transfer.folder, copies
 
@@ -139,7 +139,7 @@ def acknowledge_transfer(ack_path: Path, *, actor: str = "system", settings: Set
         audit.record("transfer", actor=actor, object=ack.reference, session=session,
                      detail={"step": "copies removed", "objects": removed, "dossiers": [d.code for d in copies]})
         transfer = session.scalar(select(Transfer).where(Transfer.reference == ack.reference))
-        transfer.state = "transferred"
+        transfer.state = TransferState.TRANSFERRED
         for code in (d.code for d in copies):
             audit.record("transfer", actor=actor, agency=transfer.organ_id, object=code, session=session,
                          detail={"step": "transferred", "reference": ack.reference, "receiver": signer})

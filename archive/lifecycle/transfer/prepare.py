@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from archive import audit
 from archive.catalog.db import init_catalog, session_scope
-from archive.catalog.models import Agency, DossierRecord
+from archive.catalog.models import Agency, DossierRecord, DossierStatus
 from archive.checksums import sha256_file
 from archive.errors import DossierNotTransferable, InvalidPackageContent, NotFound
 from archive.package.build import build_package
@@ -32,10 +32,9 @@ from archive.storage import open_store
 from archive.lifecycle.transfer import documents
 from archive.lifecycle.transfer.content import fetch_package, package_content
 from archive.lifecycle.transfer.manifest import PACKAGES_DIR, PackageEntry, TransferManifest
-from archive.catalog.transfer import Transfer, TransferDossier
+from archive.catalog.transfer import Transfer, TransferDossier, TransferState
 from archive.access import Principal, can_find
 
-OPEN_STATES = ("prepared", "acknowledged")
 
 
 @dataclass
@@ -61,7 +60,8 @@ def _selected(session: Session, codes: list[str], organ_id: str, settings: Setti
         raise NotFound(f"no dossier {', '.join(missing)} in the catalog",
                        message_vi=f"Không có hồ sơ {', '.join(missing)}.")
     busy = dict(session.execute(select(TransferDossier.dossier_code, Transfer.reference).join(Transfer).where(
-        Transfer.direction == "outgoing", Transfer.state.in_(OPEN_STATES), TransferDossier.dossier_code.in_(codes))
+        Transfer.direction == "outgoing", Transfer.state.in_(TransferState.open()),
+        TransferDossier.dossier_code.in_(codes))
     ).all())
     reasons = {}
     for code in dict.fromkeys(codes):
@@ -71,7 +71,7 @@ def _selected(session: Session, codes: list[str], organ_id: str, settings: Setti
             reasons[code] = f"belongs to agency {r.organ_id}, not {organ_id}"
         elif period is None or not period.permanent:
             reasons[code] = f"retention is {r.maintenance!r}, only permanent (Vĩnh viễn) dossiers are transferred"
-        elif r.status != "archived":
+        elif r.status not in DossierStatus.in_custody():
             reasons[code] = f"status is {r.status}, not archived"
         elif code in busy:
             reasons[code] = f"already in transfer {busy[code]}"
@@ -144,8 +144,8 @@ def prepare_transfer(codes: list[str], out_dir: Path, *, organ_id: str | None = 
             audit.record("transfer", actor=actor, agency=organ_id, object=reference, session=session,
                          detail={"step": "prepared", "dossiers": [e.dossier_code for e in entries]})
             _selected(session, codes, organ_id, settings)  # still transferable now that it is written
-            session.add(Transfer(reference=reference, direction="outgoing", state="prepared", organ_id=organ_id,
-                                 actor=actor, folder=str(final.resolve()), manifest_sha256=manifest_sha256,
+            session.add(Transfer(reference=reference, direction="outgoing", state=TransferState.PREPARED,
+                                 organ_id=organ_id, actor=actor, folder=str(final.resolve()), manifest_sha256=manifest_sha256,
                                  dossiers=[TransferDossier(dossier_id=s.dossier_id, dossier_code=s.code,
                                                            package_id=e.package_id, mets_sha256=e.mets_sha256,
                                                            size=e.size, files=e.files)

@@ -42,7 +42,7 @@ from archive.storage import ObjectStore, Retention, StoredObject, open_store, pu
 from archive.lifecycle.transfer import acknowledgement, signing
 from archive.lifecycle.transfer.content import package_content
 from archive.lifecycle.transfer.manifest import MANIFEST_NAME, PACKAGES_DIR, PackageEntry, TransferManifest
-from archive.catalog.transfer import Transfer, TransferDossier
+from archive.catalog.transfer import Transfer, TransferDossier, TransferState
 from ingest.validation import validate
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def _record(archived: list[_Archived], manifest: TransferManifest, manifest_sha2
     with session_scope() as session:
         audit.record("transfer", actor=actor, agency=manifest.organ_id, object=manifest.reference, session=session,
                      detail={"step": "received", "dossiers": [a.entry.dossier_code for a in archived]})
-        transfer = Transfer(reference=manifest.reference, direction="incoming", state="received",
+        transfer = Transfer(reference=manifest.reference, direction="incoming", state=TransferState.RECEIVED,
                             organ_id=manifest.organ_id, actor=actor, manifest_sha256=manifest_sha256)
         session.add(transfer)
         for a in archived:

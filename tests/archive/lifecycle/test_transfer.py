@@ -367,3 +367,19 @@ def test_governance_locked_objects_are_removed_only_through_the_acknowledged_tra
         acknowledge_transfer(ack)
         assert list(open_store().list(f"{prefix}/")) == []
         assert not any(open_store().exists(k) for k in keys)
+
+
+@pytest.mark.slow
+def test_permanent_dossier_needing_attention_is_transferred_like_any_archived_one(sender, receiver, tmp_path):
+    with sender.active():
+        with session_scope() as s:
+            s.scalar(select(DossierRecord).where(DossierRecord.code == PERMANENT)).status = "needs_attention"
+    prepared = _prepare(sender, tmp_path / "out")
+    with receiver.active():
+        ack = receive_transfer(prepared.folder).acknowledgement
+        assert _state(PERMANENT)["status"] == "archived"
+    with sender.active():
+        assert _state(PERMANENT)["status"] == "needs_attention"    # unchanged until acknowledged
+        acknowledge_transfer(ack)
+        after = _state(PERMANENT)
+        assert (after["status"], after["objects"], after["searchable"]) == ("transferred", {}, False)
