@@ -39,7 +39,7 @@ def review_command(list_id: int, dossier: str, decision: str = typer.Argument(..
                    password_stdin: bool = PASSWORD_STDIN) -> None:
     """Ý kiến của thành viên Hội đồng về từng hồ sơ: đồng ý hủy (agree) hoặc giữ lại (keep)."""
     from archive.lifecycle.destruction import review_item
-    review_item(caller(user, password_stdin), list_id, dossier, decision, new_maintenance=new_retention, note=note)
+    review_item(caller(user, password_stdin), list_id, dossier, decision, new_retention=new_retention, note=note)
     typer.echo(f"Đã ghi ý kiến về hồ sơ {dossier} trong danh mục {list_id}.")
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field
 
 from api.deps import Caller, CallerDep, DbDep, TodayDep, audit_event
 from api.download import content_disposition
@@ -39,7 +39,9 @@ class ListCreated(BaseModel):
 
 class ReviewIn(BaseModel):
     decision: Literal["agree", "keep"]
-    new_maintenance: str | None = Field(None, max_length=50, description="Thời hạn bảo quản mới khi giữ lại.")
+    # new_maintenance: the name docs/api.md first published, still accepted
+    new_retention: str | None = Field(None, max_length=50, description="Thời hạn bảo quản mới khi giữ lại.",
+                                      validation_alias=AliasChoices("new_retention", "new_maintenance"))
     note: str | None = Field(None, max_length=2000)
 
 
@@ -97,7 +99,7 @@ def read(list_id: ListId, caller: CallerDep) -> dict:
 @router.post("/{list_id}/items/{code}/review", response_model=ListOut,
              summary="Ý kiến của thành viên hội đồng về một hồ sơ (đồng ý hủy hoặc giữ lại)")
 def review(list_id: ListId, code: Code, body: ReviewIn, caller: CallerDep, today: TodayDep) -> dict:
-    destruction.review_item(caller.principal, list_id, code, body.decision, new_maintenance=body.new_maintenance,
+    destruction.review_item(caller.principal, list_id, code, body.decision, new_retention=body.new_retention,
                             note=body.note, today=today)
     return destruction.describe_list(list_id)
 

@@ -84,9 +84,9 @@ def list_page(request: Request, list_id: int, caller, status_code: int = 200, **
 @router.post("/{list_id}/items/{code}/review")
 def review(request: Request, list_id: ListId, code: Annotated[str, Path(max_length=64)], caller: PageCaller,
            today: TodayDep, csrf_token_: Token = "", decision: Annotated[Literal["agree", "keep"], Form()] = "agree",
-           new_maintenance: Annotated[str | None, Form(max_length=50)] = None, note: Note = None):
+           new_retention: Annotated[str | None, Form(max_length=50)] = None, note: Note = None):
     def action() -> str:
-        destruction.review_item(caller.principal, list_id, code, decision, new_maintenance=new_maintenance or None,
+        destruction.review_item(caller.principal, list_id, code, decision, new_retention=new_retention or None,
                                 note=note or None, today=today)
         return f"Đã ghi ý kiến về hồ sơ {code}."
     return _form(request, csrf_token_, action, caller, list_id)

@@ -97,7 +97,8 @@ class DestructionItem(Base):
     maintenance: Mapped[str] = mapped_column(String(30))
     reason: Mapped[str] = mapped_column(Text)
     outcome: Mapped[str] = mapped_column(String(10), default=ItemOutcome.PENDING)
-    new_maintenance: Mapped[str | None] = mapped_column(String(30))  # kept: the council's new retention
+    # kept: the council's new retention (the column keeps the name the first migration gave it)
+    new_retention: Mapped[str | None] = mapped_column("new_maintenance", String(30))
     # What the certificate will say of the dossier (archive.lifecycle.erasure.ErasedDossier), taken before
     # its execution erases it and cleared once the certificate is archived.
     snapshot: Mapped[dict[str, Any] | None]
@@ -116,7 +117,7 @@ class DestructionReview(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("destruction_items.id", ondelete="CASCADE"), index=True)
     reviewer: Mapped[str] = mapped_column(String(100))
     decision: Mapped[str] = mapped_column(String(10))
-    new_maintenance: Mapped[str | None] = mapped_column(String(30))
+    new_retention: Mapped[str | None] = mapped_column("new_maintenance", String(30))
     note: Mapped[str | None] = mapped_column(Text)
     reviewed_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -101,7 +101,7 @@ def draft_list(actor: Principal, items: Iterable[tuple[str, str]], *, today: dat
 
 
 def review_item(actor: Principal, list_id: int, dossier_code: str, decision: str, *,
-                new_maintenance: str | None = None, note: str | None = None, today: date | None = None) -> None:
+                new_retention: str | None = None, note: str | None = None, today: date | None = None) -> None:
     """One council member's decision on one item: ``agree`` to destroy, or ``keep`` with a new retention.
     The list goes to the auditor once every item has at least one review."""
     if decision not in ("agree", "keep"):
@@ -118,19 +118,19 @@ def review_item(actor: Principal, list_id: int, dossier_code: str, decision: str
         record = find_dossier(session, dossier_code)
         refuse_if_held(record, "be reviewed for destruction")
         if decision == "keep":
-            expiry = _kept_expiry(record, new_maintenance, today or clock.today())
+            expiry = _kept_expiry(record, new_retention, today or clock.today())
         review = next((r for r in item.reviews if r.reviewer == actor.user), None) or DestructionReview(
             reviewer=actor.user)
-        review.decision, review.new_maintenance, review.note, review.reviewed_at = (
-            decision, new_maintenance if decision == "keep" else None, note, utcnow())
+        review.decision, review.new_retention, review.note, review.reviewed_at = (
+            decision, new_retention if decision == "keep" else None, note, utcnow())
         if review not in item.reviews:
             item.reviews.append(review)
-        item.outcome, item.new_maintenance = outcome_of_reviews(
-            [(r.decision, r.new_maintenance) for r in item.reviews], lambda m: _kept_expiry(record, m, date.min))
+        item.outcome, item.new_retention = outcome_of_reviews(
+            [(r.decision, r.new_retention) for r in item.reviews], lambda m: _kept_expiry(record, m, date.min))
         if all(i.reviews for i in dlist.items):
             dlist.stage = DestructionStage.AUDIT_REVIEW
         audit.record("destruction_review", actor=actor.user, agency=dlist.organ_id, object=dossier_code,
-                     detail={"list": list_id, "decision": decision, "new_maintenance": new_maintenance,
+                     detail={"list": list_id, "decision": decision, "new_retention": new_retention,
                              "note": note, **({"new_expiry": expiry} if decision == "keep" else {})},
                      session=session)
 
@@ -143,18 +143,18 @@ def outcome_of_reviews(reviews: Iterable[tuple[str, str | None]], expiry_of: Cal
     gives the expiry a retention would set for this dossier."""
     kept = [retention for decision, retention in reviews if decision == "keep"]
     if not kept:
-        return "destroy", None
-    return "keep", max(kept, key=lambda m: expiry_of(m) or date.max)
+        return ItemOutcome.DESTROY, None
+    return ItemOutcome.KEEP, max(kept, key=lambda m: expiry_of(m) or date.max)
 
 
-def _kept_expiry(record, new_maintenance: str | None, today: date) -> date | None:
+def _kept_expiry(record, new_retention: str | None, today: date) -> date | None:
     """The expiry a kept dossier gets; it must be later than today (or permanent)."""
-    if not new_maintenance or load_codelists().retention_period(new_maintenance) is None:
-        raise InvalidRequest(f"keeping needs a known new retention period, not {new_maintenance!r}",
+    if not new_retention or load_codelists().retention_period(new_retention) is None:
+        raise InvalidRequest(f"keeping needs a known new retention period, not {new_retention!r}",
                              message_vi="Giữ lại hồ sơ phải kèm thời hạn bảo quản mới hợp lệ.")
-    expiry = retention_expiry(new_maintenance, record.end_date, trigger_date=record.event_trigger_date)
+    expiry = retention_expiry(new_retention, record.end_date, trigger_date=record.event_trigger_date)
     if is_expired(expiry, today):
-        raise InvalidRequest(f"retention {new_maintenance!r} would have ended on {expiry}",
+        raise InvalidRequest(f"retention {new_retention!r} would have ended on {expiry}",
                              message_vi="Thời hạn bảo quản mới phải kéo dài quá ngày hôm nay.")
     return expiry
 
@@ -190,10 +190,10 @@ def approve_list(actor: Principal, list_id: int, *, decision_ref: str, today: da
         for item in dlist.items:
             record = find_dossier(session, item.dossier_code)
             if item.outcome == ItemOutcome.KEEP:
-                record.retention_expiry = _kept_expiry(record, item.new_maintenance, today)
+                record.retention_expiry = _kept_expiry(record, item.new_retention, today)
                 audit.record("metadata_change", actor=actor.user, agency=dlist.organ_id, object=record.code,
                              detail={"retention_expiry": record.retention_expiry, "kept_by_list": list_id,
-                                     "new_maintenance": item.new_maintenance}, session=session)
+                                     "new_retention": item.new_retention}, session=session)
             else:
                 _check_destroyable(session, item.dossier_code, today, "be approved for destruction")
         dlist.stage, dlist.approved_by, dlist.decision_ref, dlist.approved_at = (
@@ -341,8 +341,8 @@ def describe_list(list_id: int) -> dict:
             "audit_note": dlist.audit_note, "approved_by": dlist.approved_by, "decision_ref": dlist.decision_ref,
             "executed_by": dlist.executed_by, "executed_at": dlist.executed_at,
             "items": [{"dossier": i.dossier_code, "title": i.title, "maintenance": i.maintenance,
-                       "reason": i.reason, "outcome": i.outcome, "new_maintenance": i.new_maintenance,
-                       "reviews": [{"reviewer": r.reviewer, "decision": r.decision, "new_maintenance": r.new_maintenance,
+                       "reason": i.reason, "outcome": i.outcome, "new_retention": i.new_retention,
+                       "reviews": [{"reviewer": r.reviewer, "decision": r.decision, "new_retention": r.new_retention,
                                     "note": r.note, "at": r.reviewed_at} for r in i.reviews]} for i in dlist.items],
             "certificate": certificate and {"pdf": certificate.pdf_key, "pdf_sha256": certificate.pdf_sha256,
                                             "xml": certificate.xml_key, "xml_sha256": certificate.xml_sha256,

@@ -81,7 +81,7 @@ def certificate_pdf(dlist: DestructionList, dossiers: list[ErasedDossier], execu
                       for d in dossiers], [40, 60, 22, 22, 36]),
             PdfTable("Ý kiến của Hội đồng xác định giá trị tài liệu", ["Mã hồ sơ", "Thành viên", "Ý kiến", "Thời gian"],
                      [[i.dossier_code, r.reviewer, "đồng ý hủy" if r.decision == "agree" else
-                       f"giữ lại ({r.new_maintenance})", vn_date(r.reviewed_at)]
+                       f"giữ lại ({r.new_retention})", vn_date(r.reviewed_at)]
                       for i in dlist.items for r in i.reviews], [45, 40, 45, 50]),
             PdfTable("Mã kiểm tra (SHA-256) của dữ liệu đã hủy", ["Đối tượng", "SHA-256", "Byte"],
                      [[o.key, o.sha256, o.size] for d in dossiers for o in d.objects], [70, 90, 20]),

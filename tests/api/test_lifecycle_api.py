@@ -66,6 +66,9 @@ def test_expired_dossier_is_destroyed_through_the_api_step_by_step(archive, ten_
     list_id = call(archive, "archivist_a", "POST", "/destruction-lists", 201,
                    json={"items": [{"dossier_code": code, "reason": REASON}]}).json()["id"]
     call(archive, "head_a", "POST", f"/destruction-lists/{list_id}/execute", 409)           # not approved yet
+    kept = call(archive, "council_a", "POST", f"/destruction-lists/{list_id}/items/{code}/review", 200,
+                json={"decision": "keep", "new_maintenance": "20 năm"}).json()   # the field's published name
+    assert (kept["items"][0]["outcome"], kept["items"][0]["new_retention"]) == ("keep", "20 năm")
     listed = call(archive, "council_a", "POST", f"/destruction-lists/{list_id}/items/{code}/review", 200,
                   json={"decision": "agree", "note": "Đã hết giá trị"}).json()
     assert listed["stage"] == "audit_review" and listed["items"][0]["reviews"][0]["reviewer"] == "council_a"

@@ -98,9 +98,9 @@ def test_council_member_keeping_an_item_gives_it_a_new_retention_on_approval(arc
     second = catalogue("07.VP", "5 năm", date(2014, 7, 1))
     list_id = draft_list(ARCHIVIST, [(expired, REASON), (second, REASON)], today=TODAY)
     review_item(COUNCIL, list_id, expired, "agree", today=TODAY)
-    review_item(COUNCIL_2, list_id, expired, "keep", new_maintenance="20 năm", note="Còn giá trị", today=TODAY)
+    review_item(COUNCIL_2, list_id, expired, "keep", new_retention="20 năm", note="Còn giá trị", today=TODAY)
     with pytest.raises(InvalidRequest):  # a new retention already over is no keeping
-        review_item(COUNCIL, list_id, second, "keep", new_maintenance="10 năm", today=TODAY)
+        review_item(COUNCIL, list_id, second, "keep", new_retention="10 năm", today=TODAY)
     review_item(COUNCIL, list_id, second, "agree", today=TODAY)
     audit_list(AUDITOR, list_id, agree=True)
     approve_list(HEAD, list_id, decision_ref="2/QĐ", today=TODAY)
