@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.catalog import init_catalog, session_scope  # noqa: E402
+from archive.catalog.models import DossierStatus  # noqa: E402
 from archive.catalog.packages import add_package_version, upsert_dossier  # noqa: E402
 from archive.lifecycle.fixity import run_fixity  # noqa: E402
 from archive.storage import StoredObject, open_store  # noqa: E402
@@ -76,7 +77,7 @@ def catalogue(catalog: str, store_url: str, notation: str, objects: list[StoredO
                       Title="Benchmark", Maintenance="Vĩnh viễn", Rights="Công khai",
                       Documents=[Document(direction="internal", DocOrdinal=1)])
     with session_scope(catalog) as s:
-        record = upsert_dossier(s, dossier, status="archived")
+        record = upsert_dossier(s, dossier, status=DossierStatus.ARCHIVED)
         add_package_version(s, record, package_id=f"urn:uuid:{uuid.uuid4()}", object_prefix=f"{notation}/",
                             store_url=store_url, objects=objects)
     return dossier.code
