@@ -1,19 +1,25 @@
 """The catalog schema and its writers behave the same on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime, timezone
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from archive.catalog import get_engine, init_catalog, session_scope
-from archive.catalog.models import Agency, DossierRecord, PipelineStep, PreservationEvent, load_all_models
+from archive.catalog.access_requests import AccessRequestState
+from archive.catalog.amendments import AmendmentStage
+from archive.catalog.destruction import DestructionStage, ItemOutcome
 from archive.catalog.dossiers import latest_package_id
+from archive.catalog.models import (Agency, DossierRecord, DossierStatus, PipelineStep, PreservationEvent, StepState,
+                                    load_all_models)
 from archive.catalog.packages import add_package_version, agency_name, ensure_agency, upsert_dossier
+from archive.catalog.transfer import TransferState
 from archive.errors import NotFound
 from archive.storage import StoredObject
 from tests.archive.conftest import sample_dossier
@@ -29,6 +35,20 @@ def test_migrations_build_exactly_the_models_schema_and_rerun_harmlessly(catalog
     init_catalog(catalog)
     with get_engine(catalog).connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), load_all_models()) == []
+
+
+STAGE_COLUMNS = [("dossiers", "status", DossierStatus), ("pipeline_steps", "state", StepState),
+                 ("destruction_lists", "stage", DestructionStage), ("destruction_items", "outcome", ItemOutcome),
+                 ("pending_changes", "stage", AmendmentStage), ("transfers", "state", TransferState),
+                 ("access_requests", "state", AccessRequestState)]
+
+
+@pytest.mark.parametrize("table, column, stages", STAGE_COLUMNS, ids=[t for t, _, _ in STAGE_COLUMNS])
+def test_migrated_database_accepts_exactly_the_stages_of_the_enum(catalog, table, column, stages):
+    [check] = [c for c in inspect(get_engine(catalog)).get_check_constraints(table)
+               if c["name"] == f"ck_{table}_{column}"]
+    assert re.findall(r"'([^']*)'", check["sqltext"]) == [s.value for s in stages]
+    assert all(s.label and s.label != s.value for s in stages)   # each shown to users in Vietnamese
 
 
 def test_dossier_is_catalogued_with_its_documents_and_metadata(catalog):
