@@ -5,7 +5,7 @@
 - PDF                → Ghostscript PDF/A (an image-only scan → OCR instead, so it is searchable)
 - signed PDF         → signatures validated, original kept as the authentic copy,
                        Ghostscript rendition added next to it
-- DOC/DOCX/ODT/RTF/XLS/XLSX/ODS → LibreOffice PDF/A
+- DOC/DOCX/ODT/RTF/XLS/XLSX/ODS → LibreOffice PDF/A (re-exported if veraPDF fails it: reconvert)
 - JPEG/PNG/TIFF      → OCR (Vietnamese) to searchable PDF/A
 - encrypted PDF      → archive.errors.EncryptedPdf; unreadable PDF → BrokenFile
 - anything else      → kept as the original only; the result says why
@@ -158,23 +158,29 @@ def _finish(
 
 
 # What to try, in order, when a copy fails PDF/A validation (the first conversion is
-# normalise()'s). Each works from the original when it is a PDF with text, otherwise from
-# the first copy (LibreOffice's or OCRmyPDF's output, whose text it keeps).
-RETRY_STRATEGIES = ("ghostscript", "ocrmypdf")
+# normalise()'s). "libreoffice" re-exports an office original (libreoffice.EXPORTS
+# "pdfa-static"); the others work from the original when it is a PDF with text, otherwise
+# from the first copy (LibreOffice's or OCRmyPDF's output, whose text it keeps).
+RETRY_STRATEGIES = ("libreoffice", "ghostscript", "ocrmypdf")
 
 
 def retry_strategies(mime: str | None) -> tuple[str, ...]:
-    """The strategies worth trying for a source of ``mime``: a PDF already went through
-    Ghostscript, so another Ghostscript run needs the other interpreter."""
+    """The strategies worth trying for a source of ``mime``: LibreOffice only for office
+    originals; a PDF already went through Ghostscript, so another Ghostscript run needs the
+    other interpreter."""
+    skip = set() if mime in OFFICE_MIME else {"libreoffice"}
     if mime == "application/pdf" and not ghostscript.has_legacy_interpreter():
-        return tuple(s for s in RETRY_STRATEGIES if s != "ghostscript")
-    return RETRY_STRATEGIES
+        skip.add("ghostscript")
+    return tuple(s for s in RETRY_STRATEGIES if s not in skip)
 
 
 def reconvert(source: Path, first_copy: Path, output: Path, strategy: str, *, mime: str | None) -> NormalisationResult:
     """Convert again with ``strategy`` into ``output`` (a new file; earlier copies stay as they are)."""
     base = source if mime == "application/pdf" else first_copy
     result = NormalisationResult(source, None, "pdfa")  # type: ignore[arg-type]  # identified already
+    if strategy == "libreoffice":
+        libreoffice.to_pdfa(source, output, suffix=OFFICE_MIME[mime], export="pdfa-static")
+        return _finish(result, output, libreoffice.NAME, libreoffice.version(), text="")
     if strategy == "ghostscript":
         # For a PDF original: the interpreter the first run did not use.
         legacy = mime == "application/pdf" and not ghostscript.loses_text_with_new_interpreter(source)

@@ -38,18 +38,38 @@ def export_filter(suffix: str) -> str:
     raise ValueError(f"LibreOffice conversion not configured for {suffix!r} files")
 
 
+# The PDF export filter's options for each way of exporting, over SelectPdfVersion (the
+# PDF/A part). "pdfa" makes an office original's copy as LibreOffice exports PDF/A by
+# default; "pdfa-static" is the re-export when veraPDF fails that copy: form fields and
+# comments become plain page content (no widget or annotation left to break the
+# appearance rules), the 14 standard fonts are embedded too, and no ODF source is attached.
+EXPORTS: dict[str, dict[str, bool | int | str]] = {
+    "pdfa": {},
+    "pdfa-static": {"ExportFormFields": False, "ExportNotes": False, "EmbedStandardFonts": True, "IsAddStream": False},
+}
+_TYPES = {bool: "boolean", int: "long", str: "string"}
+
+
+def filter_options(level: str | None = None, export: str = "pdfa") -> str:
+    """The export filter's options as JSON (LibreOffice >= 7.4): SelectPdfVersion 1/2/3 =
+    PDF/A-1b/2b/3b, then ``EXPORTS[export]``."""
+    options = {"SelectPdfVersion": int(pdfa_part(level)), **EXPORTS[export]}
+    typed = {name: {"type": _TYPES[type(value)], "value": str(value).lower() if isinstance(value, bool) else str(value)}
+             for name, value in options.items()}
+    return json.dumps(typed, separators=(",", ":"))
+
+
 def convert_command(
     source: Path | list[Path], outdir: Path, profile: Path, level: str | None = None, suffix: str | None = None,
+    export: str = "pdfa",
 ) -> list[str]:
     """One soffice run converting ``source`` (a file, or files needing the same export filter)."""
     sources = source if isinstance(source, list) else [source]
-    # SelectPdfVersion 1/2/3 = PDF/A-1b/2b/3b (LibreOffice >= 7.4 reads JSON filter options).
-    options = json.dumps({"SelectPdfVersion": {"type": "long", "value": pdfa_part(level)}}, separators=(",", ":"))
     return [
         PROGRAM, "--headless", "--norestore", "--nolockcheck", "--nodefault",
         # A private profile per call: parallel workers sharing one profile lock each other out.
         f"-env:UserInstallation={profile.as_uri()}",
-        "--convert-to", f"pdf:{export_filter(suffix or sources[0].suffix)}:{options}",
+        "--convert-to", f"pdf:{export_filter(suffix or sources[0].suffix)}:{filter_options(level, export)}",
         "--outdir", str(outdir),
         *map(str, sources),
     ]
@@ -62,6 +82,7 @@ class _Request:
     level: str | None
     suffix: str
     timeout: float | None
+    export: str = "pdfa"
     taken: bool = False
     done: threading.Event = field(default_factory=threading.Event)
     error: BaseException | None = None
@@ -77,15 +98,16 @@ GATHER_SECONDS = 0.2
 
 def to_pdfa(
     source: Path, output: Path, *, level: str | None = None, timeout: float | None = None,
-    suffix: str | None = None,
+    suffix: str | None = None, export: str = "pdfa",
 ) -> Path:
     """Convert ``source`` to PDF/A at ``output`` (the process group is killed on timeout).
 
-    ``suffix``: the identified format's extension when the file's own name misleads.
+    ``suffix``: the identified format's extension when the file's own name misleads;
+    ``export``: the export options (``EXPORTS``).
     Conversions asked for while no core is free are waiting here: whichever of them gets a
     core converts all those waiting with the same export filter in one soffice run.
     """
-    request = _Request(Path(source), Path(output), level, (suffix or Path(source).suffix).lower(), timeout)
+    request = _Request(Path(source), Path(output), level, (suffix or Path(source).suffix).lower(), timeout, export)
     request.output.unlink(missing_ok=True)    # "converted" is read from the output's presence
     with _pending_lock:
         _pending.append(request)
@@ -102,10 +124,11 @@ def to_pdfa(
 
 
 def _take_batch(first: _Request) -> list[_Request]:
-    """``first`` and the requests waiting that share its filter and level, distinct file names."""
+    """``first`` and the requests waiting that share its filter, level and export, distinct file names."""
     batch, stems = [], set()
     for r in [first, *_pending]:
-        if (r.taken or r.level != first.level or export_filter(r.suffix) != export_filter(first.suffix)
+        if (r.taken or (r.level, r.export) != (first.level, first.export)
+                or export_filter(r.suffix) != export_filter(first.suffix)
                 or r.source.stem in stems or len(batch) == MAX_BATCH):
             continue
         r.taken = True
@@ -144,7 +167,8 @@ def _run(batch: list[_Request]) -> None:
         scratch_dir = Path(scratch)
         outdir = scratch_dir / "out"
         done = _process.run(
-            convert_command([r.source for r in batch], outdir, scratch_dir / "profile", first.level, first.suffix),
+            convert_command([r.source for r in batch], outdir, scratch_dir / "profile", first.level, first.suffix,
+                            first.export),
             tool=NAME, timeout=first.timeout,
         )
         for r in batch:

@@ -14,7 +14,7 @@ import pytest
 
 from archive.errors import BrokenFile, EncryptedPdf
 from ingest import signatures
-from ingest.normalise import normalise, text_survives
+from ingest.normalise import normalise, reconvert, text_survives, validate_pdfa
 from archive import poppler
 
 from .conftest import SCAN_LINES, VIETNAMESE, scan_image
@@ -103,6 +103,22 @@ def test_office_document_becomes_pdfa_with_vietnamese_text_intact(tmp_path, make
     assert (result.action, result.tool) == ("pdfa", "LibreOffice")
     _assert_pdfa_2b(result.output)
     assert _contains(result.text, VIETNAMESE), result.text
+
+
+@pytest.mark.parametrize("make, name, mime", [
+    (_docx, "to-trinh.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    (_xlsx, "thong-ke.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+])
+def test_libreoffice_re_export_of_an_office_original_passes_verapdf(verapdf, tmp_path, make, name, mime):
+    source = make(tmp_path / name)
+    output = tmp_path / "copy.libreoffice.pdf"
+    # Writer's and Calc's export filters both take the re-export's options.
+    result = reconvert(source, tmp_path / "unused-first-copy.pdf", output, "libreoffice", mime=mime)
+    assert result.tool == "LibreOffice" and result.output == output
+    _assert_pdfa_2b(output)
+    verdict = validate_pdfa(output)
+    assert verdict.validator == "veraPDF" and verdict.compliant and verdict.complete and not verdict.failed_rules
+    assert _contains(poppler.text(output), VIETNAMESE)
 
 
 def test_ocr_finds_vietnamese_words_in_a_scanned_page(tmp_path, scan_png):

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pikepdf
+import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -21,10 +22,12 @@ from archive.package.content import PDFA_PUIDS
 from archive.storage import open_store
 from ingest import pipeline
 from ingest.normalise import retry_strategies
+from ingest.tools import libreoffice
 
 ROOT = Path(__file__).resolve().parents[3]
 
 # A veraPDF corpus file Ghostscript cannot repair: its annotation keeps no appearance stream.
+OFFICE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 UNREPAIRABLE = (ROOT.parent / "shared" / "verapdf-corpus" / "PDF_A-2b" / "6.3 Annotations" /
                 "6.3.3 Annotation appearances" / "veraPDF test suite 6-3-3-t01-fail-a.pdf")
 
@@ -112,3 +115,30 @@ def test_a_copy_that_fails_every_strategy_is_not_pdfa_and_the_dossier_needs_atte
     assert report.summary["needs_attention"] == 1 and report.summary["holdings"] == 1  # still held
     out = _status(record.code)
     assert "không đạt" in out and "6.3.3-1" in out
+
+
+@pytest.mark.slow
+def test_an_office_copy_that_fails_is_exported_again_by_libreoffice_and_the_new_copy_is_kept(
+        verapdf, archive_home, born_digital_sample, monkeypatch):
+    # The first export in LibreOffice's list makes a plain PDF (PDF/A not selected), which the
+    # real veraPDF fails; the re-export ("pdfa-static") is left as it is.
+    monkeypatch.setitem(libreoffice.EXPORTS, "pdfa", {"SelectPdfVersion": 0})
+    job = pipeline.submit(born_digital_sample)
+    documents = job.result("normalise")["documents"]
+    [office] = [key for key, doc in documents.items() if doc["source"].endswith("bc-35-vp-tong-hop-gop-y.docx")]
+    checked = job.result("validate_pdfa")
+    tries = checked["attempts"][office]
+    assert [t["strategy"] for t in tries] == ["first", "libreoffice"] == ["first", *retry_strategies(OFFICE)[:1]]
+    assert tries[0]["validator"] == "veraPDF" and not tries[0]["compliant"] and tries[0]["failed_rules"]
+    assert tries[1]["tool"] == "LibreOffice" and tries[1]["compliant"] and tries[1]["failed_rules"] == []
+    assert checked["copies"][office]["output"] == tries[1]["output"] != tries[0]["output"]
+    assert checked["needs_attention"] == []
+    # The package holds the re-export, a PDF/A-2 (the plain first copy declared no PDF/A part).
+    store, prefix = open_store(), job.result("store")["prefix"]
+    [key] = [k for k in store.list(prefix + "/") if k.endswith(f"/representations/rep1/data/{int(office):03}.pdf")]
+    with store.open(key) as stream, pikepdf.open(io.BytesIO(stream.read())) as pdf:
+        assert pdf.open_metadata().get("pdfaid:part") == "2"
+    with session_scope() as s:
+        assert s.execute(select(DossierRecord)).scalar_one().status == "archived"
+        puids = {f.puid for f in s.execute(select(FileRecord).where(FileRecord.role == "preservation")).scalars()}
+    assert puids == {PDFA_PUIDS["2b"]}
