@@ -177,9 +177,8 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     corpus = args.work / f"corpus-{args.scale:g}"
     t0 = time.perf_counter()
-    files = ingest_corpus.build(corpus, args.scale)
     categories = [c for c in args.only or CATEGORIES if not (args.no_ocr and c == "ocr")]
-    files = [f for f in files if f.category in categories]
+    files = ingest_corpus.build(corpus, args.scale, categories)
     print(f"corpus: {len(files)} files, {sum(f.size for f in files) / 1e6:.0f} MB in "
           f"{len({f.dossier for f in files})} dossiers (built or reused in {time.perf_counter() - t0:.0f} s); "
           f"workers {args.workers}; load before {os.getloadavg()[0]:.2f}")

@@ -71,24 +71,25 @@ def plan(scale: float) -> list[tuple[str, str, int]]:
     return files
 
 
-def build(root: Path, scale: float) -> list[CorpusFile]:
-    """Build the corpus under ``root`` (reused when already built at this scale)."""
-    index = root / "corpus.json"
+def build(root: Path, scale: float, categories: tuple[str, ...] | list[str] = CATEGORIES) -> list[CorpusFile]:
+    """Build the corpus of ``categories`` under ``root``, each category once (reused when
+    already built at this scale): a run without OCR does not make the scans."""
+    root.mkdir(parents=True, exist_ok=True)
+    return [f for category in categories for f in _category(root, scale, category)]
+
+
+def _category(root: Path, scale: float, category: str) -> list[CorpusFile]:
+    index = root / f"{category}.json"
     if index.is_file():
         return [CorpusFile(**{**f, "path": Path(f["path"])}) for f in json.loads(index.read_text())]
-    shutil.rmtree(root, ignore_errors=True)
-    root.mkdir(parents=True)
+    shutil.rmtree(root / category, ignore_errors=True)
     register_fonts()
     paragraphs = _paragraphs()
-    by_category: dict[str, list] = {c: [] for c in CATEGORIES}
-    for kind, category, i in plan(scale):
-        by_category[category].append((kind, i))
+    items = [(kind, i) for kind, of, i in plan(scale) if of == category]
+    random.Random(f"{SEED}-{category}").shuffle(items)
     corpus: list[CorpusFile] = []
-    for category, items in by_category.items():
-        rng = random.Random(f"{SEED}-{category}")
-        rng.shuffle(items)
-        for number, start in enumerate(range(0, len(items), FILES_PER_DOSSIER), 1):
-            corpus += _dossier(root, category, number, items[start:start + FILES_PER_DOSSIER], paragraphs)
+    for number, start in enumerate(range(0, len(items), FILES_PER_DOSSIER), 1):
+        corpus += _dossier(root, category, number, items[start:start + FILES_PER_DOSSIER], paragraphs)
     _libreoffice_pdfs(root, [f for f in corpus if f.kind == "pdf-libreoffice"])
     for f in corpus:
         f.size = (root / f.path).stat().st_size
