@@ -126,6 +126,11 @@ def main() -> None:
     parser.add_argument("--gb", type=float, nargs="+", default=[1.0, 2.0])
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "luutru-memory-bench")
     args = parser.parse_args()
+    if len(args.gb) > 1:    # each size in a fresh process: nothing left from the one before
+        import subprocess
+        for size in args.gb:
+            subprocess.run([sys.executable, __file__, "--gb", f"{size:g}", "--work", str(args.work)], check=True)
+        return
     for size in args.gb:
         source = dossier(args.work, size)
         mb = (source / "files" / "phu-luc.pdf").stat().st_size / 1e6
