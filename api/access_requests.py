@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from api import accounts
 from archive import audit
-from archive.access import require
+from archive.access import require, visible
 from archive.catalog.access_requests import AccessRequest, AccessRequestState
 from archive.catalog.db import session_scope
+from archive.catalog.locking import lock_row, locked_session
 from archive.catalog.models import DossierRecord
 from archive.clock import utcnow
 from archive.errors import InvalidRequest, NotFound, WrongWorkflowStage
@@ -72,10 +73,11 @@ def requests_for(actor: Principal) -> list[AccessRequest]:
 
 def decide(actor: Principal, request_id: int, *, approve: bool, note: str | None = None) -> str:
     """The owning agency's archivist or head approves (a grant until the period's end) or refuses."""
-    with session_scope() as session:
-        row = session.get(AccessRequest, request_id)
-        if row is None:
-            raise NotFound(f"no access request {request_id}", message_vi="Không tìm thấy yêu cầu khai thác.")
+    with locked_session() as session:       # two decisions at once: one decides, the other gets 409
+        row = lock_row(session, AccessRequest, AccessRequest.id == request_id)
+        row = visible(actor, row, NotFound(f"no access request {request_id}",
+                                           message_vi="Không tìm thấy yêu cầu khai thác."),
+                      also=row is not None and row.requester == actor.user)
         require(actor, DECIDERS, agency=row.organ_id, action="decide an access request")
         if row.state != AccessRequestState.PENDING:
             raise WrongWorkflowStage(f"request {request_id} is already {row.state}",

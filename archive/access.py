@@ -14,7 +14,7 @@ may see; lifecycle actions check ``require``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 from archive.errors import Forbidden
 from archive.text import key
@@ -65,6 +65,27 @@ def can_find(principal: Principal, *, rights: str | None, organ_id: str, dossier
     """Whether the record may appear at all (by metadata at least) for the principal."""
     return principal.sees_all_metadata or can_read(principal, rights=rights, organ_id=organ_id,
                                                    dossier_code=dossier_code)
+
+
+def sees_agency(principal: Principal, organ_id: str) -> bool:
+    """Whether the principal may know that one of an agency's workflow objects (destruction list,
+    transfer, amendment, access request, notice) exists: the agency's staff, the auditor and the
+    administrator."""
+    return principal.sees_all_metadata or (principal.own_agency is not None and principal.own_agency == organ_id)
+
+
+Row = TypeVar("Row")
+
+
+def visible(actor: Principal | None, row: Row | None, missing: Exception, *, organ_id: str | None = None,
+            also: bool = False) -> Row:
+    """``row`` if it exists and ``actor`` may know it does (its agency ``organ_id``, by default
+    ``row.organ_id``; ``also``: one more reason, e.g. the requester's own request); otherwise
+    ``missing``, the very error a missing row gives, raised before any role, agency or stage rule
+    so that a 403 or 409 never tells a stranger the row exists. ``actor`` None: no one's behalf."""
+    if row is None or (actor is not None and not also and not sees_agency(actor, organ_id or row.organ_id)):
+        raise missing
+    return row
 
 
 def require(actor: Principal, roles: tuple[str, ...], *, agency: str | None = None, action: str) -> None:

@@ -80,7 +80,7 @@ class ListOut(BaseModel):
 
 def readable_list(caller: Caller, list_id: int) -> dict:
     """The list as plain data, if the caller is its agency's staff, an auditor or an administrator."""
-    described = destruction.describe_list(list_id)
+    described = destruction.describe_list(list_id, caller.principal)    # another agency's: not found
     require(caller.principal, READERS, agency=described["agency"], action="read a destruction list")
     return described
 

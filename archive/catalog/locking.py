@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.catalog.db import session_scope
-from archive.errors import NotFound, WrongWorkflowStage
+from archive.errors import WrongWorkflowStage
 
 Row = TypeVar("Row")
 
@@ -33,13 +33,6 @@ def locked_session(url: str | None = None) -> Iterator[Session]:
 def lock_row(session: Session, model: type[Row], *where) -> Row | None:
     """The row matching ``where``, locked for the rest of the transaction (None if absent)."""
     return session.execute(select(model).where(*where).with_for_update()).scalar_one_or_none()
-
-
-def lock_or_404(session: Session, model: type[Row], *where, what: str, message_vi: str) -> Row:
-    row = lock_row(session, model, *where)
-    if row is None:
-        raise NotFound(f"{what} not found", message_vi=message_vi)
-    return row
 
 
 def expect_stage(what: str, current: str, *stages: str, **context) -> None:

@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from archive import audit
 from archive.audit_checkpoint import checkpoint_after
-from archive.access import require
+from archive.access import require, visible
 from archive.catalog.amendments import AmendmentStage, PendingChange
 from archive.catalog.db import session_scope
-from archive.catalog.locking import expect_stage, lock_or_404, locked_session, lock_row
+from archive.catalog.locking import expect_stage, locked_session, lock_row
 from archive.catalog.models import DossierRecord
 from archive.clock import utcnow
 from archive.errors import NotFound, SameActorRefused
@@ -27,8 +27,7 @@ DECIDERS = ("agency_head",)
 
 def _decide(actor: Principal, change_id: int, *, approve: bool, note: str | None) -> str:
     with locked_session() as session:
-        change = lock_or_404(session, PendingChange, PendingChange.id == change_id,
-                             what=f"amendment {change_id}", message_vi=f"Không tìm thấy thay đổi hồ sơ số {change_id}.")
+        change = visible(actor, lock_row(session, PendingChange, PendingChange.id == change_id), _missing(change_id))
         require(actor, DECIDERS, agency=change.organ_id, action="decide on an amendment")
         if actor.user == change.submitted_by:
             raise SameActorRefused(f"{actor.user} submitted amendment {change_id} and cannot decide on it",
@@ -69,12 +68,13 @@ def list_changes(organ_id: str | None, stage: str | None = AmendmentStage.PENDIN
         return [describe(c) for c in session.scalars(query)]
 
 
-def read_change(change_id: int) -> dict:
+def _missing(change_id: int) -> NotFound:
+    return NotFound(f"amendment {change_id} not found", message_vi=f"Không tìm thấy thay đổi hồ sơ số {change_id}.")
+
+
+def read_change(change_id: int, actor: Principal | None = None) -> dict:
     with session_scope() as session:
-        change = session.get(PendingChange, change_id)
-        if change is None:
-            raise NotFound(f"amendment {change_id} not found", message_vi=f"Không tìm thấy thay đổi hồ sơ số {change_id}.")
-        return describe(change)
+        return describe(visible(actor, session.get(PendingChange, change_id), _missing(change_id)))
 
 
 def describe(change: PendingChange) -> dict:

@@ -21,7 +21,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from archive import audit, clock
-from archive.access import require
+from archive.access import require, visible
 from archive.audit_checkpoint import checkpoint_after
 from archive.catalog.db import get_engine, session_scope
 from archive.catalog.destruction import (DestructionCertificate, DestructionItem, DestructionList, DestructionReview,
@@ -44,13 +44,14 @@ log = logging.getLogger(__name__)
 EXECUTION_LEASE = timedelta(minutes=15)   # an execution not heard of for this long counts as dead
 
 
-def _load(session: Session, list_id: int, *, lock: bool = False) -> DestructionList:
-    """The list; with ``lock`` it stays locked until the session ends (compare-and-set on its stage)."""
+def _load(session: Session, list_id: int, *, lock: bool = False, actor: Principal | None = None) -> DestructionList:
+    """The list; with ``lock`` it stays locked until the session ends (compare-and-set on its stage).
+    With ``actor``, another agency's list (or any list, for a researcher) is not found, exactly
+    like a missing one, before any role or stage rule."""
     dlist = lock_row(session, DestructionList, DestructionList.id == list_id) if lock \
         else session.get(DestructionList, list_id)
-    if dlist is None:
-        raise NotFound(f"destruction list {list_id} not found", message_vi=f"Không tìm thấy danh mục hủy số {list_id}.")
-    return dlist
+    missing = NotFound(f"destruction list {list_id} not found", message_vi=f"Không tìm thấy danh mục hủy số {list_id}.")
+    return visible(actor, dlist, missing)
 
 
 def _stage(dlist: DestructionList, *stages: str) -> None:
@@ -108,7 +109,7 @@ def review_item(actor: Principal, list_id: int, dossier_code: str, decision: str
         raise InvalidRequest(f"decision must be agree or keep, not {decision!r}",
                              message_vi="Ý kiến phải là đồng ý hủy (agree) hoặc giữ lại (keep).")
     with locked_session() as session:
-        dlist = _load(session, list_id, lock=True)
+        dlist = _load(session, list_id, lock=True, actor=actor)
         require(actor, ("council",), agency=dlist.organ_id, action="review a destruction list")
         _stage(dlist, DestructionStage.COUNCIL_REVIEW, DestructionStage.AUDIT_REVIEW)
         item = next((i for i in dlist.items if i.dossier_code == dossier_code), None)
@@ -162,7 +163,7 @@ def _kept_expiry(record, new_retention: str | None, today: date) -> date | None:
 def audit_list(actor: Principal, list_id: int, *, agree: bool, note: str | None = None) -> None:
     """The auditor's review (thẩm định) of a council-reviewed list."""
     with locked_session() as session:
-        dlist = _load(session, list_id, lock=True)
+        dlist = _load(session, list_id, lock=True, actor=actor)
         require(actor, ("auditor",), action="review a destruction list as auditor")
         _stage(dlist, DestructionStage.AUDIT_REVIEW)
         for item in dlist.items:
@@ -181,7 +182,7 @@ def approve_list(actor: Principal, list_id: int, *, decision_ref: str, today: da
                              message_vi="Phải ghi số quyết định hủy.")
     today = today or clock.today()
     with locked_session() as session:
-        dlist = _load(session, list_id, lock=True)
+        dlist = _load(session, list_id, lock=True, actor=actor)
         require(actor, ("agency_head",), agency=dlist.organ_id, action="approve a destruction list")
         if actor.user == dlist.prepared_by:
             raise SameActorRefused(f"{actor.user} prepared destruction list {list_id} and cannot approve it",
@@ -248,7 +249,7 @@ def _claim_execution(actor: Principal, list_id: int, today: date,
     dossiers to erase with what the certificate says of each; every refusal (hold, expiry,
     locked object) comes before the first deletion."""
     with locked_session() as session:
-        dlist = _load(session, list_id, lock=True)
+        dlist = _load(session, list_id, lock=True, actor=actor)
         require(actor, ("archivist", "agency_head"), agency=dlist.organ_id, action="execute a destruction decision")
         _stage(dlist, DestructionStage.APPROVED, DestructionStage.EXECUTING)
         if dlist.stage == DestructionStage.EXECUTING and dlist.execution_lease and dlist.execution_lease > utcnow():
@@ -330,10 +331,11 @@ def list_summaries(organ_id: str | None) -> list[dict]:
                  "prepared_at": d.prepared_at, "items": len(d.items)} for d in session.scalars(query)]
 
 
-def describe_list(list_id: int) -> dict:
-    """The list with its items, reviews and certificate, as plain data (CLI, API)."""
+def describe_list(list_id: int, actor: Principal | None = None) -> dict:
+    """The list with its items, reviews and certificate, as plain data (CLI, API); with
+    ``actor``, only a list they may know of (``_load``)."""
     with session_scope() as session:
-        dlist = _load(session, list_id)
+        dlist = _load(session, list_id, actor=actor)
         certificate = dlist.certificate
         return {
             "id": dlist.id, "agency": dlist.organ_id, "stage": dlist.stage,

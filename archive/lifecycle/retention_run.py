@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from archive import audit
 from archive import clock
-from archive.access import require
+from archive.access import require, visible
 from archive.catalog.db import session_scope
 from archive.catalog.models import DossierRecord, DossierStatus
 from archive.catalog.notifications import AgencyContact, Notification
@@ -166,8 +166,7 @@ def awaiting_trigger(session: Session, *, agency: str | None = None) -> list[Dos
 def mark_read(actor: Principal, notification_id: int) -> None:
     """The agency's staff mark one of its notices read."""
     with session_scope() as session:
-        notice = session.get(Notification, notification_id)
-        if notice is None:
-            raise NotFound(f"notification {notification_id} not found", message_vi="Không tìm thấy thông báo.")
+        notice = visible(actor, session.get(Notification, notification_id),
+                         NotFound(f"notification {notification_id} not found", message_vi="Không tìm thấy thông báo."))
         require(actor, ("archivist", "council", "agency_head"), agency=notice.organ_id, action="read a notice")
         notice.read_at = notice.read_at or utcnow()

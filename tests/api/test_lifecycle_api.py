@@ -87,7 +87,7 @@ def test_expired_dossier_is_destroyed_through_the_api_step_by_step(archive, ten_
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     xml = call(archive, "auditor", "GET", f"/destruction-lists/{list_id}/certificate/xml", 200)
     assert code.encode() in xml.content and etree.fromstring(xml.content) is not None
-    call(archive, "council_b", "GET", f"/destruction-lists/{list_id}/certificate/pdf", 403)
+    call(archive, "council_b", "GET", f"/destruction-lists/{list_id}/certificate/pdf", 404)   # not their agency's
     assert audit.verify().ok
 
 
@@ -128,7 +128,7 @@ def test_transfer_is_prepared_downloaded_and_completed_by_a_signed_acknowledgeme
     assert any(code in str(c.value) for row in book.active.iter_rows() for c in row)
     assert call(archive, "archivist_b", "GET", f"/transfers/{ref}/documents/handover-record.pdf",
                 200).content.startswith(b"%PDF")
-    call(archive, "archivist_a", "GET", f"/transfers/{ref}/documents/transfer-list.pdf", 403)
+    call(archive, "archivist_a", "GET", f"/transfers/{ref}/documents/transfer-list.pdf", 404)   # B's: not found
 
     folder = get_settings().data_dir / "transfers" / ref
     prepared = PreparedTransfer(ref, folder, TransferManifest.read(folder / "data"))

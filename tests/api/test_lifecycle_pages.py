@@ -239,10 +239,10 @@ def test_researcher_requests_access_the_agency_approves_and_the_grant_ends(archi
     assert "Đã gửi yêu cầu khai thác" in sent.text and "Chờ cơ quan giải quyết" in sent.text
     request_id = int(sent.text.split('id="yeu-cau-')[1].split('"')[0])
 
-    token = _as(client, "archivist_b")                            # another agency: not shown, refused
+    token = _as(client, "archivist_b")                            # another agency: not shown, not found
     assert f"yeu-cau-{request_id}" not in client.get("/access-requests").text
     assert client.post(f"/access-requests/{request_id}/decision",
-                       data={"csrf_token": token, "decision": "approve"}).status_code == 403
+                       data={"csrf_token": token, "decision": "approve"}).status_code == 404
     token = _as(client, "archivist_a")
     approved = _post(client, token, f"/access-requests/{request_id}/decision", decision="approve", note="Đọc tại chỗ")
     assert "Đã đồng ý" in approved.text

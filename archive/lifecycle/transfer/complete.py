@@ -27,7 +27,7 @@ from archive.catalog.locking import lock_row, locked_session
 from archive.catalog.models import DossierRecord, DossierStatus
 from archive.clock import utcnow
 from archive.lifecycle.erasure import ErasedDossier, residue, snapshot, stores
-from archive.access import Principal, require
+from archive.access import Principal, require, visible
 from archive.errors import AcknowledgementRejected, NotFound, ObjectMissing, StorageError
 from archive.settings import Settings, get_settings
 from archive.lifecycle.transfer import acknowledgement
@@ -46,13 +46,17 @@ class CompletedTransfer:
 
 
 def own_transfer(session, actor: Principal, reference: str, roles: tuple[str, ...], action: str) -> Transfer:
-    """The agency's outgoing transfer ``reference``, if ``actor`` may act on it (their agency's)."""
-    require(actor, roles, action=action)
-    transfer = session.scalar(select(Transfer).where(Transfer.reference == reference, Transfer.direction == "outgoing"))
-    if transfer is None:
-        raise NotFound(f"transfer {reference} not found", message_vi=f"Không tìm thấy đợt nộp lưu {reference}.")
+    """The agency's outgoing transfer ``reference``, if ``actor`` may act on it (their agency's);
+    another agency's is not found, exactly like a missing one."""
+    transfer = visible(actor, session.scalar(select(Transfer).where(Transfer.reference == reference,
+                                                                    Transfer.direction == "outgoing")),
+                       _missing(reference))
     require(actor, roles, agency=transfer.organ_id, action=action)
     return transfer
+
+
+def _missing(reference: str) -> NotFound:
+    return NotFound(f"transfer {reference} not found", message_vi=f"Không tìm thấy đợt nộp lưu {reference}.")
 
 
 def _mismatches(ack: Acknowledgement, transfer: Transfer | None) -> list[str]:
