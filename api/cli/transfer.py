@@ -62,16 +62,8 @@ def receive(path: Path = typer.Argument(..., help="Thư mục bộ hồ sơ nộ
 def acknowledge(ack_path: Path = typer.Argument(..., help="Văn bản xác nhận (JSON) kèm tệp chữ ký .sig."),
                 user: Optional[str] = USER, password_stdin: bool = PASSWORD_STDIN) -> None:
     """Nhập văn bản xác nhận của Lưu trữ lịch sử: đánh dấu đã nộp lưu và xóa bản lưu tại cơ quan."""
-    import json
-
-    from archive.catalog import session_scope
     from archive.lifecycle.transfer import acknowledge_transfer
-    from archive.lifecycle.transfer.complete import own_transfer
-    who = caller(user, password_stdin)
-    reference = str(json.loads(ack_path.read_text(encoding="utf-8")).get("reference"))
-    with session_scope() as session:
-        own_transfer(session, who, reference, ("archivist",), "import a transfer acknowledgement")
-    done = acknowledge_transfer(ack_path, actor=who.user)
+    done = acknowledge_transfer(ack_path, caller(user, password_stdin))
     typer.echo(f"Đợt nộp lưu {done.reference} đã được {done.receiver} xác nhận: {len(done.dossiers)} hồ sơ "
                f"chuyển trạng thái 'đã nộp lưu', {done.objects_removed} đối tượng đã xóa khỏi kho")
 

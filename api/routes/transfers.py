@@ -116,7 +116,7 @@ def import_acknowledgement(db, caller: Caller, reference: str, ack: bytes, sig: 
         path = FsPath(folder) / "acknowledgement.json"
         path.write_bytes(ack)
         signature_path(path).write_bytes(sig)
-        return acknowledge_transfer(path, actor=caller.name)
+        return acknowledge_transfer(path, caller.principal)
 
 
 @router.post("/{reference}/acknowledgement", response_model=CompletedOut,

@@ -50,6 +50,9 @@ class Transfer(Base):
     acknowledged_at: Mapped[datetime | None]
     receiver: Mapped[str | None] = mapped_column(String(300))         # the archive that acknowledged
     acknowledgement: Mapped[dict[str, Any] | None]                    # the signed acknowledgement, as verified
+    # While set and in the future, an import is removing the agency's copies: another import is
+    # refused (409); cleared when it stops on an error, so importing again resumes the removal.
+    removal_lease: Mapped[datetime | None]
 
     dossiers: Mapped[list[TransferDossier]] = relationship(back_populates="transfer", cascade="all, delete-orphan",
                                                            order_by="TransferDossier.id")

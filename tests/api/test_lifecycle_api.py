@@ -147,6 +147,8 @@ def test_transfer_is_prepared_downloaded_and_completed_by_a_signed_acknowledgeme
         assert call(archive, "archivist_b", "GET", f"/dossiers/{code}", 200).json()["status"] == "archived"
         call(archive, "head_b", "POST", f"/transfers/{ref}/acknowledgement", 403, **signed)
         done = call(archive, "archivist_b", "POST", f"/transfers/{ref}/acknowledgement", 200, **signed).json()
+        again = call(archive, "archivist_b", "POST", f"/transfers/{ref}/acknowledgement", 409, **signed).json()
+        assert again["code"] == "wrong_workflow_stage"                     # complete once, not twice
     get_settings.cache_clear()
     assert (done["reference"], done["dossiers"]) == (ref, [code]) and done["objects_removed"] > 0
     assert call(archive, "archivist_b", "GET", f"/dossiers/{code}", 200).json()["status"] == "transferred"

@@ -4,7 +4,7 @@ Public interface:
 - sending agency: ``prepare_transfer(codes, out_dir, organ_id=, actor=) -> PreparedTransfer``
   (transfer folder: one E-ARK SIP per permanent dossier, transfer list XLSX/PDF, handover
   record PDF, transfer.json, BagIt SHA-256 manifests; transfer recorded as prepared);
-  ``acknowledge_transfer(ack_path, actor=) -> CompletedTransfer`` (verify the historical
+  ``acknowledge_transfer(ack_path, actor) -> CompletedTransfer`` (verify the historical
   archive's signed acknowledgement, then mark the dossiers transferred and remove every copy).
 - historical archive: ``receive_transfer(path, out_dir=, actor=) -> ReceivedTransfer``
   (check everything, archive each package, sign the acknowledgement).

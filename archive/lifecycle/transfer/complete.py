@@ -3,38 +3,44 @@
 The acknowledgement must carry the historical archive's valid signature and match the
 prepared transfer exactly (reference, transfer.json checksum, every package and its
 checksum, nothing more, nothing less); anything else is refused and nothing changes.
-Then, in one transaction, the transfer becomes ``acknowledged`` and its dossiers
-``transferred``: each keeps a stub (its catalog row with metadata, documents, file
+Then, in one transaction under the transfer's row lock (compare-and-set: a transfer complete
+or being completed is refused, 409), the transfer becomes ``acknowledged`` with a removal
+lease and its dossiers ``transferred``: each keeps a stub (its catalog row with metadata, documents, file
 checksums and package versions, linked to the transfer reference). Only after that are the
 agency's copies removed: every object version in every store, replica included (the
 governance lock on permanent dossiers is bypassed here and nowhere else), index entries,
 ingest work folders and the packages in the transfer folder; ``archive.lifecycle.erasure.residue``
-then proves nothing is left, and the transfer becomes ``transferred``. Removal is re-run
-safely by importing the same acknowledgement again, should it stop half-way.
+then proves nothing is left, and the transfer becomes ``transferred``. Should removal stop
+half-way, the lease is released (audited) and importing the same acknowledgement again resumes it.
 """
 from __future__ import annotations
 
+import logging
 import shutil
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
 from archive import audit
 from archive.audit_checkpoint import checkpoint_after
-from archive.catalog.db import init_catalog, session_scope
-from archive.catalog.locking import lock_row, locked_session
+from archive.catalog.locking import expect_stage, lock_row, locked_session
 from archive.catalog.models import DossierRecord, DossierStatus
 from archive.clock import utcnow
 from archive.lifecycle.erasure import ErasedDossier, residue, snapshot, stores
-from archive.access import Principal, require, visible
-from archive.errors import AcknowledgementRejected, NotFound, ObjectMissing, StorageError
+from archive.access import Principal, require, sees_agency, visible
+from archive.errors import AcknowledgementRejected, NotFound, ObjectMissing, StorageError, WrongWorkflowStage
 from archive.settings import Settings, get_settings
 from archive.lifecycle.transfer import acknowledgement
 from archive.lifecycle.transfer.acknowledgement import Acknowledgement
 from archive.lifecycle.transfer.manifest import PACKAGES_DIR
 from archive.catalog.transfer import Transfer, TransferState
 from search.base import open_index
+
+log = logging.getLogger(__name__)
+IMPORTERS = ("archivist",)
+REMOVAL_LEASE = timedelta(minutes=15)   # an import not heard of for this long counts as dead
 
 
 @dataclass
@@ -63,8 +69,6 @@ def _mismatches(ack: Acknowledgement, transfer: Transfer | None) -> list[str]:
     if transfer is None:
         return [f"no prepared transfer {ack.reference} at this agency"]
     problems = []
-    if transfer.state == TransferState.TRANSFERRED:
-        problems.append(f"transfer {ack.reference} is complete already")
     if ack.transfer_manifest_sha256 != transfer.manifest_sha256:
         problems.append("the acknowledged transfer.json is not the one prepared")
     if ack.sending_organ_id != transfer.organ_id:
@@ -80,19 +84,33 @@ def _mismatches(ack: Acknowledgement, transfer: Transfer | None) -> list[str]:
     return problems
 
 
-def _accept(ack: Acknowledgement, signer: str, actor: str) -> tuple[str | None, list[ErasedDossier]]:
-    """Record the acknowledgement and mark the dossiers transferred; the transfer folder and
-    where each dossier's copies are."""
-    with locked_session() as session:     # two imports at once: one records it, the other sees it recorded
+def _claim(ack: Acknowledgement, signer: str, actor: Principal) -> tuple[str | None, list[ErasedDossier]]:
+    """Compare-and-set under the transfer's row lock: ``prepared`` (or ``acknowledged`` with no
+    live removal, i.e. an import that stopped half-way) becomes ``acknowledged`` with a removal
+    lease, its dossiers ``transferred``. A transfer complete or being completed is refused (409),
+    so of two imports at once exactly one goes on. Returns the transfer folder and where each
+    dossier's copies are."""
+    with locked_session() as session:
         transfer = lock_row(session, Transfer, Transfer.reference == ack.reference, Transfer.direction == "outgoing")
+        if transfer is not None and not sees_agency(actor, transfer.organ_id):
+            transfer = None                  # another agency's transfer: as if there were none
+        if transfer is not None:
+            require(actor, IMPORTERS, agency=transfer.organ_id, action="import a transfer acknowledgement")
+            expect_stage(f"transfer {ack.reference}", transfer.state, TransferState.PREPARED,
+                         TransferState.ACKNOWLEDGED, transfer=ack.reference)
+            if transfer.removal_lease and transfer.removal_lease > utcnow():
+                raise WrongWorkflowStage(f"transfer {ack.reference} is being completed by another import",
+                                         transfer=ack.reference, stage=transfer.state)
         if problems := _mismatches(ack, transfer):
             raise AcknowledgementRejected("; ".join(problems), problems=problems)
-        if transfer.state == TransferState.PREPARED:
-            audit.record("transfer", actor=actor, agency=transfer.organ_id, object=ack.reference, session=session,
-                         detail={"step": "acknowledged", "receiver": signer,
-                                 "dossiers": [d.dossier_code for d in transfer.dossiers]})
+        resumed = transfer.state == TransferState.ACKNOWLEDGED
+        if not resumed:
             transfer.state, transfer.acknowledged_at, transfer.receiver = TransferState.ACKNOWLEDGED, utcnow(), signer
             transfer.acknowledgement = ack.model_dump(mode="json")
+        transfer.removal_lease = utcnow() + REMOVAL_LEASE
+        audit.record("transfer", actor=actor.user, agency=transfer.organ_id, object=ack.reference, session=session,
+                     detail={"step": "removal resumed" if resumed else "acknowledged", "receiver": signer,
+                             "dossiers": [d.dossier_code for d in transfer.dossiers]})
         copies = []
         for item in transfer.dossiers:
             record = session.get(DossierRecord, item.dossier_id) if item.dossier_id else None
@@ -101,6 +119,18 @@ def _accept(ack: Acknowledgement, signer: str, actor: str) -> tuple[str | None, 
             record.status = DossierStatus.TRANSFERRED
             copies.append(snapshot(session, record))
         return transfer.folder, copies
+
+
+def _interrupted(reference: str, actor: Principal, exc: Exception) -> None:
+    """Record a removal that stopped and release its lease: importing again resumes it."""
+    try:
+        with locked_session() as session:
+            transfer = lock_row(session, Transfer, Transfer.reference == reference, Transfer.direction == "outgoing")
+            transfer.removal_lease = None
+            audit.record("transfer", actor=actor.user, agency=transfer.organ_id, object=reference, session=session,
+                         outcome="failure", detail={"step": "removal stopped", "error": f"{type(exc).__name__}: {exc}"})
+    except Exception:      # noqa: BLE001 - the removal's own error is what the caller must see
+        log.exception("could not record the interruption of transfer %s", reference)
 
 
 def _remove_copies(folder: str | None, dossiers: list[ErasedDossier], settings: Settings) -> int:
@@ -131,21 +161,26 @@ def _remove_copies(folder: str | None, dossiers: list[ErasedDossier], settings: 
     return removed
 
 
-def acknowledge_transfer(ack_path: Path, *, actor: str = "system", settings: Settings | None = None
+def acknowledge_transfer(ack_path: Path, actor: Principal, *, settings: Settings | None = None
                          ) -> CompletedTransfer:
-    """Import the historical archive's signed acknowledgement and complete the transfer."""
-    settings = settings or get_settings()
-    init_catalog()
+    """Import the historical archive's signed acknowledgement and complete the transfer, as the
+    sending agency's archivist ``actor``."""
+    settings = settings or get_settings()      # (no init_catalog here: Alembic is not thread-safe)
     ack, signer = acknowledgement.read_verified(Path(ack_path), settings.transfer_receiver_certificate)
-    folder, copies = _accept(ack, signer, actor)
-    removed = _remove_copies(folder, copies, settings)
-    with session_scope() as session:
-        audit.record("transfer", actor=actor, object=ack.reference, session=session,
+    folder, copies = _claim(ack, signer, actor)
+    try:
+        removed = _remove_copies(folder, copies, settings)
+    except Exception as exc:
+        _interrupted(ack.reference, actor, exc)
+        raise
+    with locked_session() as session:
+        transfer = lock_row(session, Transfer, Transfer.reference == ack.reference, Transfer.direction == "outgoing")
+        expect_stage(f"transfer {ack.reference}", transfer.state, TransferState.ACKNOWLEDGED, transfer=ack.reference)
+        transfer.state, transfer.removal_lease = TransferState.TRANSFERRED, None
+        audit.record("transfer", actor=actor.user, agency=transfer.organ_id, object=ack.reference, session=session,
                      detail={"step": "copies removed", "objects": removed, "dossiers": [d.code for d in copies]})
-        transfer = session.scalar(select(Transfer).where(Transfer.reference == ack.reference))
-        transfer.state = TransferState.TRANSFERRED
         for code in (d.code for d in copies):
-            audit.record("transfer", actor=actor, agency=transfer.organ_id, object=code, session=session,
+            audit.record("transfer", actor=actor.user, agency=transfer.organ_id, object=code, session=session,
                          detail={"step": "transferred", "reference": ack.reference, "receiver": signer})
     checkpoint_after("transfer", stores(settings)[0])
     return CompletedTransfer(ack.reference, signer, [d.code for d in copies], removed)

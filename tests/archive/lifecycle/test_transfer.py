@@ -309,13 +309,13 @@ def test_forged_or_mismatched_acknowledgement_is_refused_and_nothing_changes_at_
         before = _state(PERMANENT)
         for case, path in refused.items():
             with pytest.raises(AcknowledgementRejected):
-                acknowledge_transfer(path)
+                acknowledge_transfer(path, SENDING_ARCHIVIST)
             assert _state(PERMANENT) == before, case
         with session_scope() as s:
             assert s.scalar(select(Transfer.state).where(Transfer.reference == prepared.reference)) == "prepared"
         with pytest.raises(DossierNotTransferable, match="already in transfer"):
             prepare_transfer([PERMANENT], tmp_path / "again")
-        acknowledge_transfer(write(_acknowledgement(prepared), tmp_path / "genuine", genuine))
+        acknowledge_transfer(write(_acknowledgement(prepared), tmp_path / "genuine", genuine), SENDING_ARCHIVIST)
         assert _state(PERMANENT)["status"] == "transferred"
 
 
@@ -364,7 +364,7 @@ def test_governance_locked_objects_are_removed_only_through_the_acknowledged_tra
         ack = receive_transfer(prepared.folder).acknowledgement
     with sender.active():
         assert sorted(open_store().list(f"{prefix}/")) == keys     # received, not acknowledged: all there
-        acknowledge_transfer(ack)
+        acknowledge_transfer(ack, SENDING_ARCHIVIST)
         assert list(open_store().list(f"{prefix}/")) == []
         assert not any(open_store().exists(k) for k in keys)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -189,3 +190,90 @@ def test_a_hold_is_lifted_only_by_an_authority_at_least_its_placers(archive_home
         lift_hold(lifter, code, "Kết thúc thanh tra")
     with pytest.raises(WrongWorkflowStage):          # nothing left to lift
         lift_hold(ADMIN, code, "Lần nữa")
+
+
+def acknowledged_transfer(tmp_path, monkeypatch) -> Path:
+    """A prepared transfer of one permanent dossier of ORGAN, straight in the catalog, and the
+    historical archive's genuine signed acknowledgement of it (its certificate configured)."""
+    from archive.catalog.transfer import Transfer, TransferDossier
+    from archive.lifecycle.transfer.acknowledgement import AcknowledgedPackage, Acknowledgement, write
+    from archive.lifecycle.transfer.signing import generate_identity, signing_key
+    from archive.clock import utcnow
+    code = catalogue("NL-CAS", "Vĩnh viễn", date(2001, 12, 31))
+    reference = "NL-000.00.00.H41-20260601-000001"
+    with session_scope() as s:
+        record = s.scalar(select(DossierRecord).where(DossierRecord.code == code))
+        s.add(Transfer(reference=reference, direction="outgoing", state="prepared", organ_id=ORGAN,
+                       actor=ARCHIVIST.user, manifest_sha256="a" * 64,
+                       dossiers=[TransferDossier(dossier_id=record.id, dossier_code=code, package_id="urn:uuid:sip",
+                                                 mets_sha256="b" * 64, size=1, files=1)]))
+    generate_identity("Lưu trữ lịch sử", tmp_path / "key.pem", tmp_path / "cert.pem")
+    monkeypatch.setenv("LUUTRU_TRANSFER_RECEIVER_CERTIFICATE", str(tmp_path / "cert.pem"))
+    get_settings.cache_clear()
+    ack = Acknowledgement(reference=reference, transfer_manifest_sha256="a" * 64, sending_organ_id=ORGAN,
+                          receiving_archive="Lưu trữ lịch sử", received_at=utcnow(),
+                          packages=[AcknowledgedPackage(package_id="urn:uuid:sip", dossier_code=code,
+                                                        mets_sha256="b" * 64, archived_as="urn:uuid:aip")])
+    return write(ack, tmp_path / "ack", signing_key(tmp_path / "key.pem"))
+
+
+def transfer_state() -> tuple[str, object]:
+    from archive.catalog.transfer import Transfer
+    with session_scope() as s:
+        transfer = s.scalar(select(Transfer))
+        return transfer.state, transfer.removal_lease
+
+
+def test_an_acknowledgement_imported_twice_completes_the_transfer_once(archive_db, tmp_path, monkeypatch):
+    from archive.lifecycle.transfer import acknowledge_transfer
+    ack = acknowledged_transfer(tmp_path, monkeypatch)
+    done = acknowledge_transfer(ack, ARCHIVIST)
+    assert transfer_state() == ("transferred", None)
+    entries = len(trail("transfer"))
+    with pytest.raises(WrongWorkflowStage) as again:
+        acknowledge_transfer(ack, ARCHIVIST)
+    assert again.value.http_status == 409 and again.value.context["stage"] == "transferred"
+    assert len(trail("transfer")) == entries and done.dossiers
+
+
+def test_two_acknowledgement_imports_at_once_exactly_one_completes(archive_db, tmp_path, monkeypatch):
+    import archive.lifecycle.transfer.complete as complete
+    ack = acknowledged_transfer(tmp_path, monkeypatch)
+    slowed(monkeypatch, complete, "_remove_copies")      # the first is still removing when the second comes
+    results = at_once(lambda: complete.acknowledge_transfer(ack, ARCHIVIST),
+                      lambda: complete.acknowledge_transfer(ack, ARCHIVIST))
+    exactly_one_refused(results)
+    assert transfer_state() == ("transferred", None)
+    steps = [e.detail["step"] for e in trail("transfer")]
+    assert steps.count("acknowledged") == 1 and steps.count("copies removed") == 1
+
+
+def test_an_import_stopped_half_way_is_audited_and_resumed(archive_db, tmp_path, monkeypatch):
+    import archive.lifecycle.transfer.complete as complete
+    from archive.errors import StorageError
+    ack = acknowledged_transfer(tmp_path, monkeypatch)
+    real = complete._remove_copies
+
+    def fails(*args, **kwargs):
+        raise StorageError("the store went away")
+    monkeypatch.setattr(complete, "_remove_copies", fails)
+    with pytest.raises(StorageError):
+        complete.acknowledge_transfer(ack, ARCHIVIST)
+    assert transfer_state() == ("acknowledged", None)              # lease released: resumable
+    stopped = trail("transfer")[-1]
+    assert (stopped.outcome, stopped.detail["step"]) == ("failure", "removal stopped")
+    monkeypatch.setattr(complete, "_remove_copies", real)
+    complete.acknowledge_transfer(ack, ARCHIVIST)
+    assert transfer_state() == ("transferred", None)
+    assert [e.detail["step"] for e in trail("transfer")][-3:] == ["removal resumed", "copies removed", "transferred"]
+
+
+def test_an_import_cannot_be_completed_by_another_agency_or_role(archive_db, tmp_path, monkeypatch):
+    from archive.errors import AcknowledgementRejected
+    from archive.lifecycle.transfer import acknowledge_transfer
+    ack = acknowledged_transfer(tmp_path, monkeypatch)
+    with pytest.raises(AcknowledgementRejected, match="no prepared transfer"):   # as if there were none
+        acknowledge_transfer(ack, Principal("khac.vt", "archivist", "000.00.00.H42"))
+    with pytest.raises(Forbidden):
+        acknowledge_transfer(ack, HEAD)
+    assert transfer_state() == ("prepared", None)
