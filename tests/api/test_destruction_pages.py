@@ -55,8 +55,8 @@ def test_a_list_goes_from_council_to_destruction_through_the_pages(archive, clie
     reviewed = _post(client, token, f"{page}/items/{code}/review", decision="agree", note="Hết giá trị")
     assert "Sở Nội vụ thẩm định" in reviewed.text and "council_a: đồng ý hủy — Hết giá trị" in reviewed.text
 
-    token = _as(client, "head_b")                                       # another agency's head
-    assert client.get(page).status_code == 403
+    token = _as(client, "head_b")                                       # another agency's head:
+    assert client.get(page).status_code == 404                         # not told the list exists
 
     token = _as(client, "auditor")
     assert "Chờ thủ trưởng" in _post(client, token, f"{page}/audit", agree="yes", note="Đúng quy định").text
