@@ -380,6 +380,6 @@ def test_permanent_dossier_needing_attention_is_transferred_like_any_archived_on
         assert _state(PERMANENT)["status"] == "archived"
     with sender.active():
         assert _state(PERMANENT)["status"] == "needs_attention"    # unchanged until acknowledged
-        acknowledge_transfer(ack)
+        acknowledge_transfer(ack, SENDING_ARCHIVIST)
         after = _state(PERMANENT)
         assert (after["status"], after["objects"], after["searchable"]) == ("transferred", {}, False)
