@@ -12,6 +12,7 @@ from pydantic import AliasChoices, BaseModel, Field
 
 from api.deps import Caller, CallerDep, DbDep, TodayDep, audit_event
 from api.download import content_disposition
+from archive.catalog.destruction import ReviewDecision
 from archive.lifecycle import destruction
 from archive.access import require
 from archive.errors import NotFound
@@ -38,7 +39,7 @@ class ListCreated(BaseModel):
 
 
 class ReviewIn(BaseModel):
-    decision: Literal["agree", "keep"]
+    decision: ReviewDecision
     # new_maintenance: the name docs/api.md first published, still accepted
     new_retention: str | None = Field(None, max_length=50, description="Thời hạn bảo quản mới khi giữ lại.",
                                       validation_alias=AliasChoices("new_retention", "new_maintenance"))

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from api.deps import TodayDep
 from api.routes.destruction import READERS, readable_list
 from api.routes.pages import PageCaller, confirmed, render, submit_form
-from archive.catalog.destruction import DestructionStage
+from archive.catalog.destruction import DestructionStage, ItemOutcome, ReviewDecision
 from archive.lifecycle import destruction
 from archive.access import require
 
@@ -78,12 +78,14 @@ def list_view(request: Request, list_id: ListId, caller: PageCaller):
 def list_page(request: Request, list_id: int, caller, status_code: int = 200, **context) -> HTMLResponse:
     dlist = readable_list(caller, list_id)
     return render(request, "destruction_list.html", caller, status_code=status_code, dlist=dlist,
-                  stage_labels=DestructionStage.labels(), form=FORMS.get((caller.user.role, dlist["stage"])), **context)
+                  stage_labels=DestructionStage.labels(), outcome_labels=ItemOutcome.labels(),
+                  decision_labels=ReviewDecision.labels(), form=FORMS.get((caller.user.role, dlist["stage"])),
+                  **context)
 
 
 @router.post("/{list_id}/items/{code}/review")
 def review(request: Request, list_id: ListId, code: Annotated[str, Path(max_length=64)], caller: PageCaller,
-           today: TodayDep, csrf_token_: Token = "", decision: Annotated[Literal["agree", "keep"], Form()] = "agree",
+           today: TodayDep, csrf_token_: Token = "", decision: Annotated[ReviewDecision, Form()] = ReviewDecision.AGREE,
            new_retention: Annotated[str | None, Form(max_length=50)] = None, note: Note = None):
     def action() -> str:
         destruction.review_item(caller.principal, list_id, code, decision, new_retention=new_retention or None,

@@ -35,14 +35,18 @@ class DestructionStage(LabelledStrEnum):
 
 
 class ItemOutcome(LabelledStrEnum):
-    """What the reviews decided for one dossier on a list, and whether it has been destroyed."""
-    PENDING = "pending", "Chờ xem xét"
-    DESTROY = "destroy", "Hủy"
-    KEEP = "keep", "Giữ lại"
-    DESTROYED = "destroyed", "Đã hủy"
+    """What the reviews decided for one dossier on a list, and whether it has been destroyed
+    (labels read inside a sentence: "Kết quả: giữ lại")."""
+    PENDING = "pending", "chờ xem xét"
+    DESTROY = "destroy", "đồng ý hủy"
+    KEEP = "keep", "giữ lại"
+    DESTROYED = "destroyed", "đã hủy"
 
 
-REVIEW_DECISIONS = ("agree", "keep")
+class ReviewDecision(LabelledStrEnum):
+    """One council member's decision on one item (labels read inside a sentence)."""
+    AGREE = "agree", "đồng ý hủy"
+    KEEP = "keep", "giữ lại"
 
 
 class LegalHold(Base):
@@ -112,7 +116,7 @@ class DestructionReview(Base):
     """One council member's decision on one item: agree to destroy, or keep with a new retention."""
     __tablename__ = "destruction_reviews"
     __table_args__ = (UniqueConstraint("item_id", "reviewer", name="uq_destruction_reviews_item_reviewer"),
-                      CheckConstraint(_in("decision", REVIEW_DECISIONS), name="decision"))
+                      CheckConstraint(_in("decision", ReviewDecision), name="decision"))
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("destruction_items.id", ondelete="CASCADE"), index=True)
     reviewer: Mapped[str] = mapped_column(String(100))

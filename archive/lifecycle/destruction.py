@@ -25,7 +25,7 @@ from archive.access import require, visible
 from archive.audit_checkpoint import checkpoint_after
 from archive.catalog.db import get_engine, session_scope
 from archive.catalog.destruction import (DestructionCertificate, DestructionItem, DestructionList, DestructionReview,
-                                         DestructionStage, ItemOutcome)
+                                         DestructionStage, ItemOutcome, ReviewDecision)
 from archive.catalog.locking import expect_stage, lock_row, locked_session
 from archive.catalog.models import DossierRecord, DossierStatus
 from archive.clock import utcnow
@@ -105,7 +105,7 @@ def review_item(actor: Principal, list_id: int, dossier_code: str, decision: str
                 new_retention: str | None = None, note: str | None = None, today: date | None = None) -> None:
     """One council member's decision on one item: ``agree`` to destroy, or ``keep`` with a new retention.
     The list goes to the auditor once every item has at least one review."""
-    if decision not in ("agree", "keep"):
+    if decision not in tuple(ReviewDecision):
         raise InvalidRequest(f"decision must be agree or keep, not {decision!r}",
                              message_vi="Ý kiến phải là đồng ý hủy (agree) hoặc giữ lại (keep).")
     with locked_session() as session:
@@ -118,12 +118,12 @@ def review_item(actor: Principal, list_id: int, dossier_code: str, decision: str
                            message_vi=f"Hồ sơ {dossier_code} không có trong danh mục hủy số {list_id}.")
         record = find_dossier(session, dossier_code)
         refuse_if_held(record, "be reviewed for destruction")
-        if decision == "keep":
+        if decision == ReviewDecision.KEEP:
             expiry = _kept_expiry(record, new_retention, today or clock.today())
         review = next((r for r in item.reviews if r.reviewer == actor.user), None) or DestructionReview(
             reviewer=actor.user)
         review.decision, review.new_retention, review.note, review.reviewed_at = (
-            decision, new_retention if decision == "keep" else None, note, utcnow())
+            decision, new_retention if decision == ReviewDecision.KEEP else None, note, utcnow())
         if review not in item.reviews:
             item.reviews.append(review)
         item.outcome, item.new_retention = outcome_of_reviews(
@@ -132,7 +132,7 @@ def review_item(actor: Principal, list_id: int, dossier_code: str, decision: str
             dlist.stage = DestructionStage.AUDIT_REVIEW
         audit.record("destruction_review", actor=actor.user, agency=dlist.organ_id, object=dossier_code,
                      detail={"list": list_id, "decision": decision, "new_retention": new_retention,
-                             "note": note, **({"new_expiry": expiry} if decision == "keep" else {})},
+                             "note": note, **({"new_expiry": expiry} if decision == ReviewDecision.KEEP else {})},
                      session=session)
 
 
@@ -142,7 +142,7 @@ def outcome_of_reviews(reviews: Iterable[tuple[str, str | None]], expiry_of: Cal
     destroyed only if every member agreed; one ``keep`` keeps it, for the longest retention any
     member asked (no expiry, i.e. permanent, is longest; on a tie the first asked). ``expiry_of``
     gives the expiry a retention would set for this dossier."""
-    kept = [retention for decision, retention in reviews if decision == "keep"]
+    kept = [retention for decision, retention in reviews if decision == ReviewDecision.KEEP]
     if not kept:
         return ItemOutcome.DESTROY, None
     return ItemOutcome.KEEP, max(kept, key=lambda m: expiry_of(m) or date.max)
@@ -292,8 +292,10 @@ def _interrupted(actor: Principal, list_id: int, exc: Exception) -> None:
             audit.record("destroy", actor=actor.user, agency=dlist.organ_id, object=f"destruction-list/{list_id}",
                          outcome="failure", session=session,
                          detail={"error": reason, "left": getattr(exc, "context", {}).get("left"),
-                                 "destroyed": [i.dossier_code for i in dlist.items if i.outcome == ItemOutcome.DESTROYED],
-                                 "remaining": [i.dossier_code for i in dlist.items if i.outcome == ItemOutcome.DESTROY]})
+                                 "destroyed": [i.dossier_code for i in dlist.items
+                                               if i.outcome == ItemOutcome.DESTROYED],
+                                 "remaining": [i.dossier_code for i in dlist.items
+                                               if i.outcome == ItemOutcome.DESTROY]})
     except Exception:      # noqa: BLE001 - the execution's own error is what the caller must see
         log.exception("could not record the interruption of destruction list %s", list_id)
 

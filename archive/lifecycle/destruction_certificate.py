@@ -13,7 +13,7 @@ from pathlib import Path
 from lxml import etree
 from sqlalchemy.orm import object_session
 
-from archive.catalog.destruction import DestructionCertificate, DestructionList
+from archive.catalog.destruction import DestructionCertificate, DestructionList, ReviewDecision
 from archive.checksums import sha256_file
 from archive.lifecycle.erasure import ErasedDossier
 from archive.pdf import PdfDocument, PdfTable, write_pdf
@@ -80,8 +80,8 @@ def certificate_pdf(dlist: DestructionList, dossiers: list[ErasedDossier], execu
                      [[d.code, d.title, d.maintenance, vn_date(d.retention_expiry), reasons.get(d.code, "")]
                       for d in dossiers], [40, 60, 22, 22, 36]),
             PdfTable("Ý kiến của Hội đồng xác định giá trị tài liệu", ["Mã hồ sơ", "Thành viên", "Ý kiến", "Thời gian"],
-                     [[i.dossier_code, r.reviewer, "đồng ý hủy" if r.decision == "agree" else
-                       f"giữ lại ({r.new_retention})", vn_date(r.reviewed_at)]
+                     [[i.dossier_code, r.reviewer, ReviewDecision(r.decision).label
+                       + (f" ({r.new_retention})" if r.decision == ReviewDecision.KEEP else ""), vn_date(r.reviewed_at)]
                       for i in dlist.items for r in i.reviews], [45, 40, 45, 50]),
             PdfTable("Mã kiểm tra (SHA-256) của dữ liệu đã hủy", ["Đối tượng", "SHA-256", "Byte"],
                      [[o.key, o.sha256, o.size] for d in dossiers for o in d.objects], [70, 90, 20]),

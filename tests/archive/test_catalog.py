@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from archive.catalog import get_engine, init_catalog, session_scope
 from archive.catalog.access_requests import AccessRequestState
 from archive.catalog.amendments import AmendmentStage
-from archive.catalog.destruction import DestructionStage, ItemOutcome
+from archive.catalog.destruction import DestructionStage, ItemOutcome, ReviewDecision
 from archive.catalog.dossiers import latest_package_id
 from archive.catalog.models import (Agency, DossierRecord, DossierStatus, PipelineStep, PreservationEvent, StepState,
                                     load_all_models)
@@ -39,6 +39,7 @@ def test_migrations_build_exactly_the_models_schema_and_rerun_harmlessly(catalog
 
 STAGE_COLUMNS = [("dossiers", "status", DossierStatus), ("pipeline_steps", "state", StepState),
                  ("destruction_lists", "stage", DestructionStage), ("destruction_items", "outcome", ItemOutcome),
+                 ("destruction_reviews", "decision", ReviewDecision),
                  ("pending_changes", "stage", AmendmentStage), ("transfers", "state", TransferState),
                  ("access_requests", "state", AccessRequestState)]
 
