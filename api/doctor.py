@@ -3,6 +3,7 @@ stable English code. Nothing is changed, except that opening an S3 store creates
 (with Object Lock) when it is missing, as every command does."""
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -55,6 +56,46 @@ def _storage(settings: Settings) -> Finding:
                            "xóa trước hạn. Tạo bucket mới có Object Lock (chỉ bật được khi tạo) và chuyển dữ liệu sang.")
         return Finding("ok", what, f"{where} (thư mục trên đĩa, không có Object Lock: dùng S3 cho môi trường thật).")
     return Finding("ok", what, f"{where}, Object Lock đang bật.")
+
+
+def _staging(settings: Settings) -> Finding:
+    """Where Celery jobs are staged: reachable, writable, and deletable (no Object Lock)."""
+    import io
+    import uuid
+
+    from archive.storage import open_store, public_url
+    from ingest import staging
+    what = "Kho tạm (hồ sơ đang xử lý)"
+    if not staging.enabled(settings):
+        return Finding("ok", what, "không dùng: không cấu hình hàng đợi, hồ sơ được xử lý ngay trên máy này.")
+    where = public_url(settings.staging_store_url)
+    if where == public_url(settings.store_url):
+        return Finding("staging_is_archive_store", what, f"{where} trùng với kho lưu trữ: đặt LUUTRU_STAGING_URL "
+                       "là một bucket (hoặc thư mục) riêng, không bật Object Lock.")
+    try:
+        store = open_store(settings.staging_store_url, object_lock=False)
+    except Exception as exc:
+        return Finding("staging_unreachable", what, f"không mở được {where} ({type(exc).__name__}: {exc}).")
+    if store.supports_object_lock:
+        return Finding("staging_object_lock", what, f"bucket {where} bật Object Lock: hồ sơ tạm không xóa được sau "
+                       "khi lưu trữ. Dùng một bucket không bật Object Lock cho LUUTRU_STAGING_URL.")
+    probe, body = f"doctor/{uuid.uuid4().hex}", b"luutru doctor"
+    try:
+        store.put_file(probe, io.BytesIO(body), hashlib.sha256(body).hexdigest())
+    except Exception as exc:
+        return Finding("staging_not_writable", what, f"không ghi được vào {where} ({type(exc).__name__}: {exc}): "
+                       "kiểm tra quyền ghi của khóa truy cập.")
+    try:
+        store.delete(probe)
+        gone = not store.exists(probe)
+    except Exception as exc:
+        gone, why = False, f" ({type(exc).__name__}: {exc})"
+    else:
+        why = ""
+    if not gone:
+        return Finding("staging_not_deletable", what, f"không xóa được đối tượng thử trong {where}{why}: hồ sơ tạm "
+                       "sẽ tích tụ. Cho phép xóa (không bật Object Lock, cấp quyền DeleteObject).")
+    return Finding("ok", what, f"{where}: đọc, ghi và xóa được, không có Object Lock.")
 
 
 def _search(settings: Settings) -> Finding:
@@ -127,7 +168,7 @@ def _tesseract_vie(settings: Settings) -> Finding:
 def _checks() -> list[Callable[[Settings], Finding]]:
     from ingest.tools import ghostscript, libreoffice, verapdf
     return [
-        _database, _storage, _search, _workers,
+        _database, _storage, _staging, _search, _workers,
         _tool("veraPDF", "verapdf_missing", lambda: verapdf.version(),
               "chạy bash scripts/verapdf/install.sh hoặc đặt LUUTRU_VERAPDF_PATH."),
         _tool("Ghostscript", "ghostscript_missing", ghostscript.version, "apt-get install ghostscript."),

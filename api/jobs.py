@@ -62,7 +62,7 @@ def create_job(upload: Path, *, organ_id: str | None, actor: str) -> IngestJob:
 
 def owner(job_id: str) -> dict:
     """The agency and user who submitted the job; NotFound for an unknown job."""
-    if len(job_id) > 64 or not job_id.isalnum() or not IngestJob.load(job_id).result_path("job").exists():
+    if len(job_id) > 64 or not job_id.isalnum() or not IngestJob.load(job_id).has_result("job"):
         raise NotFound(f"no job {job_id!r}", message_vi="Không tìm thấy phiên nộp hồ sơ.")
     return IngestJob.load(job_id).result("job")
 
@@ -71,7 +71,7 @@ def progress(job_id: str) -> dict:
     steps = state.states(job_id)
     code = None
     job = IngestJob.load(job_id)
-    if job.result_path("validate").exists() and job.result("validate").get("dossier"):
+    if job.has_result("validate") and job.result("validate").get("dossier"):
         code = job.dossier().code
     return {"job_id": job_id, "state": state.job_status(steps), "dossier_code": code,
             "done_steps": sum(s.state == StepState.DONE for s in steps), "total_steps": len(steps),
@@ -96,10 +96,11 @@ def reason_vi(reason: str | None) -> str:
 def describe(job_id: str) -> dict:
     """Progress of a job with who submitted it, when, and the validator's errors and warnings."""
     job = IngestJob.load(job_id)
-    described = {**progress(job_id), **owner(job_id),
-                 "submitted_at": datetime.fromtimestamp(job.result_path("job").stat().st_mtime, timezone.utc),
-                 "errors": [], "warnings": []}
-    if job.result_path("validate").exists():
+    request = owner(job_id)
+    submitted = datetime.fromisoformat(request["submitted_at"]) if request.get("submitted_at") else \
+        datetime.fromtimestamp(job.result_path("job").stat().st_mtime, timezone.utc)    # jobs made before it was recorded
+    described = {**progress(job_id), **request, "submitted_at": submitted, "errors": [], "warnings": []}
+    if job.has_result("validate"):
         report = job.result("validate").get("report") or {}
         described["errors"], described["warnings"] = report.get("errors", []), report.get("warnings", [])
     return described
@@ -109,7 +110,7 @@ def list_jobs(organ_id: str | None, limit: int = 50) -> list[dict]:
     """The newest jobs, of one agency (None: every agency), described."""
     out = []
     for job_id in state.jobs_of(limit=limit * 4):
-        if not IngestJob.load(job_id).result_path("job").exists():
+        if not IngestJob.load(job_id).has_result("job"):
             continue
         described = describe(job_id)
         if organ_id is None or described["organ_id"] == organ_id:

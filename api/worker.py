@@ -2,7 +2,9 @@
 the daily schedules (fixity, retention).
 
 Tasks are acknowledged late and rejected when their worker dies, so a step interrupted by
-a crash is not lost; every step is idempotent, so running it again is safe.
+a crash is not lost; every step is idempotent, so running it again is safe. A worker shares
+no folder with the API or other workers: each step is run on a local copy of the job's
+staging area in the object store (ingest.staging).
 ``celery -A api.worker worker`` starts a worker; ``beat`` runs the schedules.
 ``enqueue`` is the pipeline's Celery runner (``ingest.pipeline.Runner``).
 """
@@ -55,7 +57,7 @@ def _step_task(step: str):
     @app.task(name=f"luutru.ingest.{step}", bind=True)
     def task(self, job_id: str) -> str:
         from ingest.pipeline import run_step
-        run_step(job_id, step)
+        run_step(job_id, step, staged=True)     # any worker, any host: the job is in staging
         return job_id
     return task
 

@@ -10,6 +10,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,9 +26,17 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite in data_dir.")
     storage_url: str | None = Field(None, description="file:///path or s3://key:secret@host:port/bucket")
     replica_storage_url: str | None = Field(None, description="Second store used to repair fixity failures.")
+    staging_url: str | None = Field(None, description="Where Celery jobs stage submissions and artefacts (a store "
+                                    "WITHOUT Object Lock); default: the store's bucket + '-staging', or folder "
+                                    "data_dir/staging beside the filesystem store.")
     search_backend: str = Field("embedded", description="embedded | elasticsearch")
     elasticsearch_url: str | None = None
     elasticsearch_index: str = Field("luutru-records", description="Alias the Elasticsearch backend reads and writes.")
+    elasticsearch_username: str | None = Field(None, description="Basic-auth user of a node with security on "
+                                               "(e.g. elastic); with elasticsearch_password.")
+    elasticsearch_password: str | None = Field(None, description="Its password (or put user:password in the URL).")
+    elasticsearch_api_key: str | None = Field(None, description="An Elasticsearch API key (base64 id:key), "
+                                              "instead of a user and password.")
     elasticsearch_compatible_with: int | None = Field(
         None, description="Set to 8 when the elasticsearch client is 9.x and the server 8.x.")
     broker_url: str | None = Field(None, description="Celery broker; unset runs steps in-process.")
@@ -110,6 +119,19 @@ class Settings(BaseSettings):
     @property
     def store_url(self) -> str:
         return self.storage_url or f"file://{(self.data_dir / 'store').resolve()}"
+
+    @property
+    def staging_store_url(self) -> str:
+        """``staging_url``, else derived from the store: bucket ``B`` → ``B-staging`` (same server
+        and credentials), folder ``…/store`` → ``…/staging``, any other folder ``F`` → ``F-staging``."""
+        if self.staging_url:
+            return self.staging_url
+        parts = urlsplit(self.store_url)
+        if parts.scheme == "file":
+            root = Path(unquote(parts.path))
+            return f"file://{root.with_name('staging' if root.name == 'store' else root.name + '-staging')}"
+        bucket, _, prefix = parts.path.strip("/").partition("/")
+        return urlunsplit((parts.scheme, parts.netloc, f"/{bucket}-staging" + (f"/{prefix}" if prefix else ""), "", ""))
 
 
 @lru_cache

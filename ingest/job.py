@@ -3,8 +3,9 @@
 Each step reads what earlier steps wrote into the job's work folder and writes its own
 result there atomically, as JSON named after the step. A step is therefore safe to re-run:
 it overwrites only its own result, and the pipeline resumes from the first step whose
-result is not marked done in the catalog. Workers on several machines share the folder
-(a volume in docker-compose), never memory.
+result is not marked done in the catalog. Where Celery workers run the steps, the folder is
+a local cache of the job's staging area in the object store (ingest.staging): any worker on
+any host takes any step, and the API reads the results from there.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import Any
 
 from archive import clock
 from archive.settings import Settings, get_settings
+from ingest import staging
 from schemas.models import Dossier
 
 
@@ -59,7 +61,21 @@ class IngestJob:
             raise
 
     def result(self, step: str) -> dict[str, Any]:
-        return json.loads(self.result_path(step).read_text(encoding="utf-8"))
+        path = self.result_path(step)
+        if path.exists() or not staging.enabled():
+            return json.loads(path.read_text(encoding="utf-8"))
+        staged = staging.open_staging().read(self.id, path.name)
+        if staged is None:
+            raise FileNotFoundError(path)
+        return json.loads(staged)
+
+    def has_result(self, step: str) -> bool:
+        """The step wrote its result (here, or in the job's staging area)."""
+        try:
+            self.result(step)
+        except FileNotFoundError:
+            return False
+        return True
 
     def dossier(self) -> Dossier:
         """The validated dossier, with its auto fields filled in."""

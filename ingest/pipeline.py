@@ -17,8 +17,8 @@ from sqlalchemy import select
 from archive.catalog.db import init_catalog, session_scope
 from archive.catalog.models import DossierRecord, DossierStatus, StepState
 from archive.errors import AmendmentPending, LuuTruError, storage_full_or
-from ingest import recovery, state
-from ingest.job import IngestJob
+from ingest import recovery, staging, state
+from ingest.job import IngestJob, now
 from ingest.steps import STEP_NAMES, STEPS
 
 log = logging.getLogger(__name__)
@@ -31,18 +31,21 @@ class Runner(Protocol):
                  progress: Progress | None = None) -> None: ...
 
 
-def run_step(job_id: str, step: str) -> None:
-    """Run one step and persist its state; a failure is recorded with its reason and re-raised."""
+def run_step(job_id: str, step: str, *, staged: bool = False) -> None:
+    """Run one step and persist its state; a failure is recorded with its reason and re-raised.
+    ``staged`` (Celery workers): the work folder is first made the job's staging area, and
+    what the step wrote is staged before its state says so (ingest.staging)."""
     job = IngestJob.load(job_id)
+    stage = staging.open_staging() if staged else None
     if step != "validate" and unchanged(job):
         state.mark(job_id, step, StepState.DONE, "unchanged: identical to the archived version")
         if step == STEP_NAMES[-1]:
-            recovery.tidy(job)
+            _finish(job, stage)
         return
     recovery.claim(job, step)           # who runs it: a crash is told apart from a slow step
     state.mark(job_id, step, StepState.RUNNING)
     try:
-        STEPS[step](job)
+        _run_staged(job, step, stage)
     except AmendmentPending as exc:     # not a failure: the job resumes once the change is approved
         recovery.release(job)
         state.mark(job_id, step, StepState.PENDING, f"{exc.code}: {exc.detail}")
@@ -60,12 +63,40 @@ def run_step(job_id: str, step: str) -> None:
     state.mark(job_id, step, StepState.DONE, dossier_code=code)
     recovery.release(job)
     if step == STEP_NAMES[-1]:
-        recovery.tidy(job)              # archived and verified in the store: no second copy here
+        _finish(job, stage)
+
+
+def _run_staged(job: IngestJob, step: str, stage: staging.Staging | None) -> None:
+    if stage is None:
+        STEPS[step](job)
+        return
+    stage.pull(job.id, job.workdir)     # a worker killed here leaves the staging area as it was
+    try:
+        STEPS[step](job)
+    except Exception:
+        # What a stopped step wrote (the validator's report) is shown to the submitter; the local
+        # copy is only a cache, dropped so that a pause or failure leaves nothing on this host.
+        try:
+            stage.push(job.id, job.workdir)
+            shutil.rmtree(job.workdir, ignore_errors=True)
+        except Exception:
+            log.exception("job %s: could not stage what step %s wrote before it stopped", job.id, step)
+        raise
+    stage.push(job.id, job.workdir)
+
+
+def _finish(job: IngestJob, stage: staging.Staging | None) -> None:
+    """Archived and verified in the store: no second copy here, nor in staging."""
+    if stage is None:
+        recovery.tidy(job)
+        return
+    stage.remove(job.id)                # the step results stay, as the job's record
+    shutil.rmtree(job.workdir, ignore_errors=True)
 
 
 def unchanged(job: IngestJob) -> bool:
     """The submission is identical to the dossier's archived version: no new version is made."""
-    return job.result_path("validate").exists() and \
+    return job.has_result("validate") and \
         (job.result("validate").get("amendment") or {}).get("kind") == "identical"
 
 
@@ -77,14 +108,24 @@ def remaining(job_id: str) -> list[str]:
 def create(source: str | Path, *, organ_id: str | None = None, actor: str = "system",
            move_into_job: bool = False) -> IngestJob:
     """A new job with every step pending. ``move_into_job``: the source, an uploaded ZIP, is
-    moved into the job's folder instead of being read where it is."""
+    moved into the job's folder instead of being read where it is. Where Celery workers run
+    the steps, the submission is staged (ingest.staging) and nothing is kept here."""
     init_catalog()
     job = IngestJob.new()
     job.workdir.mkdir(parents=True)
     source = Path(source).resolve()
     if move_into_job:
         source = Path(shutil.move(source, job.workdir / "ho-so-nop.zip"))
-    job.save("job", {"source": str(source), "organ_id": organ_id, "actor": actor})
+    request = {"source": str(source), "organ_id": organ_id, "actor": actor, "submitted_at": now().isoformat()}
+    if staging.enabled():
+        request["input"] = source.name if move_into_job else f"nop/{source.name}"   # in the job's folder
+        job.save("job", request)
+        try:
+            staging.open_staging().push(job.id, job.workdir, None if move_into_job else {request["input"]: source})
+        finally:
+            shutil.rmtree(job.workdir)
+    else:
+        job.save("job", request)
     state.create(job.id, STEP_NAMES)
     return job
 
@@ -116,13 +157,13 @@ def unfinished_job_for(source: str | Path) -> str | None:
     source = str(Path(source).resolve())
     for job_id in state.unfinished_jobs():
         job = IngestJob.load(job_id)
-        if job.result_path("job").exists() and job.result("job")["source"] == source:
+        if job.has_result("job") and job.result("job")["source"] == source:
             return job_id
     return None
 
 
 def _mark_dossier_failed(job: IngestJob) -> None:
-    if not job.result_path("validate").exists() or job.result("validate").get("dossier") is None:
+    if not job.has_result("validate") or job.result("validate").get("dossier") is None:
         return
     with session_scope() as session:
         record = session.execute(select(DossierRecord).where(DossierRecord.code == job.dossier().code)

@@ -8,7 +8,8 @@ and work folders that outlived their use.
 - A tool's process group whose starting process is dead is killed (``archive.process.kill_orphans``).
 - A finished job keeps only its small step results (``*.json``): the submission copy, the
   preservation copies and the package copy were verified in the store and are removed.
-  A failed job keeps its folder ``LUUTRU_FAILED_JOB_DAYS`` for its retry, then the same.
+  A failed job keeps its folder, and its staged artefacts (ingest.staging),
+  ``LUUTRU_FAILED_JOB_DAYS`` for its retry, then the same.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from archive.catalog.db import session_scope
 from archive.catalog.models import PipelineStep, StepState
 from archive.clock import utcnow
 from archive.settings import Settings, get_settings
-from ingest import state
+from ingest import staging, state
 from ingest.job import IngestJob
 from archive import process as _process
 
@@ -58,7 +59,9 @@ def _abandoned(job: IngestJob) -> bool:
     try:
         owner = json.loads((job.workdir / OWNER_FILE).read_text())
     except FileNotFoundError:
-        return True         # marked running after its owner file was written: only a crash loses it
+        # The owner file is written before the step is marked running, so here only a crash loses
+        # it; but a staged job's step may be running on another host, with its file there.
+        return not staging.enabled()
     except (OSError, ValueError):
         return True
     return owner["host"] == socket.gethostname() and not _process.alive(owner["pid"], owner["start"])
@@ -101,19 +104,59 @@ def tidy(job: IngestJob) -> None:
 
 
 def tidy_failed_jobs(settings: Settings) -> list[str]:
-    """Failed jobs whose last change is older than ``failed_job_days``."""
+    """Failed jobs whose last change is older than ``failed_job_days``: their work folder here and
+    their staged artefacts (ingest.staging) keep only the step results."""
     cutoff = utcnow() - timedelta(days=settings.failed_job_days)
     with session_scope() as session:
         old = session.execute(select(PipelineStep.job_id).where(PipelineStep.state == StepState.FAILED,
                                                                 PipelineStep.updated_at < cutoff)).scalars()
         job_ids = list(dict.fromkeys(old))
+    stage = staging.open_staging(settings) if staging.enabled(settings) else None
     tidied = []
     for job_id in job_ids:
         job = IngestJob.load(job_id, settings)
         if job.workdir.is_dir() and any(e.suffix != ".json" for e in job.workdir.iterdir()):
             tidy(job)
             tidied.append(job_id)
-    return tidied
+        if stage is not None and stage.has_artefacts(job_id):
+            stage.remove(job_id)
+            tidied.append(job_id)
+    if stage is not None:
+        tidied += _unstage_archived(stage, cutoff)
+    return list(dict.fromkeys(tidied))
+
+
+def _unstage_archived(stage: staging.Staging, since) -> list[str]:
+    """Jobs archived since ``since`` whose worker stopped between the last step and the removal
+    of their staged artefacts (ingest.pipeline removes them once the last step is done)."""
+    from ingest.steps import STEP_NAMES
+    with session_scope() as session:
+        done = session.execute(select(PipelineStep.job_id).where(
+            PipelineStep.step == STEP_NAMES[-1], PipelineStep.state == "done",
+            PipelineStep.updated_at >= since)).scalars().all()
+    left = [job_id for job_id in done if stage.has_artefacts(job_id)]
+    for job_id in left:
+        stage.remove(job_id)
+    return left
+
+
+def drop_stale_caches(settings: Settings) -> list[str]:
+    """Staged jobs (ingest.staging): a work folder here is only a cache of the job's staging
+    area, left by a worker killed half-way; any worker pulls the job again when it runs a step.
+    Folders a live process of this machine is working in are kept."""
+    if not staging.enabled(settings) or not (settings.data_dir / "jobs").is_dir():
+        return []
+    dropped = []
+    for folder in (settings.data_dir / "jobs").iterdir():
+        try:
+            owner = json.loads((folder / OWNER_FILE).read_text())
+            if owner["host"] == socket.gethostname() and _process.alive(owner["pid"], owner["start"]):
+                continue
+        except (OSError, ValueError, KeyError):
+            pass
+        shutil.rmtree(folder, ignore_errors=True)
+        dropped.append(folder.name)
+    return dropped
 
 
 def recover(*, resume: Callable[[str], None] | None = None, settings: Settings | None = None) -> Recovery:
@@ -130,7 +173,7 @@ def recover(*, resume: Callable[[str], None] | None = None, settings: Settings |
         else:
             state.mark(job_id, step, StepState.FAILED, reason="interrupted: the process running it stopped")
             done.failed.append(job_id)
-    done.folders_tidied = tidy_failed_jobs(settings)
+    done.folders_tidied = tidy_failed_jobs(settings) + drop_stale_caches(settings)
     if any((done.resumed, done.failed, done.uploads_removed, done.tools_killed, done.folders_tidied)):
         log.warning("recovered after a crash: %s", done)
     return done

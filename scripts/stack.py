@@ -8,6 +8,8 @@ Services, named as in docker-compose.yml: postgres, redis, minio (SeaweedFS's S3
 with Object Lock stands in for MinIO), elasticsearch (scripts/elasticsearch), worker (two
 Celery worker processes), beat, api. The servers are the ones the test suite runs
 (tests/services.py). Ports are free loopback ports chosen at the first ``up``.
+As in docker-compose.yml, the api and each worker have their own data folder (DIR/data,
+DIR/worker-N): jobs go through the staging bucket, never through a shared folder.
 """
 from __future__ import annotations
 
@@ -29,9 +31,11 @@ from tests import services  # noqa: E402
 SERVICES = ("postgres", "redis", "minio", "elasticsearch", "worker", "beat", "api")
 COMPOSE_ONLY = {   # services of docker-compose.yml the native stack does without, and why
     "proxy": "TLS in front of the api; the stack serves plain HTTP on loopback",
-    "minio-init": "creates the bucket with Object Lock; the archive creates it on first use",
+    "minio-init": "creates the buckets (archive with Object Lock, staging without); the archive creates them on "
+                  "first use",
 }
 BUCKET = "luutru-archive"
+STAGING_BUCKET = "luutru-staging"
 CELERY_APP = "api.worker"
 WORKERS = 2
 STATE = "stack.json"
@@ -50,6 +54,12 @@ def app_commands(api_port: int) -> dict[str, list[list[str]]]:
         "beat": [[*celery, "beat", "--loglevel=INFO", "--schedule", "{dir}/beat-schedule"]],
         "api": [[_bin("luutru"), "serve", "--host", "127.0.0.1", "--port", str(api_port)]],
     }
+
+
+def data_dir(directory: Path, service: str, n: int) -> Path:
+    """The data folder of the ``n``-th process of ``service``: a worker has its own, as a
+    container of docker-compose.yml has its own volume."""
+    return directory / (f"worker-{n}" if service == "worker" else "data")
 
 
 def _spawn(argv: list[str], env: dict, log: Path) -> int:
@@ -93,16 +103,33 @@ def _servers(directory: Path) -> dict[str, services.Server]:
 
 def environment(directory: Path, urls: dict[str, str]) -> dict[str, str]:
     """The LUUTRU_* variables of docker-compose.yml, pointing at the native services
-    (``urls``: postgres, minio, elasticsearch, redis)."""
+    (``urls``: postgres, minio, minio-staging, elasticsearch, redis)."""
     return {
         "LUUTRU_DATA_DIR": str(directory / "data"),
         "LUUTRU_DATABASE_URL": urls["postgres"],
         "LUUTRU_STORAGE_URL": urls["minio"],
+        "LUUTRU_STAGING_URL": urls.get("minio-staging", ""),
         "LUUTRU_SEARCH_BACKEND": "elasticsearch",
         "LUUTRU_ELASTICSEARCH_URL": urls["elasticsearch"],
+        # the native node runs without security (its x-pack module is not on Maven Central):
+        # no credentials; compose's node has security on and these are its user and password
+        "LUUTRU_ELASTICSEARCH_USERNAME": "",
+        "LUUTRU_ELASTICSEARCH_PASSWORD": "",
         "LUUTRU_BROKER_URL": urls["redis"],
+        "LUUTRU_AUDIT_KEY": _audit_key(directory),    # one key for every process, as in compose
         "LUUTRU_COOKIE_SECURE": "false",       # plain HTTP on loopback (compose: TLS proxy, true)
     }
+
+
+def _audit_key(directory: Path) -> str:
+    """The stack's audit-chain key, made at its first ``up`` and kept in DIR."""
+    path = directory / "audit.key"
+    if not path.exists():
+        import secrets
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def up(directory: Path) -> dict:
@@ -128,6 +155,7 @@ def up(directory: Path) -> dict:
         api_port = services.free_port()
         env_vars = environment(directory, {
             "postgres": servers["postgres"].url("luutru"), "minio": servers["minio"].s3_url(BUCKET),
+            "minio-staging": servers["minio"].s3_url(STAGING_BUCKET),
             "elasticsearch": servers["elasticsearch"].url, "redis": servers["redis"].url})
         env = {**os.environ, **env_vars}
         (directory / "data").mkdir(exist_ok=True)
@@ -136,8 +164,10 @@ def up(directory: Path) -> dict:
         logs = directory / "logs"
         logs.mkdir(exist_ok=True)
         for name, commands in app_commands(api_port).items():
-            started[name] = [_spawn([a.replace("{dir}", str(directory)) for a in argv], env, logs / f"{name}.log")
-                             for argv in commands]
+            started[name] = [_spawn([a.replace("{dir}", str(directory)) for a in argv],
+                                    {**env, "LUUTRU_DATA_DIR": str(data_dir(directory, name, n))},
+                                    logs / f"{name}.log")
+                             for n, argv in enumerate(commands, 1)]
         api = f"http://127.0.0.1:{api_port}"
         _wait(lambda: urlopen(f"{api}/api/v1/openapi.json", timeout=5).status == 200, 300, "the api", logs / "api.log",
               started["api"])

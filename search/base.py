@@ -106,7 +106,9 @@ def open_index(settings: Settings, *, recreate: bool = False) -> SearchIndex:
             raise SearchUnavailable("LUUTRU_SEARCH_BACKEND=elasticsearch needs LUUTRU_ELASTICSEARCH_URL")
         from search.backends.elasticsearch import ElasticsearchIndex
         return ElasticsearchIndex(settings.elasticsearch_url, index_name=settings.elasticsearch_index,
-                                  compatible_with=settings.elasticsearch_compatible_with)
+                                  compatible_with=settings.elasticsearch_compatible_with,
+                                  username=settings.elasticsearch_username, password=settings.elasticsearch_password,
+                                  api_key=settings.elasticsearch_api_key)
     if backend == "embedded":
         from search.backends.embedded import EmbeddedIndex
         return EmbeddedIndex(settings.data_dir / "search", recreate=recreate)

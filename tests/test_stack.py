@@ -1,6 +1,7 @@
 """The production stack (scripts/stack.sh: PostgreSQL, Redis, SeaweedFS with Object Lock,
 Elasticsearch, two Celery workers, beat, the API) end to end over HTTP: two dossiers submitted
-through the API and ingested by the workers; the kept one is in S3 under Object Lock (a delete
+through the API and ingested by the workers, each with its own data folder (the jobs go
+through the staging bucket, emptied of them once archived); the kept one is in S3 under Object Lock (a delete
 is refused), found in Elasticsearch, downloaded byte for byte and fixity-checked; the expired
 one goes through lawful destruction and is gone from S3 (every version), Elasticsearch and
 PostgreSQL (but the stub the certificate names)."""
@@ -129,11 +130,21 @@ def package_versions(store, code: str) -> list:
 def test_dossier_through_the_stack_from_submission_to_lawful_destruction(stack, in_stack, tmp_path):
     from archive.errors import ObjectLocked
     from archive.storage import open_store
+    from ingest.staging import open_staging
     from search.backends.elasticsearch import ElasticsearchIndex
     from tests.archive.lifecycle.conftest import catalog_rows
 
     kept, expiring = submit(stack, SAMPLES / KEPT), submit(stack, expired_copy(tmp_path))
     store = open_store()
+    # the workers, each in its own folder, took the jobs from the staging bucket, and emptied it
+    stage = open_staging()
+    assert stage.store.url.endswith("/luutru-staging") and len(stage.jobs()) == 2
+    deadline = time.monotonic() + 60
+    while any(stage.has_artefacts(job) for job in stage.jobs()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not any(stage.has_artefacts(job) for job in stage.jobs())
+    api_jobs = Path(stack.env["LUUTRU_DATA_DIR"]) / "jobs"
+    assert not api_jobs.exists() or not any(api_jobs.iterdir())
     es = ElasticsearchIndex(stack.env["LUUTRU_ELASTICSEARCH_URL"])
 
     # the kept dossier: in S3 under Object Lock, which refuses a delete

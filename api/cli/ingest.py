@@ -104,9 +104,9 @@ def _summary(console: Console, outcomes) -> None:
         table.add_column(col, overflow="fold")  # codes and package locations are shown whole
     for source, job_id, exc in outcomes:
         job = IngestJob.load(job_id) if job_id else None
-        code = job.dossier().code if job and job.result_path("validate").exists() and \
+        code = job.dossier().code if job and job.has_result("validate") and \
             job.result("validate").get("dossier") else "—"
-        if exc is None and not job.result_path("store").exists():     # identical to the archived version
+        if exc is None and not job.has_result("store"):     # identical to the archived version
             table.add_row(source.name, code, "[green]không thay đổi[/]", "giống phiên bản đang lưu trữ")
         elif exc is None:
             stored = job.result("store")

@@ -10,8 +10,9 @@ from archive.storage.verified import check_stored, store_verified
 __all__ = ["ObjectStore", "Retention", "StoredObject", "check_stored", "open_store", "public_url", "store_verified"]
 
 
-def open_store(url: str | None = None) -> ObjectStore:
-    """``file:///path`` or ``s3://key:secret@host:port/bucket[/prefix]``; default Settings.store_url."""
+def open_store(url: str | None = None, *, object_lock: bool = True) -> ObjectStore:
+    """``file:///path`` or ``s3://key:secret@host:port/bucket[/prefix]``; default Settings.store_url.
+    ``object_lock=False``: a bucket created here has no Object Lock (staging, whose objects are removed)."""
     if url is None:
         from archive.settings import get_settings
         url = get_settings().store_url
@@ -21,7 +22,7 @@ def open_store(url: str | None = None) -> ObjectStore:
         return FilesystemStore(unquote(urlsplit(url).path))
     if scheme in ("s3", "s3s"):
         from archive.storage.s3 import S3Store
-        return S3Store(url)
+        return S3Store(url, object_lock=object_lock)
     raise StorageError(f"unsupported storage URL scheme {scheme!r} (use file:// or s3://)")
 
 

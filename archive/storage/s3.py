@@ -38,7 +38,7 @@ def _http_client() -> urllib3.PoolManager:
 
 
 class S3Store(ObjectStore):
-    def __init__(self, url: str):
+    def __init__(self, url: str, object_lock: bool = True):
         parts = urlsplit(url)
         if parts.scheme not in ("s3", "s3s") or not parts.hostname or not parts.path.strip("/"):
             raise StorageError(f"invalid S3 storage URL (want s3://key:secret@host:port/bucket): {parts.scheme}://"
@@ -49,13 +49,13 @@ class S3Store(ObjectStore):
         self.client = Minio(f"{parts.hostname}:{parts.port or (443 if parts.scheme == 's3s' else 80)}",
                             access_key=unquote(parts.username or ""), secret_key=unquote(parts.password or ""),
                             secure=parts.scheme == "s3s", http_client=_http_client())
-        self._ensure_bucket()
+        self._ensure_bucket(object_lock)
 
     # -- set-up -----------------------------------------------------------------------------
-    def _ensure_bucket(self) -> None:
+    def _ensure_bucket(self, object_lock: bool) -> None:
         try:
             if not self.client.bucket_exists(self.bucket):
-                self.client.make_bucket(self.bucket, object_lock=True)
+                self.client.make_bucket(self.bucket, object_lock=object_lock)
         except S3Error as exc:
             if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
                 raise StorageError(f"cannot create bucket {self.bucket}: {exc.code}") from exc

@@ -12,7 +12,8 @@ from ingest.submission import open_submission
 
 def run(job: IngestJob) -> None:
     request = job.result("job")
-    source = Path(request["source"])
+    # Staged (ingest.staging): the submission is in the job's folder, wherever the job was created.
+    source = job.workdir / request["input"] if request.get("input") else Path(request["source"])
     partial = job.submission_dir.with_name("submission.partial")
     shutil.rmtree(partial, ignore_errors=True)
     with open_submission(source, work_dir=job.workdir) as submission:  # refuses hostile ZIPs and paths

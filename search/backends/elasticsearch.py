@@ -184,14 +184,21 @@ class ElasticsearchIndex(SearchIndex):
     (``<index_name>-<random>``): a full rebuild fills a new concrete index and moves the
     alias in one atomic step, so searches never see an empty or half-built index."""
 
-    def __init__(self, url: str, *, index_name: str = "luutru-records", compatible_with: int | None = None):
+    def __init__(self, url: str, *, index_name: str = "luutru-records", compatible_with: int | None = None,
+                 username: str | None = None, password: str | None = None, api_key: str | None = None):
         """``compatible_with=8`` lets a version 9 client talk to an Elasticsearch 8 server
         for requests that honour client-wide headers (elastic/elasticsearch-py#2923); the
-        client's major version should match the server's (pyproject pins 8.x)."""
+        client's major version should match the server's (pyproject pins 8.x).
+        A node with security on takes ``username`` and ``password`` (basic auth), an
+        ``api_key``, or ``user:password@`` in the URL."""
         from elasticsearch import ApiError, Elasticsearch, TransportError
         self._errors = (ApiError, TransportError)
         self.index_name = index_name
         options = {}
+        if api_key:
+            options["api_key"] = api_key
+        elif username:
+            options["basic_auth"] = (username, password or "")
         if compatible_with:
             media = f"application/vnd.elasticsearch+json; compatible-with={compatible_with}"
             options["headers"] = {"accept": media, "content-type": media}

@@ -19,7 +19,7 @@ def configured(tmp_path, monkeypatch):
     """Set LUUTRU_* variables for this test (embedded defaults under a fresh folder otherwise)."""
     monkeypatch.setenv("LUUTRU_DATA_DIR", str(tmp_path / "var"))
     for name in ("LUUTRU_DATABASE_URL", "LUUTRU_STORAGE_URL", "LUUTRU_BROKER_URL", "LUUTRU_SEARCH_BACKEND",
-                 "LUUTRU_ELASTICSEARCH_URL"):
+                 "LUUTRU_ELASTICSEARCH_URL", "LUUTRU_STAGING_URL"):
         monkeypatch.delenv(name, raising=False)
 
     def configure(**variables: str) -> dict:
@@ -63,6 +63,33 @@ def test_bucket_without_object_lock_is_named(configured, seaweedfs):
     found = configured(storage_url=seaweedfs.s3_url(bucket))
     assert found["Kho lưu trữ"].code == "object_lock_missing" and "Object Lock" in found["Kho lưu trữ"].detail
     assert configured(storage_url=seaweedfs.s3_url(f"locked-{uuid.uuid4().hex[:8]}"))["Kho lưu trữ"].ok
+
+
+@pytest.mark.services
+def test_staging_must_be_writable_deletable_and_unlocked(configured, seaweedfs, redis_server, monkeypatch):
+    from minio import Minio
+    from api.doctor import _staging
+    from tests.services import S3_ACCESS_KEY, S3_SECRET_KEY
+
+    def staging(**variables: str):          # this one check: the others start veraPDF, LibreOffice…
+        for name in ("LUUTRU_STORAGE_URL", "LUUTRU_BROKER_URL", "LUUTRU_STAGING_URL"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in variables.items():
+            monkeypatch.setenv(f"LUUTRU_{name.upper()}", value)
+        get_settings.cache_clear()
+        return _staging(get_settings())
+
+    assert configured()["Kho tạm (hồ sơ đang xử lý)"].ok       # embedded: nothing staged
+    assert "không dùng" in staging().detail
+    main = f"archive-{uuid.uuid4().hex[:8]}"
+    staged = {"storage_url": seaweedfs.s3_url(main), "broker_url": redis_server.url}
+    finding = staging(**staged)                 # default: bucket <main>-staging, made without a lock
+    assert finding.ok and f"{main}-staging" in finding.detail, finding
+    Minio(f"127.0.0.1:{seaweedfs.s3_port}", S3_ACCESS_KEY, S3_SECRET_KEY, secure=False).make_bucket(
+        f"locked-staging-{main}", object_lock=True)
+    assert staging(**staged, staging_url=seaweedfs.s3_url(f"locked-staging-{main}")).code == "staging_object_lock"
+    assert staging(**staged, staging_url=seaweedfs.s3_url(main)).code == "staging_is_archive_store"
+    assert staging(**staged, staging_url="s3://nobody:x@127.0.0.1:9/tam").code == "staging_unreachable"
 
 
 @pytest.mark.services

@@ -1,0 +1,233 @@
+"""Submissions and job artefacts staged in the object store, so that a Celery worker on any
+host can take any step of any job: no folder is shared between the API and the workers.
+
+A job's staging area is ``jobs/<id>/`` in the staging store (``Settings.staging_store_url``,
+a bucket without Object Lock: its objects are removed). Files are content-addressed blobs,
+``files/<sha256>``; a manifest, ``manifest/<seq>.json``, maps each path of the job's folder to
+its blob. A worker's local work folder is a cache of the latest manifest:
+
+- ``pull`` makes the folder exactly the manifest (missing or changed files downloaded and
+  checked against their sha256, files the manifest does not have removed);
+- ``push`` uploads the blobs the manifest does not have yet (each verified by the store),
+  then writes the next manifest, then removes the older ones. A crash at any point leaves the
+  previous manifest whole, and the step that was running is run again from it.
+
+Unchanged files are neither hashed nor uploaded twice (the package's copies of the originals
+are the submission's blobs). Once the package is archived, or a failed job is older than
+``failed_job_days``, ``remove`` deletes the artefacts and keeps the step results (``*.json``,
+a few KB: who submitted, the validator's report, where the package went) as the job's record,
+as a local work folder keeps them.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from archive.checksums import sha256_file
+from archive.errors import ChecksumMismatch, ObjectExists, ObjectMissing
+from archive.settings import Settings, get_settings
+from archive.storage import ObjectStore, open_store
+from archive.storage.hashing import CHUNK, HashingReader
+
+CACHE = ".staged.json"          # the local folder's (size, mtime) → sha256 of what it last pulled or pushed
+LOCAL_ONLY = {CACHE, "running.json"}
+PARTIAL = ".staging-"           # a download in progress
+
+
+def enabled(settings: Settings | None = None) -> bool:
+    """Jobs are staged where their steps run on Celery workers (a broker is configured)."""
+    return bool((settings or get_settings()).broker_url)
+
+
+def open_staging(settings: Settings | None = None) -> "Staging":
+    return Staging(open_store((settings or get_settings()).staging_store_url, object_lock=False))
+
+
+@dataclass(frozen=True)
+class Staging:
+    store: ObjectStore
+
+    # -- the manifest ------------------------------------------------------------------------
+    def _manifests(self, job_id: str) -> list[str]:
+        return sorted(self.store.list(f"jobs/{job_id}/manifest/"))
+
+    def manifest(self, job_id: str) -> dict[str, dict] | None:
+        """path → {sha256, size} of the job's latest staged state; None if it was never staged."""
+        for _ in range(5):          # a push may replace the latest between the listing and the read
+            keys = self._manifests(job_id)
+            if not keys:
+                return None
+            try:
+                with self.store.open(keys[-1]) as stream:
+                    return json.loads(stream.read())
+            except ObjectMissing:
+                continue
+        raise ObjectMissing(f"jobs/{job_id}/manifest", key=f"jobs/{job_id}/manifest")
+
+    def jobs(self) -> set[str]:
+        return {key.split("/")[1] for key in self.store.list("jobs/") if key.count("/") >= 3}
+
+    def _blob(self, job_id: str, sha256: str) -> str:
+        return f"jobs/{job_id}/files/{sha256}"
+
+    def read(self, job_id: str, path: str) -> bytes | None:
+        """One staged file's bytes, checked; None when the job has no such file."""
+        entry = (self.manifest(job_id) or {}).get(path)
+        if entry is None:
+            return None
+        with self.store.open(self._blob(job_id, entry["sha256"])) as stream:
+            data = stream.read()
+        _check(path, hashlib.sha256(data).hexdigest(), entry["sha256"])
+        return data
+
+    def _write_manifest(self, job_id: str, files: dict[str, dict], previous: list[str]) -> None:
+        seq = int(previous[-1].rsplit("/", 1)[1].split(".")[0]) + 1 if previous else 1
+        body = json.dumps(files, sort_keys=True).encode()
+        self.store.put_file(f"jobs/{job_id}/manifest/{seq:08d}.json", io.BytesIO(body))
+        for key in previous:                    # only once the new one is whole
+            _delete(self.store, key)
+
+    # -- moving files ------------------------------------------------------------------------
+    def push(self, job_id: str, workdir: Path, extra: dict[str, Path] | None = None) -> dict[str, dict]:
+        """Stage ``workdir`` (and ``extra``: staged path → a local file or folder elsewhere)."""
+        previous = self._manifests(job_id)
+        old = self.manifest(job_id) or {}
+        cache = _Cache(workdir)
+        sources = dict(_walk(workdir))
+        files = {rel: cache.entry(rel, path) for rel, path in sources.items()}
+        for rel, source in (extra or {}).items():
+            inside = {f"{rel}/{r}": p for r, p in _walk(source)} if source.is_dir() else {rel: source}
+            sources.update(inside)
+            files.update({r: cache.entry(None, p) for r, p in inside.items()})
+        known = {e["sha256"] for e in old.values()}
+        for rel, entry in files.items():
+            if entry["sha256"] in known:
+                continue
+            try:
+                self.store.put_file(self._blob(job_id, entry["sha256"]), sources[rel], entry["sha256"])
+            except ObjectExists:            # staged by an earlier, interrupted push
+                pass
+            known.add(entry["sha256"])
+        if files != old or not previous:
+            self._write_manifest(job_id, files, previous)
+        cache.save()
+        return files
+
+    def pull(self, job_id: str, workdir: Path) -> bool:
+        """Make ``workdir`` the latest staged state; False (and nothing touched) if none."""
+        files = self.manifest(job_id)
+        if files is None:
+            return False
+        workdir.mkdir(parents=True, exist_ok=True)
+        cache = _Cache(workdir)
+        local = dict(_walk(workdir))
+        for rel, path in local.items():
+            if rel not in files:
+                path.unlink()
+        for rel, entry in files.items():
+            path = workdir / rel
+            if rel in local and cache.entry(rel, path)["sha256"] == entry["sha256"]:
+                continue
+            self._download(job_id, entry["sha256"], path)
+            cache.entry(rel, path, entry["sha256"])
+        cache.save()
+        return True
+
+    def _download(self, job_id: str, sha256: str, dest: Path) -> None:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        partial = dest.with_name(PARTIAL + dest.name)
+        try:
+            with self.store.open(self._blob(job_id, sha256)) as stream, open(partial, "wb") as out:
+                reader = HashingReader(stream)
+                while data := reader.read(CHUNK):
+                    out.write(data)
+            _check(str(dest), reader.sha256, sha256)
+            os.replace(partial, dest)
+        finally:
+            partial.unlink(missing_ok=True)
+
+    # -- removing ----------------------------------------------------------------------------
+    def remove(self, job_id: str, *, keep_results: bool = True) -> int:
+        """Delete the job's artefacts (everything, without ``keep_results``); returns how many
+        objects went. The results' manifest is written before any blob is deleted."""
+        previous = self._manifests(job_id)
+        if not previous:
+            return 0
+        old = self.manifest(job_id) or {}
+        kept = {rel: e for rel, e in old.items() if keep_results and "/" not in rel and rel.endswith(".json")}
+        if keep_results and kept != old:
+            self._write_manifest(job_id, kept, previous)
+        needed = {self._blob(job_id, e["sha256"]) for e in kept.values()}
+        gone = [key for key in self.store.list(f"jobs/{job_id}/files/") if key not in needed]
+        if not keep_results:
+            gone += previous                    # the manifests last: a crash leaves them to say what is left
+        for key in gone:
+            _delete(self.store, key)
+        return len(gone)
+
+    def has_artefacts(self, job_id: str) -> bool:
+        """Anything staged beyond the step results (a removal stopped half-way included)."""
+        files = self.manifest(job_id) or {}
+        if any("/" in rel or not rel.endswith(".json") for rel in files):
+            return True
+        needed = {self._blob(job_id, e["sha256"]) for e in files.values()}
+        return any(key not in needed for key in self.store.list(f"jobs/{job_id}/files/"))
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+class _Cache:
+    """sha256 of the local files, remembered by (size, mtime): an unchanged file is not hashed again."""
+
+    def __init__(self, workdir: Path):
+        self.path = workdir / CACHE
+        try:
+            self.known = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            self.known = {}
+        self.seen: dict[str, list] = {}
+
+    def entry(self, rel: str | None, path: Path, sha256: str | None = None) -> dict:
+        st = path.stat()
+        cached = self.known.get(rel) if rel else None
+        if sha256 is None and cached and cached[:2] == [st.st_size, st.st_mtime_ns]:
+            sha256 = cached[2]
+        if sha256 is None:
+            sha256 = sha256_file(path)[0]
+        if rel:
+            self.seen[rel] = [st.st_size, st.st_mtime_ns, sha256]
+        return {"sha256": sha256, "size": st.st_size}
+
+    def save(self) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.seen))
+        os.replace(tmp, self.path)
+
+
+def _walk(root: Path) -> Iterable[tuple[str, Path]]:
+    for dirpath, _dirs, names in os.walk(root):
+        for name in names:
+            path = Path(dirpath) / name
+            rel = path.relative_to(root).as_posix()
+            if rel in LOCAL_ONLY or name.startswith(PARTIAL) or name.endswith(".tmp") or path.is_symlink():
+                continue
+            yield rel, path
+
+
+def _check(what: str, actual: str, expected: str) -> None:
+    if actual != expected:
+        raise ChecksumMismatch(f"staged {what}: expected sha256 {expected}, got {actual}", key=what,
+                               expected=expected, actual=actual)
+
+
+def _delete(store: ObjectStore, key: str) -> None:
+    try:
+        store.delete(key)
+    except ObjectMissing:
+        pass
+

@@ -1,0 +1,264 @@
+"""Jobs staged in the object store (ingest.staging): the API and each Celery worker have their
+own data folder, sharing only PostgreSQL, Redis and SeaweedFS, as on separate hosts.
+
+A submission through the API is archived by a worker that never saw the API's folder; a
+worker killed half-way leaves the staging area whole and a worker in yet another folder
+finishes the job; once archived, only the step results stay in staging. A failed job keeps
+its staged submission for a retry, until LUUTRU_FAILED_JOB_DAYS."""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from archive.errors import ChecksumMismatch
+from archive.settings import get_settings
+from ingest import staging
+
+pytestmark = [pytest.mark.services, pytest.mark.slow]
+ROOT = Path(__file__).resolve().parents[3]
+SAMPLES = ROOT / "samples"
+AGENCY = "000.00.00.H41"
+
+
+def _zip(folder: Path) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            zf.write(path, path.relative_to(folder).as_posix())
+    return buffer.getvalue()
+
+
+def _wait_for(condition, timeout: float, what) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what() if callable(what) else what}")
+
+
+class Worker:
+    """A real Celery worker whose data folder (its work folders) is ``home``."""
+
+    def __init__(self, env: dict, home: Path):
+        self.home, self.log = home, home.parent / f"{home.name}.log"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "api.worker", "worker", "--pool=solo", "--without-gossip",
+             "--without-mingle", "--loglevel=INFO", "-n", f"{home.name}@%h"],
+            cwd=ROOT, env={**env, "LUUTRU_DATA_DIR": str(home)}, stdout=open(self.log, "ab"),
+            stderr=subprocess.STDOUT, start_new_session=True)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=30)
+
+    def tail(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:]
+
+
+@pytest.fixture
+def staged(tmp_path, seaweedfs, redis_server, postgres_url, monkeypatch):
+    """This process is the API (its own data folder); ``env`` is what a worker is given."""
+    import api.worker
+    from archive.catalog.db import init_catalog, session_scope
+    from archive.catalog.models import Agency
+
+    broker = redis_server.url.rsplit("/", 1)[0] + "/5"      # a queue of its own
+    common = {"LUUTRU_DATABASE_URL": postgres_url, "LUUTRU_BROKER_URL": broker,
+              "LUUTRU_STORAGE_URL": seaweedfs.s3_url(f"stg-{uuid.uuid4().hex[:10]}"),
+              "LUUTRU_TRUST_ROOTS_DIR": str(SAMPLES / "trust"), "LUUTRU_COOKIE_SECURE": "false"}
+    for name in ("LUUTRU_STAGING_URL", "LUUTRU_SEARCH_BACKEND", "LUUTRU_SESSION_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in {**common, "LUUTRU_DATA_DIR": str(tmp_path / "api")}.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    api.worker.app.conf.broker_url = api.worker.app.conf.result_backend = broker
+    init_catalog()
+    with session_scope() as session:
+        session.add(Agency(organ_id=AGENCY, name="UBND tỉnh Khánh Hòa"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LUUTRU_")}
+    return {**env, **common, "LUUTRU_AUDIT_KEY": os.environ["LUUTRU_AUDIT_KEY"]}
+
+
+@pytest.fixture
+def api_client(staged):
+    from fastapi.testclient import TestClient
+
+    from api import accounts
+    from api.app import create_app
+
+    user = accounts.create_user("van-thu", "archivist", AGENCY, None, actor="test")
+    token = accounts.issue_token(user.id, "test", actor="test")
+    with TestClient(create_app(), base_url="http://testserver") as client:
+        client.headers["Authorization"] = f"Bearer {token}"
+        yield client
+
+
+def _submit(client, folder: Path) -> str:
+    response = client.post("/api/v1/submissions", files={"file": ("hoso.zip", _zip(folder), "application/zip")})
+    assert response.status_code == 202, response.text
+    return response.json()["job_id"]
+
+
+def _job(client, job_id: str) -> dict:
+    return client.get(f"/api/v1/jobs/{job_id}").json()
+
+
+def test_submission_archived_by_workers_that_share_no_folder_with_the_api(staged, api_client, tmp_path):
+    from archive.storage import open_store
+    from ingest import state
+
+    settings = get_settings()
+    stage = staging.open_staging(settings)
+    assert stage.store.url.endswith("-staging") and not stage.store.supports_object_lock
+    first = Worker(staged, tmp_path / "worker-1")
+    try:
+        job_id = _submit(api_client, SAMPLES / "valid" / "ubnd-2021-01vp-ban-hanh-quy-dinh-vbdt")
+        # the API kept nothing: the upload is in staging, checked, and nowhere in its folder
+        assert not (settings.data_dir / "jobs" / job_id).exists()
+        assert not any((settings.data_dir / "uploads").iterdir())
+        staged_files = stage.manifest(job_id)
+        assert set(staged_files) == {"job.json", "ho-so-nop.zip"}
+        assert stage.read(job_id, "job.json") is not None
+
+        steps = lambda: {s.step: s.state for s in state.states(job_id)}
+        _wait_for(lambda: steps()["normalise"] == "running", 300, lambda: f"normalise to start: {first.tail()}")
+        first.kill()                    # SIGKILL mid-job: its step is left running, staging as it was
+        assert steps()["store"] == "pending"
+        assert {"job.json", "ho-so-nop.zip", "receive.json", "validate.json"} <= set(stage.manifest(job_id))
+        assert (tmp_path / "worker-1" / "jobs" / job_id / "submission").is_dir()
+
+        second = Worker(staged, tmp_path / "worker-2")  # another "host": nothing of the job in its folder
+        try:
+            from api.worker import enqueue
+            from ingest import pipeline
+            pipeline.resume(job_id, wait=False, runner=enqueue)
+            _wait_for(lambda: _job(api_client, job_id)["state"] in ("done", "failed"), 600,
+                      lambda: f"the job to finish: {second.tail()}")
+            # once the last step is done, the worker removes the staged artefacts
+            _wait_for(lambda: not stage.has_artefacts(job_id), 60, "the staged artefacts to go")
+        finally:
+            second.kill()
+    finally:
+        first.kill()
+
+    job = _job(api_client, job_id)
+    assert job["state"] == "done", job
+    assert "luutru.ingest.index" in second.log.read_text()     # the second worker finished it
+    # archived under Object Lock in the main bucket, downloadable through the API byte for byte
+    store = open_store()
+    keys = list(store.list(""))
+    assert keys and all(store.retention(k) is not None for k in keys if not k.startswith("audit"))
+    documents = api_client.get(f"/api/v1/dossiers/{job['dossier_code']}/documents").json()
+    original = next(f for f in documents[0]["files"] if f["role"] == "original")
+    content = api_client.get(f"/api/v1/files/{original['id']}/content").content
+    import hashlib
+    assert hashlib.sha256(content).hexdigest() == original["sha256"]
+    # staging holds only the step results (the job's record); no work folder is left anywhere
+    record = stage.manifest(job_id)
+    assert set(record) == {f"{s}.json" for s in ("job", *state_names())}
+    assert not stage.has_artefacts(job_id)
+    assert len(list(stage.store.list(f"jobs/{job_id}/"))) == 1 + len({e["sha256"] for e in record.values()})
+    for home in (settings.data_dir, tmp_path / "worker-2"):
+        assert not (home / "jobs" / job_id).exists()
+    # the killed worker's copy is a stale cache, dropped when that worker starts again
+    from archive.settings import Settings
+    from ingest.recovery import drop_stale_caches
+    assert (tmp_path / "worker-1" / "jobs" / job_id).is_dir()
+    assert drop_stale_caches(Settings(data_dir=tmp_path / "worker-1")) == [job_id]
+    assert not (tmp_path / "worker-1" / "jobs" / job_id).exists()
+
+
+def state_names() -> list[str]:
+    from ingest.steps import STEP_NAMES
+    return STEP_NAMES
+
+
+def test_failed_job_keeps_its_staged_submission_until_failed_job_days(staged, api_client, tmp_path, monkeypatch):
+    from ingest.recovery import tidy_failed_jobs
+
+    worker = Worker(staged, tmp_path / "worker")
+    try:
+        job_id = _submit(api_client, SAMPLES / "invalid" / "field_required" / "submission")
+        _wait_for(lambda: _job(api_client, job_id)["state"] in ("done", "failed"), 300, worker.tail)
+    finally:
+        worker.kill()
+    job = _job(api_client, job_id)
+    assert job["state"] == "failed" and job["steps"][1]["step"] == "validate"
+    described = api_client.get(f"/api/v1/jobs/{job_id}").json()
+    stage = staging.open_staging()
+    assert stage.has_artefacts(job_id)          # kept for a retry: the submission and what was received
+    assert "ho-so-nop.zip" in stage.manifest(job_id)
+    assert not (tmp_path / "worker" / "jobs" / job_id).exists()   # the worker's copy was only a cache
+
+    assert tidy_failed_jobs(get_settings()) == []                  # not yet LUUTRU_FAILED_JOB_DAYS old
+    assert stage.has_artefacts(job_id)
+    monkeypatch.setenv("LUUTRU_FAILED_JOB_DAYS", "0")
+    get_settings.cache_clear()
+    assert tidy_failed_jobs(get_settings()) == [job_id]
+    assert not stage.has_artefacts(job_id)
+    assert set(stage.manifest(job_id)) == {"job.json", "receive.json", "validate.json"}
+    assert api_client.get(f"/api/v1/jobs/{job_id}").json() == described   # its record, still readable
+
+
+def test_staging_round_trip_is_checked_and_crash_safe(seaweedfs, tmp_path):
+    stage = staging.Staging(__import__("archive.storage", fromlist=["open_store"]).open_store(
+        seaweedfs.s3_url(f"stg-{uuid.uuid4().hex[:10]}-staging"), object_lock=False))
+    job = tmp_path / "a"
+    (job / "sub").mkdir(parents=True)
+    (job / "job.json").write_text("{}")
+    (job / "sub" / "x.pdf").write_bytes(b"%PDF-1.7 one")
+    (job / "sub" / "copy.pdf").write_bytes(b"%PDF-1.7 one")          # same bytes: one blob
+    extra = tmp_path / "incoming.zip"
+    extra.write_bytes(b"PK zip")
+    stage.push("j1", job, {"ho-so-nop.zip": extra})
+    assert len(list(stage.store.list("jobs/j1/files/"))) == 3
+
+    other = tmp_path / "b"
+    (other / "stale").mkdir(parents=True)
+    (other / "stale" / "old.txt").write_text("from an earlier attempt")
+    assert stage.pull("j1", other)
+    assert sorted(p.relative_to(other).as_posix() for p in other.rglob("*") if p.is_file()
+                  and p.name != staging.CACHE) == ["ho-so-nop.zip", "job.json", "sub/copy.pdf", "sub/x.pdf"]
+    assert (other / "ho-so-nop.zip").read_bytes() == b"PK zip"
+
+    # a push interrupted before its manifest: the blobs are there, the staged state is the old one
+    (other / "new.json").write_text('{"n": 1}')
+    manifest = stage.manifest("j1")
+    stage.store.put_file("jobs/j1/files/" + "0" * 64, other / "new.json")
+    assert stage.manifest("j1") == manifest
+    stage.push("j1", other)
+    assert "new.json" in stage.manifest("j1") and len(stage._manifests("j1")) == 1
+
+    # a staged blob changed behind our back is refused on the way down
+    sha = manifest["sub/x.pdf"]["sha256"]
+    stage.store.delete(f"jobs/j1/files/{sha}")
+    stage.store.put_file(f"jobs/j1/files/{sha}", io.BytesIO(b"%PDF-1.7 two"))
+    shutil.rmtree(job)
+    with pytest.raises(ChecksumMismatch):
+        stage.pull("j1", job)
+
+    assert stage.remove("j1") > 0 and set(stage.manifest("j1")) == {"job.json", "new.json"}
+    stage.remove("j1", keep_results=False)
+    assert list(stage.store.list("jobs/j1/")) == []
+
+
+def test_staging_location_derives_from_the_store(tmp_path, monkeypatch):
+    from archive.settings import Settings
+    assert Settings(data_dir=tmp_path).staging_store_url == f"file://{tmp_path.resolve()}/staging"
+    assert Settings(storage_url="s3://k:s@h:9000/archive/p").staging_store_url == "s3://k:s@h:9000/archive-staging/p"
+    assert Settings(storage_url="file:///srv/kho").staging_store_url == "file:///srv/kho-staging"
+    assert Settings(storage_url="file:///srv/kho", staging_url="s3://k:s@h:1/tam").staging_store_url == \
+        "s3://k:s@h:1/tam"
+    assert not staging.enabled(Settings(data_dir=tmp_path, broker_url=None))     # the embedded default
