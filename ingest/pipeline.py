@@ -90,8 +90,8 @@ def _finish(job: IngestJob, stage: staging.Staging | None) -> None:
     if stage is None:
         recovery.tidy(job)
         return
-    stage.remove(job.id)                # the step results stay, as the job's record
     shutil.rmtree(job.workdir, ignore_errors=True)
+    stage.remove(job.id)                # the step results stay, as the job's record
 
 
 def unchanged(job: IngestJob) -> bool:
