@@ -146,6 +146,7 @@ def drop_stale_caches(settings: Settings) -> list[str]:
     Folders a live process of this machine is working in are kept."""
     if not staging.enabled(settings) or not (settings.data_dir / "jobs").is_dir():
         return []
+    stage = staging.open_staging(settings)
     dropped = []
     for folder in (settings.data_dir / "jobs").iterdir():
         try:
@@ -154,6 +155,8 @@ def drop_stale_caches(settings: Settings) -> list[str]:
                 continue
         except (OSError, ValueError, KeyError):
             pass
+        if stage.manifest(folder.name) is None:     # never staged: not a cache, the job itself
+            continue
         shutil.rmtree(folder, ignore_errors=True)
         dropped.append(folder.name)
     return dropped
