@@ -64,7 +64,7 @@ class IngestJob:
         path = self.result_path(step)
         if path.exists() or not staging.enabled():
             return json.loads(path.read_text(encoding="utf-8"))
-        staged = staging.open_staging().read(self.id, path.name)
+        staged = staging.open_staging().read(self.id, path.relative_to(self.workdir).as_posix())
         if staged is None:
             raise FileNotFoundError(path)
         return json.loads(staged)
