@@ -74,7 +74,7 @@ def staged(tmp_path, seaweedfs, redis_server, postgres_url, monkeypatch):
     from archive.catalog.db import init_catalog, session_scope
     from archive.catalog.models import Agency
 
-    broker = redis_server.url.rsplit("/", 1)[0] + "/5"      # a queue of its own
+    broker = redis_server.url       # as the other Celery tests: the app keeps its first connection pool
     common = {"LUUTRU_DATABASE_URL": postgres_url, "LUUTRU_BROKER_URL": broker,
               "LUUTRU_STORAGE_URL": seaweedfs.s3_url(f"stg-{uuid.uuid4().hex[:10]}"),
               "LUUTRU_TRUST_ROOTS_DIR": str(SAMPLES / "trust"), "LUUTRU_COOKIE_SECURE": "false"}
