@@ -132,7 +132,7 @@ def _unstage_archived(stage: staging.Staging, since) -> list[str]:
     from ingest.steps import STEP_NAMES
     with session_scope() as session:
         done = session.execute(select(PipelineStep.job_id).where(
-            PipelineStep.step == STEP_NAMES[-1], PipelineStep.state == "done",
+            PipelineStep.step == STEP_NAMES[-1], PipelineStep.state == StepState.DONE,
             PipelineStep.updated_at >= since)).scalars().all()
     left = [job_id for job_id in done if stage.has_artefacts(job_id)]
     for job_id in left:
