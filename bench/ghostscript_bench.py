@@ -11,8 +11,8 @@ LibreOffice, the way agencies' PDFs are usually made. Then, on the same PDFs:
 - the identify step before it (FIDO), timed apart: the pipeline identifies every file of
   a dossier, converted or not, and hands the result to normalise;
 - the PDF/A validation of the copies, timed on its own since the pipeline runs it as a
-  separate step: veraPDF on all copies as the validate_pdfa step does for a dossier, in a
-  JVM started for them and then in the JVM kept running (ingest.tools.verapdf), each
+  separate step: veraPDF on all copies as the validate_pdfa step does for a dossier, in
+  JVMs started for them and then in the JVMs kept running (ingest.tools.verapdf), each
   reported as a ratio to plain gs (goal <= 1); and the fallback checker (pikepdf) file by file.
 
 Goal: normalise at most 15 % slower than plain gs (printed without and with identification). Finally OCR: a multi-page scanned
@@ -112,15 +112,15 @@ def time_gs_and_normalise(pdfs: list[Path], folder: Path) -> tuple[Clock, Clock,
 
 
 def time_validation(outputs: list[Path]) -> tuple[Clock, Clock, Clock, dict]:
-    """veraPDF on every copy, as the validate_pdfa step does for a dossier: first in a JVM
-    started for it (a worker's first dossier), then again in the JVM kept running (every
+    """veraPDF on every copy, as the validate_pdfa step does for a dossier: first in JVMs
+    started for it (a worker's first dossier), then again in the JVMs kept running (every
     later dossier); then the fallback checker file by file."""
     cold, warm, fallback = Clock(), Clock(), Clock()
     verdicts = {}
     if get_settings().verapdf_path:
         verapdf.close_idle()
         verdicts = cold.measure(lambda: verapdf.validate_many(outputs))
-        cold.cpu = kept_jvm_cpu()  # the JVM is still running: getrusage does not count it
+        cold.cpu = kept_jvm_cpu()  # still running: getrusage does not count them
         warm.measure(lambda: verapdf.validate_many(outputs))
         warm.cpu = kept_jvm_cpu() - cold.cpu
     fallback.measure(lambda: [pdfa_check.check(output) for output in outputs])
@@ -128,10 +128,12 @@ def time_validation(outputs: list[Path]) -> tuple[Clock, Clock, Clock, dict]:
 
 
 def kept_jvm_cpu() -> float:
-    """CPU seconds the kept veraPDF JVM has used so far (/proc/PID/stat utime + stime)."""
-    [server] = verapdf._idle
-    fields = Path(f"/proc/{server.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds the kept veraPDF JVMs have used so far (/proc/PID/stat utime + stime)."""
+    total = 0.0
+    for server in verapdf._idle:
+        fields = Path(f"/proc/{server.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def time_ocr(folder: Path, pages: int) -> Clock:
@@ -189,7 +191,8 @@ def time_pdfs(folder: Path, count: int) -> None:
     failed = {path.name: [r.rule_id for r in v.failed_rules] for path, v in verdicts.items() if not v.compliant}
     print(f"veraPDF {verapdf.version()}, {len(outputs)} copies, compliant {len(outputs) - len(failed)}/{len(outputs)} "
           f"{failed or ''}")
-    for name, clock in (("JVM started for them", cold), ("JVM kept running", warm)):
+    print(f"  in {len(verapdf._idle)} JVM(s) side by side (one per free core)")
+    for name, clock in (("JVMs started for them", cold), ("JVMs kept running", warm)):
         print(f"  {name:21} wall {clock.wall:6.2f} s   cpu {clock.cpu:6.2f} s   / plain gs: wall "
               f"{clock.wall / plain.wall:.2f}   cpu {clock.cpu / plain.cpu:.2f}   (goal <= 1)")
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -27,9 +28,10 @@ from archive.errors import ToolFailed, ToolTimedOut
 from archive.settings import get_settings
 
 from archive import process as _process
+from . import cores
 
 NAME = "veraPDF"
-KEEP = 2                # idle servers kept: one per core a worker may validate on
+KEEP = 2                # JVMs validating a dossier side by side, and idle ones kept: one per core
 IDLE_SECONDS = 300      # an idle JVM holds ~250 MB
 RECYCLE_FILES = 2000    # a fresh JVM now and then bounds whatever veraPDF caches
 _STDERR_TAIL = 500
@@ -63,16 +65,27 @@ def validate(path: Path, level: str | None = None, *, timeout: float | None = No
 
 
 def validate_many(paths: Iterable[Path], level: str | None = None, *, timeout: float | None = None) -> dict:
-    """Validate every file of ``paths`` in one running veraPDF: {path as given: PdfaValidation}.
+    """Validate every file of ``paths`` in running veraPDF JVMs: {path as given: PdfaValidation}.
 
-    ``timeout`` (default ``Settings.tool_timeout_seconds``) bounds each file: past it the
-    JVM is killed and ToolTimedOut raised.
+    The files are shared out over as many JVMs as the core budget has cores free (at most
+    ``KEEP``; veraPDF validates a file on one thread). ``timeout`` (default
+    ``Settings.tool_timeout_seconds``) bounds each file: past it the JVM is killed and
+    ToolTimedOut raised.
     """
-    paths = [Path(p) for p in paths]
+    paths = list(dict.fromkeys(Path(p) for p in paths))
     if not paths:
         return {}
     flavour = (level or get_settings().pdfa_level).lower()
     limit = timeout if timeout is not None else get_settings().tool_timeout_seconds
+    with cores.budget().hold(up_to=min(len(paths), KEEP)) as jvms:
+        if jvms == 1:
+            return _validate_in_one(paths, flavour, limit)
+        with ThreadPoolExecutor(jvms) as pool:
+            parts = pool.map(lambda part: _validate_in_one(part, flavour, limit), [paths[i::jvms] for i in range(jvms)])
+            return {path: verdict for part in parts for path, verdict in part.items()}
+
+
+def _validate_in_one(paths: list[Path], flavour: str, limit: float) -> dict:
     results = {}
     with _server(flavour, paths[0].absolute()) as server:
         for path in paths:

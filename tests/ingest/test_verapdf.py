@@ -9,7 +9,7 @@ import pytest
 from archive.errors import ToolTimedOut
 
 from ingest.pdfa_check import iter_corpus
-from ingest.tools import verapdf as verapdf_tool
+from ingest.tools import cores, verapdf as verapdf_tool
 
 from .conftest import CORPUS
 
@@ -58,7 +58,7 @@ def test_one_jvm_serves_several_calls_and_a_killed_one_is_replaced(verapdf, tmp_
     # A name veraPDF would skip without --nonpdfext still gets its own report.
     renamed = tmp_path / "ban-sao.pdfa"
     renamed.write_bytes(passing.read_bytes())
-    second = verapdf_tool.validate_many([text_pdf, renamed], "2b")
+    second = verapdf_tool.validate_many([renamed], "2b") | verapdf_tool.validate_many([text_pdf], "2b")
     assert verapdf_tool._idle == [server] and server.proc.poll() is None  # the same JVM, still running
     assert first[passing].compliant and second[renamed].compliant and second[renamed].complete
     assert not second[text_pdf].compliant and second[text_pdf].failed_rules
@@ -66,13 +66,23 @@ def test_one_jvm_serves_several_calls_and_a_killed_one_is_replaced(verapdf, tmp_
 
     os.kill(server.proc.pid, signal.SIGKILL)  # e.g. the OOM killer, between two dossiers
     server.proc.wait()
-    again = verapdf_tool.validate_many([renamed, text_pdf], "2b")
-    assert again[renamed].compliant and not again[text_pdf].compliant
+    again = verapdf_tool.validate_many([text_pdf], "2b")
+    assert not again[text_pdf].compliant and again[text_pdf].failed_rules
     [replacement] = verapdf_tool._idle
     assert replacement is not server
     verapdf_tool.close_idle()
     # "q" ended it (not a kill): it exits with its batch status, 1 = some file was not compliant.
     assert replacement.proc.poll() == 1 and not replacement.scratch.exists()
+
+
+def test_a_dossier_is_shared_out_over_a_jvm_per_free_core(verapdf, tmp_path, text_pdf):
+    passing = [p for _, p, must_fail in iter_corpus(CORPUS) if not must_fail][:3]
+    verapdf_tool.close_idle()
+    verdicts = verapdf_tool.validate_many([*passing, text_pdf], "2b")
+    assert len(verapdf_tool._idle) == min(verapdf_tool.KEEP, cores.process_cores())
+    assert all(verdicts[p].compliant for p in passing) and not verdicts[text_pdf].compliant
+    assert sum(server.files for server in verapdf_tool._idle) == 4  # each file validated once
+    verapdf_tool.close_idle()
 
 
 def test_a_file_past_the_time_limit_kills_the_jvm(verapdf, text_pdf):
