@@ -11,14 +11,16 @@ LibreOffice, the way agencies' PDFs are usually made. Then, on the same PDFs:
 - the identify step before it (FIDO), timed apart: the pipeline identifies every file of
   a dossier, converted or not, and hands the result to normalise;
 - the PDF/A validation of the copies, timed on its own since the pipeline runs it as a
-  separate step: veraPDF on all copies as the validate_pdfa step does for a dossier, in
-  JVMs started for them and then in the JVMs kept running (ingest.tools.verapdf), each
-  reported as a ratio to plain gs (goal <= 1); and the fallback checker (pikepdf) file by file.
+  separate step: veraPDF on all copies as the validate_pdfa step does for a dossier, once
+  in JVMs started for it, then again (``--verapdf-rounds``) in the JVMs kept running
+  (ingest.tools.verapdf), as a worker validates dossier after dossier, each reported as a
+  ratio to plain gs (goal <= 1); and the fallback checker (pikepdf) file by file.
 
 Goal: normalise at most 15 % slower than plain gs (printed without and with identification). Finally OCR: a multi-page scanned
 TIFF through OCRmyPDF + Tesseract (vie), reported as pages per second.
 
-    .venv/bin/python bench/ghostscript_bench.py [--count N] [--ocr-pages P]   # --count 0: OCR only
+    .venv/bin/python bench/ghostscript_bench.py [--count N] [--ocr-pages P] [--verapdf-rounds R]
+    # --count 0: OCR only
 """
 from __future__ import annotations
 
@@ -111,20 +113,22 @@ def time_gs_and_normalise(pdfs: list[Path], folder: Path) -> tuple[Clock, Clock,
     return plain, identifying, ours, pages, outputs
 
 
-def time_validation(outputs: list[Path]) -> tuple[Clock, Clock, Clock, dict]:
-    """veraPDF on every copy, as the validate_pdfa step does for a dossier: first in JVMs
-    started for it (a worker's first dossier), then again in the JVMs kept running (every
-    later dossier); then the fallback checker file by file."""
-    cold, warm, fallback = Clock(), Clock(), Clock()
-    verdicts = {}
+def time_validation(outputs: list[Path], rounds: int) -> tuple[list[Clock], Clock, dict]:
+    """veraPDF on every copy, as the validate_pdfa step does for a dossier, ``rounds`` times:
+    first in JVMs started for it (a worker's first dossier), then in the JVMs kept running
+    (the worker's later dossiers); then the fallback checker file by file."""
+    clocks, fallback, verdicts = [], Clock(), {}
     if get_settings().verapdf_path:
         verapdf.close_idle()
-        verdicts = cold.measure(lambda: verapdf.validate_many(outputs))
-        cold.cpu = kept_jvm_cpu()  # still running: getrusage does not count them
-        warm.measure(lambda: verapdf.validate_many(outputs))
-        warm.cpu = kept_jvm_cpu() - cold.cpu
+        used = 0.0
+        for _ in range(rounds):
+            clock = Clock()
+            verdicts = clock.measure(lambda: verapdf.validate_many(outputs))
+            clock.cpu = kept_jvm_cpu() - used  # still running: getrusage does not count them
+            used += clock.cpu
+            clocks.append(clock)
     fallback.measure(lambda: [pdfa_check.check(output) for output in outputs])
-    return cold, warm, fallback, verdicts
+    return clocks, fallback, verdicts
 
 
 def kept_jvm_cpu() -> float:
@@ -156,12 +160,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=10)
     parser.add_argument("--ocr-pages", type=int, default=4)
+    parser.add_argument("--verapdf-rounds", type=int, default=3, help="dossiers validated in the same JVMs")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="luutru-gs-bench-"))
     try:
         print(f"Ghostscript {ghostscript.version()}, LibreOffice {libreoffice.version()}, OCRmyPDF {ocr.version()}")
         if args.count:
-            time_pdfs(folder, args.count)
+            time_pdfs(folder, args.count, args.verapdf_rounds)
         if args.ocr_pages:
             clock = time_ocr(folder, args.ocr_pages)
             print(f"OCR (vie): {args.ocr_pages} A4 pages at 300 dpi: wall {clock.wall:.1f} s = "
@@ -170,11 +175,11 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def time_pdfs(folder: Path, count: int) -> None:
+def time_pdfs(folder: Path, count: int, rounds: int) -> None:
     pdfs = make_pdfs(folder, count)
     normalise(pdfs[0], folder / "warm-up")  # load FIDO signatures, warm caches
     plain, identifying, ours, pages, outputs = time_gs_and_normalise(pdfs, folder)
-    cold, warm, fallback, verdicts = time_validation(outputs)
+    clocks, fallback, verdicts = time_validation(outputs, rounds)
     print(f"{len(pdfs)} PDFs, {pages} pages")
     both = Clock()
     both.wall, both.cpu = identifying.wall + ours.wall, identifying.cpu + ours.cpu
@@ -192,8 +197,9 @@ def time_pdfs(folder: Path, count: int) -> None:
     print(f"veraPDF {verapdf.version()}, {len(outputs)} copies, compliant {len(outputs) - len(failed)}/{len(outputs)} "
           f"{failed or ''}")
     print(f"  in {len(verapdf._idle)} JVM(s) side by side (one per free core)")
-    for name, clock in (("JVMs started for them", cold), ("JVMs kept running", warm)):
-        print(f"  {name:21} wall {clock.wall:6.2f} s   cpu {clock.cpu:6.2f} s   / plain gs: wall "
+    for number, clock in enumerate(clocks, 1):
+        name = "JVMs started for it" if number == 1 else "JVMs kept running"
+        print(f"  dossier {number}, {name:19} wall {clock.wall:6.2f} s   cpu {clock.cpu:6.2f} s   / plain gs: wall "
               f"{clock.wall / plain.wall:.2f}   cpu {clock.cpu / plain.cpu:.2f}   (goal <= 1)")
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     verapdf.close_idle()
