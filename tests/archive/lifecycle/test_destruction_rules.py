@@ -14,7 +14,7 @@ from archive.catalog import session_scope
 from archive.catalog.destruction import DestructionList, DestructionReview
 from archive.catalog.models import DossierRecord
 from archive.lifecycle.destruction import approve_list, audit_list, draft_list, execute_list, review_item
-from archive.errors import (Forbidden, InvalidRequest, LegalHoldActive, RetentionNotExpired, SameActorRefused,
+from archive.errors import (Forbidden, InvalidRequest, LegalHoldActive, NotFound, RetentionNotExpired, SameActorRefused,
                             WrongWorkflowStage)
 from archive.lifecycle.legal_hold import lift_hold, place_hold
 from archive.access import Principal
@@ -66,8 +66,10 @@ def test_steps_run_in_order_and_only_by_their_role(expired):
         audit_list(AUDITOR, list_id, agree=True)
     with pytest.raises(WrongWorkflowStage):  # the head before the auditor
         approve_list(HEAD, list_id, decision_ref="1/QĐ", today=TODAY)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # another agency's council is not told the list exists
         review_item(Principal("x", "council", OTHER_ORGAN), list_id, expired, "agree", today=TODAY)
+    with pytest.raises(Forbidden):  # the agency's archivist is not on the council
+        review_item(ARCHIVIST, list_id, expired, "agree", today=TODAY)
     review_item(COUNCIL, list_id, expired, "agree", today=TODAY)
     with pytest.raises(Forbidden):
         audit_list(HEAD, list_id, agree=True)
@@ -76,7 +78,7 @@ def test_steps_run_in_order_and_only_by_their_role(expired):
         execute_list(ARCHIVIST, list_id, today=TODAY)
     with pytest.raises(SameActorRefused):
         approve_list(Principal(ARCHIVIST.user, "agency_head", ORGAN), list_id, decision_ref="1/QĐ", today=TODAY)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         approve_list(Principal("chu.ld", "agency_head", OTHER_ORGAN), list_id, decision_ref="1/QĐ", today=TODAY)
     approve_list(HEAD, list_id, decision_ref="1/QĐ", today=TODAY)
     with session_scope() as s:
