@@ -1,6 +1,7 @@
 """``luutru doctor``: the configuration checked end to end, each finding in Vietnamese with a
 stable English code. Nothing is changed, except that opening an S3 store creates its bucket
-(with Object Lock) when it is missing, as every command does."""
+(the archive's with Object Lock, staging's without) when it is missing, as every command does,
+and that a probe object is written to the staging store and deleted again."""
 from __future__ import annotations
 
 import hashlib
