@@ -24,7 +24,9 @@ import hashlib
 import io
 import json
 import os
+import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -34,6 +36,8 @@ from archive.settings import Settings, get_settings
 from archive.storage import ObjectStore, open_store
 from archive.storage.hashing import CHUNK, HashingReader
 
+_READ: dict[tuple[str, str], bytes] = {}   # (store, key) → bytes of the manifests and results read
+_READ_LOCK = threading.Lock()
 CACHE = ".staged.json"          # the local folder's (size, mtime) → sha256 of what it last pulled or pushed
 LOCAL_ONLY = {CACHE, "running.json"}
 PARTIAL = ".staging-"           # a download in progress
@@ -45,7 +49,13 @@ def enabled(settings: Settings | None = None) -> bool:
 
 
 def open_staging(settings: Settings | None = None) -> "Staging":
-    return Staging(open_store((settings or get_settings()).staging_store_url, object_lock=False))
+    return _staging_at((settings or get_settings()).staging_store_url)
+
+
+@lru_cache(maxsize=8)
+def _staging_at(url: str) -> "Staging":
+    """One client per staging store (opening one checks its bucket: three requests)."""
+    return Staging(open_store(url, object_lock=False))
 
 
 @dataclass(frozen=True)
@@ -63,8 +73,7 @@ class Staging:
             if not keys:
                 return None
             try:
-                with self.store.open(keys[-1]) as stream:
-                    return json.loads(stream.read())
+                return json.loads(self._immutable(keys[-1]))
             except ObjectMissing:
                 continue
         raise ObjectMissing(f"jobs/{job_id}/manifest", key=f"jobs/{job_id}/manifest")
@@ -80,10 +89,23 @@ class Staging:
         entry = (self.manifest(job_id) or {}).get(path)
         if entry is None:
             return None
-        with self.store.open(self._blob(job_id, entry["sha256"])) as stream:
-            data = stream.read()
+        data = self._immutable(self._blob(job_id, entry["sha256"]))
         _check(path, hashlib.sha256(data).hexdigest(), entry["sha256"])
         return data
+
+    def _immutable(self, key: str) -> bytes:
+        """A manifest or a small blob: neither changes under its key (a new manifest has a new
+        sequence number, a blob is named by its sha256), so this process keeps the last few
+        read (the api shows a job's results on every poll)."""
+        cached = _READ.get((self.store.url, key))
+        if cached is None:
+            with self.store.open(key) as stream:
+                cached = stream.read()
+            with _READ_LOCK:
+                _READ[(self.store.url, key)] = cached
+                while len(_READ) > 1024:
+                    _READ.pop(next(iter(_READ)))
+        return cached
 
     def _write_manifest(self, job_id: str, files: dict[str, dict], previous: list[str]) -> None:
         seq = int(previous[-1].rsplit("/", 1)[1].split(".")[0]) + 1 if previous else 1
