@@ -75,6 +75,10 @@ def validate_many(paths: Iterable[Path], level: str | None = None, *, timeout: f
     paths = list(dict.fromkeys(Path(p) for p in paths))
     if not paths:
         return {}
+    # veraPDF's server mode answers nothing for a path it cannot open (it would wait for the next).
+    unreadable = [p.name for p in paths if not (p.is_file() and os.access(p, os.R_OK))]
+    if unreadable:
+        raise ToolFailed(f"veraPDF cannot read {', '.join(unreadable)}: not a readable file", tool=NAME)
     flavour = (level or get_settings().pdfa_level).lower()
     limit = timeout if timeout is not None else get_settings().tool_timeout_seconds
     with cores.budget().hold(up_to=min(len(paths), KEEP)) as jvms:

@@ -6,7 +6,7 @@ import signal
 
 import pytest
 
-from archive.errors import ToolTimedOut
+from archive.errors import ToolFailed, ToolTimedOut
 
 from ingest.pdfa_check import iter_corpus
 from ingest.tools import cores, verapdf as verapdf_tool
@@ -83,6 +83,11 @@ def test_a_dossier_is_shared_out_over_a_jvm_per_free_core(verapdf, tmp_path, tex
     assert all(verdicts[p].compliant for p in passing) and not verdicts[text_pdf].compliant
     assert sum(server.files for server in verapdf_tool._idle) == 4  # each file validated once
     verapdf_tool.close_idle()
+
+
+def test_a_missing_file_is_refused_before_any_jvm_waits_for_it(verapdf, tmp_path, text_pdf):
+    with pytest.raises(ToolFailed, match="khong-co.pdf"):
+        verapdf_tool.validate_many([text_pdf, tmp_path / "khong-co.pdf"], "2b", timeout=30)
 
 
 def test_a_file_past_the_time_limit_kills_the_jvm(verapdf, text_pdf):
