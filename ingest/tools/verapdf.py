@@ -113,9 +113,14 @@ class _Server:
         self.scratch = Path(tempfile.mkdtemp(prefix="luutru-verapdf-"))
         self.stderr = open(self.scratch / "stderr.txt", "w+b")  # noqa: SIM115 - closed in close()
         options = f"{os.environ.get('VERAPDF_JAVA_OPTS', '')} -Djava.io.tmpdir={self.scratch}"
-        self.proc, self.record = _process.spawn(
-            server_command(first, flavour), tool=NAME, bufsize=0, stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=self.stderr, env={**os.environ, "VERAPDF_JAVA_OPTS": options})
+        try:
+            self.proc, self.record = _process.spawn(
+                server_command(first, flavour), tool=NAME, bufsize=0, stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=self.stderr, env={**os.environ, "VERAPDF_JAVA_OPTS": options})
+        except BaseException:
+            self.stderr.close()
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise
         self.pending = b""
 
     def report(self, path: str, deadline: float) -> bytes:
@@ -123,7 +128,10 @@ class _Server:
         if "\n" in path or "\r" in path:
             raise ToolFailed(f"veraPDF server mode cannot take a path with a line break: {path!r}", tool=NAME)
         if self.files or path != self.first:  # the file given at start-up is on its way already
-            self.proc.stdin.write(path.encode() + b"\n")
+            try:
+                self.proc.stdin.write(path.encode() + b"\n")
+            except OSError:  # it died since it was last asked
+                raise ToolFailed(f"veraPDF stopped (status {self.proc.wait()}): {self._stderr()}", tool=NAME) from None
         self.files += 1
         answer = Path(self._line(deadline))
         try:
@@ -197,25 +205,50 @@ def _server(flavour: str, first: Path) -> Iterator[_Server]:
     if not keep:
         server.close()
         return
-    reaper = threading.Timer(IDLE_SECONDS + 1, close_idle, kwargs={"older_than": IDLE_SECONDS})
-    reaper.daemon = True
-    reaper.start()
+    _schedule_reaper()
+
+
+_reaper: threading.Timer | None = None
+
+
+def _schedule_reaper() -> None:
+    """One timer at a time, due when the longest-idle server has been idle IDLE_SECONDS."""
+    global _reaper
+    with _lock:
+        if _reaper is not None or not _idle:
+            return
+        due = min(s.used for s in _idle) + IDLE_SECONDS - time.monotonic()
+        _reaper = threading.Timer(max(due, 0) + 1, _reap)
+        _reaper.daemon = True
+        _reaper.start()
+
+
+def _reap() -> None:
+    global _reaper
+    with _lock:
+        _reaper = None
+    close_idle(older_than=IDLE_SECONDS)
+    _schedule_reaper()
 
 
 def close_idle(older_than: float = 0) -> None:
     """Close the servers unused for ``older_than`` seconds (all idle ones by default)."""
+    global _reaper
     now = time.monotonic()
     with _lock:
         old = [s for s in _idle if now - s.used >= older_than]
         for server in old:
             _idle.remove(server)
+        if not _idle and _reaper is not None:  # nothing left for it to close
+            _reaper.cancel()
+            _reaper = None
     for server in old:
         server.close()
 
 
 def _forget_after_fork() -> None:
-    global _lock
-    _lock = threading.Lock()
+    global _lock, _reaper
+    _lock, _reaper = threading.Lock(), None
     _idle.clear()   # the parent's servers: not ours to use or end
 
 

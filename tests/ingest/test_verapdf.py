@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import pytest
 
@@ -83,6 +84,17 @@ def test_a_dossier_is_shared_out_over_a_jvm_per_free_core(verapdf, tmp_path, tex
     assert all(verdicts[p].compliant for p in passing) and not verdicts[text_pdf].compliant
     assert sum(server.files for server in verapdf_tool._idle) == 4  # each file validated once
     verapdf_tool.close_idle()
+
+
+def test_an_idle_jvm_is_closed_after_idle_seconds(verapdf, text_pdf, monkeypatch):
+    monkeypatch.setattr(verapdf_tool, "IDLE_SECONDS", 1)
+    verapdf_tool.close_idle()
+    verapdf_tool.validate_many([text_pdf], "2b")
+    [server] = verapdf_tool._idle
+    deadline = time.monotonic() + 30
+    while server.scratch.exists() and time.monotonic() < deadline:  # removed last, once the JVM has ended
+        time.sleep(0.2)
+    assert verapdf_tool._idle == [] and server.proc.poll() is not None and not server.scratch.exists()
 
 
 def test_a_missing_file_is_refused_before_any_jvm_waits_for_it(verapdf, tmp_path, text_pdf):
