@@ -13,6 +13,7 @@ from archive.errors import LuuTruError, NotFound, WrongWorkflowStage
 from archive.settings import Settings, get_settings
 from ingest import pipeline, recovery, state
 from ingest.job import IngestJob
+from ingest.steps import ocr_after
 from ingest.state import JobStatus
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,11 @@ def progress(job_id: str) -> dict:
     job = IngestJob.load(job_id)
     if job.has_result("validate") and job.result("validate").get("dossier"):
         code = job.dossier().code
-    return {"job_id": job_id, "state": state.job_status(steps), "dossier_code": code,
+    states = {s.step: s.state for s in steps}
+    # LUUTRU_OCR_MODE=after: archived and searchable, the scans' OCR'd copies still to come
+    awaiting_ocr = states.get("index") == StepState.DONE and states.get("ocr") != StepState.DONE and \
+        job.result_path("normalise").exists() and bool(ocr_after.deferred(job))
+    return {"job_id": job_id, "state": state.job_status(steps), "dossier_code": code, "awaiting_ocr": awaiting_ocr,
             "done_steps": sum(s.state == StepState.DONE for s in steps), "total_steps": len(steps),
             "steps": [{"step": s.step, "state": s.state, "reason": s.reason, "attempts": s.attempts,
                        "reason_vi": reason_vi(s.reason) if s.state == StepState.FAILED else None} for s in steps]}

@@ -120,6 +120,7 @@ class JobOut(BaseModel):
     job_id: str
     state: str              # pending | running | awaiting_approval (an amendment) | done | failed
     dossier_code: str | None
+    awaiting_ocr: bool = False    # archived and searchable; its scans' OCR (LUUTRU_OCR_MODE=after) still to come
     done_steps: int
     total_steps: int
     steps: list[StepOut]

@@ -68,8 +68,7 @@
         statusLine.className = "ok";
         return;
       }
-      const archived = job.steps.some(s => s.step === "index" && s.state === "done");
-      if (archived && job.state === "running") {
+      if (job.awaiting_ocr && job.state === "running") {
         // LUUTRU_OCR_MODE=after: archived and searchable; the scans' OCR adds the next version
         statusLine.textContent = "Đã lưu trữ hồ sơ " + job.dossier_code + "; đang nhận dạng chữ các bản quét (phiên bản sau).";
         statusLine.className = "";

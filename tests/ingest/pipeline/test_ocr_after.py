@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from api import jobs
 from api.app import create_app
 from archive import process as _process
 from archive.access import Principal
@@ -74,6 +75,7 @@ def test_scans_are_archived_at_once_and_their_ocr_becomes_the_next_version(ocr_a
             job_id = pipeline.unfinished_job_for(scan_sample)
             dossier = IngestJob.load(job_id).dossier()
             before.update(steps={s.step: s.state for s in state.states(job_id)}, versions=_versions(dossier.code),
+                          awaiting=jobs.progress(job_id)["awaiting_ocr"],
                           title=_found("trao doi van ban dien tu", dossier.code, dossier.FileCode.OrganId),
                           body=_found(BODY, dossier.code, dossier.FileCode.OrganId))
 
@@ -85,6 +87,7 @@ def test_scans_are_archived_at_once_and_their_ocr_becomes_the_next_version(ocr_a
     assert [v["version"] for v in before["versions"]] == [1] and before["versions"][0]["copies"] == []
     assert before["title"] and not before["body"]
     assert {s.step: s.state for s in state.states(job.id)}["ocr"] == "done"
+    assert before["awaiting"] and not jobs.progress(job.id)["awaiting_ocr"]     # what the submit page says
 
     versions = _versions(code)
     assert [v["version"] for v in versions] == [1, 2]
