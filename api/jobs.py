@@ -77,7 +77,7 @@ def progress(job_id: str) -> dict:
     states = {s.step: s.state for s in steps}
     # LUUTRU_OCR_MODE=after: archived and searchable, the scans' OCR'd copies still to come
     awaiting_ocr = states.get("index") == StepState.DONE and states.get("ocr") != StepState.DONE and \
-        job.result_path("normalise").exists() and bool(ocr_after.deferred(job))
+        job.has_result("normalise") and bool(ocr_after.deferred(job))
     return {"job_id": job_id, "state": state.job_status(steps), "dossier_code": code, "awaiting_ocr": awaiting_ocr,
             "done_steps": sum(s.state == StepState.DONE for s in steps), "total_steps": len(steps),
             "steps": [{"step": s.step, "state": s.state, "reason": s.reason, "attempts": s.attempts,

@@ -6,8 +6,9 @@ and indexed again. In ``inline`` mode (or with no scan) there is nothing to do.
 The next version is made by the same steps as the first (validate_pdfa, checksum, package,
 store, verify, index), run on a view of the job whose results live in ``ocr-version/``, so
 the first version's results stay as they were. Each phase is recorded as done before the
-next starts: a run killed half-way continues where it stopped, and the store accepts the
-objects an earlier attempt wrote only if their bytes are the package's.
+next starts (and staged, where Celery workers run the steps): a run killed half-way
+continues where it stopped, and the store accepts the objects an earlier attempt wrote only
+if their bytes are the package's.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy import select
 
 from archive.catalog.db import session_scope
 from archive.catalog.models import DossierRecord, PackageVersion
+from ingest import staging
 from ingest.job import IngestJob
 from ingest.steps import checksum, index, package, store, validate_pdfa, verify
 from ingest.steps.normalise import convert, copy_key, originals
@@ -60,6 +62,8 @@ def run(job: IngestJob) -> None:
 def _phase_done(version: NextVersion, done: list[str], phase: str) -> list[str]:
     done = [*done, phase]
     version.save("phases", {"done": done})
+    if staging.enabled():   # a worker killed in a later phase resumes from this one on any host
+        staging.open_staging().push(version.id, version.workdir)
     return done
 
 

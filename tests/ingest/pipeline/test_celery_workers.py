@@ -20,6 +20,7 @@ from archive.storage import open_store
 from ingest import pipeline, state
 from ingest.job import IngestJob
 from ingest.steps import STEP_NAMES
+from api import jobs
 from api.worker import enqueue
 
 pytestmark = pytest.mark.services
@@ -99,6 +100,7 @@ def test_ocr_after_is_the_last_task_of_the_chain_and_adds_the_next_version(celer
         job = pipeline.submit(scan, wait=False, runner=enqueue)
         archived = lambda: {s.step: s.state for s in state.states(job.id)}["index"] == "done"
         _wait_for(archived, 300, "the dossier to be archived: " + log.read_text(errors="replace")[-2000:])
+        assert jobs.progress(job.id)["awaiting_ocr"]      # read from the job's staging area
         with session_scope() as s:
             assert s.execute(select(func.count()).select_from(PackageVersion)).scalar() == 1
         finished = lambda: all(s.state == "done" for s in state.states(job.id))
