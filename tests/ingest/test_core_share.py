@@ -33,6 +33,7 @@ def _worker(pool: str, concurrency: int, redis_url: str, tmp_path: Path) -> subp
 
 
 @pytest.mark.services
+@pytest.mark.slow           # starts a real worker twice
 @pytest.mark.parametrize("pool, concurrency, expected", [("prefork", 2, 1), ("solo", 1, 2)])
 def test_each_worker_process_gets_its_share_of_the_cores(redis_server, tmp_path, pool, concurrency, expected):
     from api.worker import app
