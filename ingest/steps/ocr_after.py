@@ -53,6 +53,8 @@ def run(job: IngestJob) -> None:
         done = _phase_done(version, done, "normalise")
     for phase, step in PHASES.items():
         if phase not in done:
+            if phase == "store":    # nothing written to the write-once store for a superseded version
+                _refuse_if_superseded(job, version.result("validate")["amendment"]["version"])
             step(version)
             done = _phase_done(version, done, phase)
     job.save("ocr", {"deferred": keys, "package_id": version.result("package")["package_id"],
@@ -73,16 +75,23 @@ def _inherit(job: IngestJob, version: NextVersion, keys: list[str]) -> None:
     for step in ("job", "receive", "identify"):
         version.save(step, job.result(step))
     with session_scope() as session:
-        number, current = session.execute(
-            select(PackageVersion.version, DossierRecord.current_version).join(DossierRecord)
-            .where(PackageVersion.package_id == job.result("package")["package_id"])).one()
-    if current != number:       # checked again under the dossier's lock when recording (verify.py)
-        raise verify.superseded(job.dossier().code, number)
+        number = session.execute(select(PackageVersion.version).where(
+            PackageVersion.package_id == job.result("package")["package_id"])).scalar_one()
+    _refuse_if_superseded(job, number)
     # verify.py: a preservation version of ``number``, refused if another version came meanwhile
     version.save("validate", {**job.result("validate"),
                               "amendment": {"kind": "ocr", "version": number, "changes": {"ocr_copies": keys}}})
     checked = job.result("validate_pdfa")
     version.save("validate_pdfa", {"attempts": checked["attempts"], "events": checked["events"]})
+
+
+def _refuse_if_superseded(job: IngestJob, number: int) -> None:
+    """Before the OCR and before storing; verify.py checks again under the dossier's lock."""
+    with session_scope() as session:
+        current = session.execute(select(DossierRecord.current_version).where(
+            DossierRecord.code == job.dossier().code)).scalar_one()
+    if current != number:
+        raise verify.superseded(job.dossier().code, number)
 
 
 def _ocr(job: IngestJob, version: NextVersion, keys: list[str]) -> None:
