@@ -26,6 +26,7 @@ from archive.storage import open_store
 from ingest import pipeline, recovery, state
 from ingest.job import IngestJob
 from archive import process as _process
+from ingest.tools import verapdf
 from tests.ingest.pipeline.conftest import SAMPLES
 
 LUUTRU = Path(sys.executable).with_name("luutru")
@@ -117,6 +118,7 @@ def test_kill_9_in_the_middle_of_ocr_then_restart_resumes_the_job_and_kills_the_
         _wait_for(lambda: all(s.state == "done" for s in state.states(job_id)), 300, "the job to finish")
     normalise = {s.step: s for s in state.states(job_id)}["normalise"]
     assert normalise.attempts == 2
+    verapdf.close_idle()  # the veraPDF JVMs this process keeps between dossiers: not orphans, ended here
     assert not any(tools.glob("*.json"))
 
 
