@@ -34,6 +34,7 @@ from archive.checksums import sha256_file
 from archive.errors import ChecksumMismatch, ObjectExists, ObjectMissing
 from archive.settings import Settings, get_settings
 from archive.storage import ObjectStore, open_store
+from archive.storage.base import validate_key
 from archive.storage.hashing import CHUNK, HashingReader
 
 _READ: dict[tuple[str, str], bytes] = {}   # (store, key) → bytes of the manifests and results read
@@ -145,6 +146,8 @@ class Staging:
         files = self.manifest(job_id)
         if files is None:
             return False
+        for rel in files:                   # the paths come from the store: none may leave the folder
+            validate_key(rel)
         workdir.mkdir(parents=True, exist_ok=True)
         cache = _Cache(workdir)
         local = dict(_walk(workdir))

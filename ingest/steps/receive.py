@@ -12,17 +12,18 @@ from ingest.submission import open_submission
 
 def run(job: IngestJob) -> None:
     request = job.result("job")
-    # Staged (ingest.staging): the submission is in the job's folder, wherever the job was created.
-    source = job.workdir / request["input"] if request.get("input") else Path(request["source"])
+    source = Path(request["source"])    # as the submitter named it, on the host that took it
+    # Staged (ingest.staging): the bytes are in the job's folder, wherever the job was created.
+    here = job.workdir / request["input"] if request.get("input") else source
     partial = job.submission_dir.with_name("submission.partial")
     shutil.rmtree(partial, ignore_errors=True)
-    with open_submission(source, work_dir=job.workdir) as submission:  # refuses hostile ZIPs and paths
+    with open_submission(here, work_dir=job.workdir) as submission:  # refuses hostile ZIPs and paths
         shutil.copytree(submission.root, partial, symlinks=False)
         origin = submission.origin
     shutil.rmtree(job.submission_dir, ignore_errors=True)
     partial.rename(job.submission_dir)
     received = {"source": str(source), "received_at": now().isoformat(),
-                "source_sha256": sha256_file(source)[0] if source.is_file() else None}
+                "source_sha256": sha256_file(here)[0] if here.is_file() else None}
     job.save("receive", {**received, "origin": origin,
                          "events": [event("ingestion start", detail=f"received {source.name}"), *_origin_events(origin)]})
     audit.record("submit", actor=request.get("actor", "system"), agency=request.get("organ_id"),

@@ -8,6 +8,7 @@ its staged submission for a retry, until LUUTRU_FAILED_JOB_DAYS."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import signal
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.errors import ChecksumMismatch
+from archive.errors import ChecksumMismatch, StorageError
 from archive.settings import get_settings
 from ingest import staging
 
@@ -185,7 +186,7 @@ def state_names() -> list[str]:
     return STEP_NAMES
 
 
-def test_failed_job_keeps_its_staged_submission_until_failed_job_days(staged, api_client, tmp_path, monkeypatch):
+def test_failed_job_keeps_its_staged_submission_until_failed_job_days(staged, api_client, tmp_path):
     from ingest.recovery import tidy_failed_jobs
 
     worker = Worker(staged, tmp_path / "worker")
@@ -204,9 +205,8 @@ def test_failed_job_keeps_its_staged_submission_until_failed_job_days(staged, ap
 
     assert tidy_failed_jobs(get_settings()) == []                  # not yet LUUTRU_FAILED_JOB_DAYS old
     assert stage.has_artefacts(job_id)
-    monkeypatch.setenv("LUUTRU_FAILED_JOB_DAYS", "0")
-    get_settings.cache_clear()
-    assert tidy_failed_jobs(get_settings()) == [job_id]
+    from archive.settings import Settings
+    assert tidy_failed_jobs(Settings(failed_job_days=0)) == [job_id]
     assert not stage.has_artefacts(job_id)
     assert set(stage.manifest(job_id)) == {"job.json", "receive.json", "validate.json"}
     assert api_client.get(f"/api/v1/jobs/{job_id}").json() == described   # its record, still readable
@@ -249,6 +249,13 @@ def test_staging_round_trip_is_checked_and_crash_safe(seaweedfs, tmp_path):
     with pytest.raises(ChecksumMismatch):
         stage.pull("j1", job)
 
+    # a manifest naming a path outside the folder (a hostile or broken store) is refused
+    hostile = {"../../escaped.txt": manifest["job.json"]}
+    stage.store.put_file("jobs/j2/manifest/00000001.json", io.BytesIO(json.dumps(hostile).encode()))
+    with pytest.raises(StorageError):
+        stage.pull("j2", tmp_path / "c" / "d")
+    assert not (tmp_path / "escaped.txt").exists()
+
     assert stage.remove("j1") > 0 and set(stage.manifest("j1")) == {"job.json", "new.json"}
     stage.remove("j1", keep_results=False)
     assert list(stage.store.list("jobs/j1/")) == []
@@ -262,3 +269,30 @@ def test_staging_location_derives_from_the_store(tmp_path, monkeypatch):
     assert Settings(storage_url="file:///srv/kho", staging_url="s3://k:s@h:1/tam").staging_store_url == \
         "s3://k:s@h:1/tam"
     assert not staging.enabled(Settings(data_dir=tmp_path, broker_url=None))     # the embedded default
+
+
+def test_a_folder_submitted_on_one_host_is_received_on_another(tmp_path, monkeypatch, born_digital_sample):
+    """``luutru ingest FOLDER`` with a broker: the folder is staged (its files, not its path),
+    and a worker whose data folder is elsewhere receives and validates it after it is gone."""
+    from ingest import pipeline
+    from ingest.job import IngestJob
+    for name, value in {"BROKER_URL": "redis://127.0.0.1:9/0",       # staged; nothing is sent to it
+                        "DATA_DIR": str(tmp_path / "cli"), "STAGING_URL": f"file://{tmp_path / 'staging'}",
+                        "DATABASE_URL": f"sqlite:///{tmp_path / 'catalog.db'}",
+                        "STORAGE_URL": f"file://{tmp_path / 'store'}"}.items():
+        monkeypatch.setenv(f"LUUTRU_{name}", value)
+    get_settings.cache_clear()
+    job = pipeline.create(born_digital_sample, organ_id=AGENCY, actor="operator")
+    assert not job.workdir.exists()
+    assert f"nop/{born_digital_sample.name}/hoso.xml" in staging.open_staging().manifest(job.id)
+    shutil.rmtree(born_digital_sample)                   # never read again where it was
+
+    monkeypatch.setenv("LUUTRU_DATA_DIR", str(tmp_path / "worker"))
+    get_settings.cache_clear()
+    for step in ("receive", "validate"):
+        pipeline.run_step(job.id, step, staged=True)
+    received = IngestJob.load(job.id)
+    assert (received.submission_dir / "hoso.xml").is_file()     # the worker's own copy
+    assert received.result("receive")["source"] == str(born_digital_sample)
+    assert received.dossier().code.startswith(AGENCY)
+    assert {"receive.json", "validate.json", "submission/hoso.xml"} <= set(staging.open_staging().manifest(job.id))
