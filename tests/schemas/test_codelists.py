@@ -29,4 +29,6 @@ def test_lists_not_overridden_keep_their_defaults(tmp_path):
     (tmp_path / "rights.csv").write_text("value,description\nCông khai,\n", encoding="utf-8")
     cl = load_codelists(Settings(codelists_dir=tmp_path))
     assert set(cl.rights.values()) == {"Công khai"}
-    assert cl.retention_period("Vĩnh viễn") is not None
+    defaults = load_codelists(Settings(codelists_dir=None))
+    assert cl.retention == defaults.retention and cl.retention_period("Vĩnh viễn").permanent
+    assert cl.priorities == defaults.priorities and cl.languages == defaults.languages

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from archive.catalog.db import session_scope
 from archive.catalog.models import DossierRecord, FileRecord, PackageVersion, PreservationEvent, StoredObjectRecord
 from archive.checksums import sha256_file
-from archive.errors import InvalidDossier, LuuTruError
+from archive.errors import InvalidDossier
 from archive.package.eark import validate_package
 from archive.settings import get_settings
 from archive.storage import open_store
@@ -78,11 +78,11 @@ def test_failed_store_step_resumes_without_duplicating_or_losing_anything(archiv
     blocker = archive_home / "store"
     blocker.parent.mkdir(parents=True, exist_ok=True)
     blocker.write_text("not a folder")  # the store cannot be written: the store step fails
-    with pytest.raises(Exception):
+    with pytest.raises(FileExistsError, match="store"):     # the store's folder cannot be made
         pipeline.submit(born_digital_sample)
     job_id = pipeline.unfinished_job_for(born_digital_sample)
     steps = {s.step: s for s in state.states(job_id)}
-    assert steps["store"].state == "failed" and steps["store"].reason
+    assert steps["store"].state == "failed" and steps["store"].reason.startswith("FileExistsError: ")
     assert steps["package"].state == "done" and steps["verify"].state == "pending"
     blocker.unlink()
     pipeline.resume(job_id)
