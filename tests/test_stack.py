@@ -85,12 +85,9 @@ def stack():
 @pytest.fixture
 def in_stack(stack, monkeypatch):
     """This process configured like the stack's (to look into its catalog, store and index)."""
-    from archive.settings import get_settings
     for name, value in stack.env.items():
         monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
     yield
-    get_settings.cache_clear()
 
 
 def submit(stack: Stack, folder: Path) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,10 +12,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from archive.settings import get_settings
+from tests.fixtures.archives import SAMPLES, copy_sample, ingests, use_embedded_archive
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "samples" / "valid"
 AGENCY_A, AGENCY_B = "000.00.00.H41", "000.00.31.H41"
 OPEN_SAMPLE = "stttt-2021-21cntt-van-ban-khan-attt"          # Công khai, agency B
 RESTRICTED_SAMPLE = "ubnd-2021-20vp-hop-trien-khai-qlvb"     # Hạn chế, agency A
@@ -74,8 +71,7 @@ def zip_folder(folder: Path) -> bytes:
 def sample_copy(archive: "Archive", sample: str, name: str, notation: str) -> Path:
     """A copy of ``sample`` under its own dossier code (FileNotation ``notation``): a test that
     destroys or transfers it leaves the shared samples, and the tests that submit them, alone."""
-    copy = archive.home / "samples" / name
-    shutil.copytree(SAMPLES / sample, copy)
+    copy = copy_sample(sample, archive.home / "samples" / name)
     manifest = copy / "hoso.xml"
     text = manifest.read_text(encoding="utf-8")
     manifest.write_text(re.sub(r"<FileNotation>[^<]*</FileNotation>", f"<FileNotation>{notation}</FileNotation>",
@@ -83,7 +79,7 @@ def sample_copy(archive: "Archive", sample: str, name: str, notation: str) -> Pa
     return copy
 
 
-@pytest.fixture(scope="package")
+@ingests(scope="package")
 def archive(tmp_path_factory) -> Archive:
     from api import accounts
     from api.app import create_app
@@ -92,20 +88,16 @@ def archive(tmp_path_factory) -> Archive:
 
     home = tmp_path_factory.mktemp("api-archive")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LUUTRU_DATA_DIR", str(home / "var"))
-        mp.setenv("LUUTRU_TRUST_ROOTS_DIR", str(ROOT / "samples" / "trust"))
+        use_embedded_archive(mp, home / "var")
         mp.setenv("LUUTRU_MAX_SUBMISSION_BYTES", str(2 * 1024 * 1024))
         # It may receive transfers too: the receiving route refuses to start without a key.
         generate_identity("LuuTru", home / "transfer-key.pem", home / "transfer-cert.pem")
         mp.setenv("LUUTRU_TRANSFER_SIGNING_KEY", str(home / "transfer-key.pem"))
-        for name in ("LUUTRU_DATABASE_URL", "LUUTRU_STORAGE_URL", "LUUTRU_BROKER_URL", "LUUTRU_SEARCH_BACKEND",
-                     "LUUTRU_SESSION_SECRET", "LUUTRU_COOKIE_SECURE"):
+        for name in ("LUUTRU_SESSION_SECRET", "LUUTRU_COOKIE_SECURE"):
             mp.delenv(name, raising=False)
-        get_settings.cache_clear()
         jobs = {}
         for sample, agency in ((OPEN_SAMPLE, AGENCY_B), (RESTRICTED_SAMPLE, AGENCY_A)):
-            copy = home / "samples" / sample
-            shutil.copytree(SAMPLES / sample, copy)
+            copy = copy_sample(sample, home / "samples" / sample)
             jobs[sample] = pipeline.submit(copy, organ_id=agency, actor=f"archivist of {agency}")
         tokens = {}
         for name, (role, agency) in USERS.items():
@@ -117,7 +109,6 @@ def archive(tmp_path_factory) -> Archive:
         with TestClient(app, base_url=BASE_URL) as client:
             yield Archive(home, app, client, tokens, jobs[OPEN_SAMPLE].dossier().code, restricted,
                           jobs[RESTRICTED_SAMPLE].id)
-    get_settings.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -13,14 +13,12 @@ from archive.settings import get_settings
 def accounts_catalog(catalog_url, tmp_path, monkeypatch):
     monkeypatch.setenv("LUUTRU_DATABASE_URL", catalog_url)
     monkeypatch.setenv("LUUTRU_DATA_DIR", str(tmp_path / "var"))
-    get_settings.cache_clear()
     from archive.catalog.db import init_catalog, session_scope
     from archive.catalog.packages import ensure_agency
     init_catalog()
     with session_scope() as session:        # staff accounts belong to a registered agency
         ensure_agency(session, "000.00.00.H41")
     yield catalog_url
-    get_settings.cache_clear()
 
 
 def test_user_logs_in_with_the_password_and_gets_a_principal_with_grants(accounts_catalog):
@@ -62,7 +60,6 @@ def test_lockout_counts_only_recent_failures_of_that_user_name(accounts_catalog,
     from api import accounts
     from archive.catalog.db import session_scope
     monkeypatch.setenv("LUUTRU_LOGIN_MAX_FAILURES", "2")
-    get_settings.cache_clear()
     accounts.create_user("doc-gia", "researcher", None, "mat-khau-dai-1", actor="test")
     for _ in range(2):
         with session_scope() as session, pytest.raises(InvalidCredentials):
@@ -70,7 +67,6 @@ def test_lockout_counts_only_recent_failures_of_that_user_name(accounts_catalog,
     with session_scope() as session, pytest.raises(TooManyLoginAttempts):
         accounts.authenticate(session, "doc-gia", "mat-khau-dai-1")
     monkeypatch.setenv("LUUTRU_LOGIN_LOCKOUT_MINUTES", "0")
-    get_settings.cache_clear()
     with session_scope() as session:
         assert accounts.authenticate(session, "doc-gia", "mat-khau-dai-1").username == "doc-gia"
 

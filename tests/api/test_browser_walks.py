@@ -16,7 +16,8 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from tests.api.conftest import AGENCY_A, PASSWORD, ROOT, sample_copy
+from tests.api.conftest import AGENCY_A, PASSWORD, sample_copy
+from tests.fixtures.archives import ROOT
 from tests.api.test_browser import browser, serve  # noqa: F401 (fixture)
 
 TODAY = "2032-01-01"              # the 10-year sample dossiers have expired by then

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from tests.fixtures.archives import LUUTRU
 
-LUUTRU = str(Path(sys.executable).with_name("luutru"))
 ENGLISH = re.compile(r"Show this message|\bOptions\b|\bOPTIONS\b|\[required\]|No such command|\bUsage\b|\bMissing\b|"
                      r"\bError\b|\bCommands\b|\bArguments\b|for help|\[default|completion|No such option")
 

@@ -25,10 +25,8 @@ def configured(tmp_path, monkeypatch):
     def configure(**variables: str) -> dict:
         for name, value in variables.items():
             monkeypatch.setenv(f"LUUTRU_{name.upper()}", value)
-        get_settings.cache_clear()
         return {f.what: f for f in diagnose()}
     yield configure
-    get_settings.cache_clear()
 
 
 def test_an_unmigrated_database_is_named_then_passes_once_migrated(configured):

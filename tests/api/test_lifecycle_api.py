@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 from archive import audit
 from archive.settings import get_settings
 from tests.api.conftest import AGENCY_A, AGENCY_B, SAMPLES, sample_copy
-from tests.archive.lifecycle.conftest import REASON, with_retention
+from tests.archive.lifecycle.conftest import REASON
+from tests.fixtures.archives import with_retention
 
 AFTER_EXPIRY = "2032-01-01"     # EndDate 2021-03-15 + 10 năm: kept until 2031-12-31
 API = "/api/v1"
@@ -24,9 +25,7 @@ API = "/api/v1"
 def after_expiry(archive):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LUUTRU_FIXED_TODAY", AFTER_EXPIRY)
-        get_settings.cache_clear()
         yield
-    get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -86,7 +85,17 @@ def test_expired_dossier_is_destroyed_through_the_api_step_by_step(archive, ten_
     pdf = call(archive, "head_a", "GET", f"/destruction-lists/{list_id}/certificate/pdf", 200)
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     xml = call(archive, "auditor", "GET", f"/destruction-lists/{list_id}/certificate/xml", 200)
-    assert code.encode() in xml.content and etree.fromstring(xml.content) is not None
+    certificate = etree.fromstring(xml.content)          # who decided, what was destroyed, with its checksums
+    ns = {"c": "urn:luutru:destruction:1"}
+    assert (certificate.tag, certificate.get("list"), certificate.get("agency")) == (
+        f"{{{ns['c']}}}DestructionCertificate", str(list_id), AGENCY_A)
+    decision = certificate.find("c:Decision", ns)
+    assert (decision.get("ref"), decision.get("approvedBy")) == ("15/QĐ-UBND", "head_a")
+    assert [r.get("reviewer") for r in certificate.iterfind("c:CouncilReviews/c:Review", ns)] == ["council_a"]
+    [destroyed] = certificate.findall("c:Dossiers/c:Dossier", ns)
+    assert (destroyed.get("code"), destroyed.findtext("c:Reason", namespaces=ns)) == (code, REASON)
+    objects = destroyed.findall("c:Object", ns)
+    assert objects and all(len(o.get("sha256")) == 64 and int(o.get("size")) > 0 for o in objects)
     call(archive, "council_b", "GET", f"/destruction-lists/{list_id}/certificate/pdf", 404)   # not their agency's
     assert audit.verify().ok
 
@@ -137,7 +146,6 @@ def test_transfer_is_prepared_downloaded_and_completed_by_a_signed_acknowledgeme
     signed = _ack_files(ack.read_bytes(), signature_path(ack).read_bytes())
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LUUTRU_TRANSFER_RECEIVER_CERTIFICATE", str(tmp_path / "cert.pem"))
-        get_settings.cache_clear()
         other = call(archive, "archivist_b", "POST", f"/transfers/{ref}/acknowledgement", 422,
                      **_ack_files(b'{"reference": "NL-khac"}', b"x"))
         assert other.json()["code"] == "invalid_request"
@@ -149,7 +157,6 @@ def test_transfer_is_prepared_downloaded_and_completed_by_a_signed_acknowledgeme
         done = call(archive, "archivist_b", "POST", f"/transfers/{ref}/acknowledgement", 200, **signed).json()
         again = call(archive, "archivist_b", "POST", f"/transfers/{ref}/acknowledgement", 409, **signed).json()
         assert again["code"] == "wrong_workflow_stage"                     # complete once, not twice
-    get_settings.cache_clear()
     assert (done["reference"], done["dossiers"]) == (ref, [code]) and done["objects_removed"] > 0
     assert call(archive, "archivist_b", "GET", f"/dossiers/{code}", 200).json()["status"] == "transferred"
     assert audit.verify().ok

@@ -126,12 +126,10 @@ def test_destruction_list_is_drafted_from_the_expired_dossiers(archive, client, 
 
 def test_transfer_is_prepared_and_its_acknowledgement_asks_for_confirmation(archive, client, after_expiry,  # noqa: F811
                                                                             tmp_path, monkeypatch):
-    from archive.settings import get_settings
     from archive.lifecycle.transfer.signing import generate_identity
     from ingest import pipeline
     generate_identity("Lưu trữ lịch sử", tmp_path / "key.pem", tmp_path / "cert.pem")
     monkeypatch.setenv("LUUTRU_TRANSFER_RECEIVER_CERTIFICATE", str(tmp_path / "cert.pem"))
-    get_settings.cache_clear()
     copy = sample_copy(archive, "stttt-2021-05cntt-trien-khai-chu-ky-so", "permanent-pages", "94.CNTT")
     manifest = copy / "hoso.xml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace(

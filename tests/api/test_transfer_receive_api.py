@@ -43,7 +43,6 @@ def historical_archive(tmp_path, key):
         mp.setenv("LUUTRU_DATA_DIR", str(tmp_path / "historical"))
         mp.setenv("LUUTRU_TRANSFER_SIGNING_KEY", str(key))
         mp.setenv("LUUTRU_ARCHIVE_NAME", ARCHIVE_NAME)
-        get_settings.cache_clear()
         init_catalog()
         from archive.catalog.db import session_scope
         from archive.catalog.packages import ensure_agency
@@ -54,11 +53,8 @@ def historical_archive(tmp_path, key):
                                   ("researcher", "researcher", None)):
             user = accounts.create_user(name, role, organ, PASSWORD, actor="test")
             tokens[name] = {"Authorization": f"Bearer {accounts.issue_token(user.id, 'test', actor='test')}"}
-        try:
-            with TestClient(create_app(), base_url=BASE_URL) as client:
-                yield client, tokens
-        finally:
-            get_settings.cache_clear()
+        with TestClient(create_app(), base_url=BASE_URL) as client:
+            yield client, tokens
 
 
 def _upload(content: bytes) -> dict:
@@ -138,10 +134,8 @@ def test_transfer_prepared_on_one_instance_is_received_through_the_api_of_anothe
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LUUTRU_TRANSFER_RECEIVER_CERTIFICATE", str(tmp_path / "cert.pem"))
-        get_settings.cache_clear()
         done = archive.client.post(f"{API}/transfers/{ref}/acknowledgement", headers=agency, files={
             "acknowledgement": ("ack.json", ack.content, "application/json"),
             "signature": ("ack.json.sig", signature.content, "application/octet-stream")})
-    get_settings.cache_clear()
     assert done.status_code == 200, done.text
     assert archive.client.get(f"{API}/dossiers/{code}", headers=agency).json()["status"] == "transferred"

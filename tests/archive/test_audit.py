@@ -120,9 +120,7 @@ def test_a_refused_command_is_in_the_trail_with_who_and_what(tmp_path, monkeypat
     url = f"sqlite:///{tmp_path / 'catalog.db'}"
     init_catalog(url)
     from api import accounts
-    from archive.settings import get_settings
     monkeypatch.setenv("LUUTRU_DATA_DIR", str(tmp_path))      # the account in the same catalog
-    get_settings.cache_clear()
     lan = accounts.create_user("lan", "researcher", None, None, actor="test")
     env = {**os.environ, "LUUTRU_DATA_DIR": str(tmp_path),
            "LUUTRU_TOKEN": accounts.issue_token(lan.id, "cli", actor="test")}   # a researcher's own token

@@ -8,7 +8,6 @@ import json
 import os
 import stat
 import subprocess
-from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, insert, select, update
@@ -18,9 +17,9 @@ from archive.catalog import init_catalog, session_scope
 from archive.catalog.models import AuditEntry, AuditHead
 from archive.errors import AuditChainBroken, ObjectExists, ObjectLocked
 from archive.storage import open_store
+from tests.fixtures.archives import LUUTRU
 
 DOSSIER = "000.00.00.H41.2021.01.VP"
-LUUTRU = Path(os.sys.executable).with_name("luutru")
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from ingest import pipeline
 from archive.access import Principal
 from search.base import open_index
 from search.query import SearchQuery
-from tests.ingest.pipeline.conftest import ROOT, SAMPLES
+from tests.fixtures.archives import copy_sample, ingests, use_embedded_archive
 
 SAMPLE = "ubnd-2021-01vp-ban-hanh-quy-dinh-vbdt"
 QUERY = SearchQuery(text="van ban dien tu")
@@ -68,18 +68,14 @@ def search_answer() -> list[tuple]:
     return [results.total, *((h.record.id, h.record.kind) for h in results.hits)]
 
 
-@pytest.fixture(scope="module")
+@ingests(scope="module")
 def archived_twice(tmp_path_factory):
     """A dossier ingested on the embedded defaults, then again with a corrected title (its
     second package version); the catalog and a search answer as ingest left them."""
     work = tmp_path_factory.mktemp("rebuild")
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("LUUTRU_DATA_DIR", str(work / "archive"))
-        env.setenv("LUUTRU_TRUST_ROOTS_DIR", str(ROOT / "samples" / "trust"))
-        for name in ("LUUTRU_DATABASE_URL", "LUUTRU_STORAGE_URL", "LUUTRU_BROKER_URL", "LUUTRU_SEARCH_BACKEND"):
-            env.delenv(name, raising=False)
-        get_settings.cache_clear()
-        sample = shutil.copytree(SAMPLES / SAMPLE, work / SAMPLE)
+        use_embedded_archive(env, work / "archive")
+        sample = copy_sample(SAMPLE, work / SAMPLE)
         first = pipeline.submit(sample)
         manifest = sample / "hoso.xml"
         manifest.write_text(manifest.read_text(encoding="utf-8").replace(
@@ -89,7 +85,6 @@ def archived_twice(tmp_path_factory):
                               answer=search_answer(), packages=[first.result("package")["package_id"],
                                                                 second.result("package")["package_id"]])
         dispose_engine(get_settings().catalog_url)
-    get_settings.cache_clear()
 
 
 def _forget_catalog_and_index(home) -> None:
@@ -191,11 +186,9 @@ def test_rebuild_command_names_the_unreadable_package_and_fails(store_with_a_bro
                                                                 monkeypatch):
     monkeypatch.setenv("LUUTRU_STORAGE_URL", store_with_a_broken_package.url)
     monkeypatch.setenv("LUUTRU_DATABASE_URL", url := f"sqlite:///{tmp_path / 'catalog.db'}")
-    get_settings.cache_clear()
     try:
         result = runner.invoke(app, ["rebuild-catalog", "--no-reindex"])
     finally:
-        get_settings.cache_clear()
         dispose_engine(url)
     assert isinstance(result.exception, UnreadablePackage)
     assert "ghi vào danh mục 2 gói" in result.output and "LỖI urn_uuid_broken" in result.output

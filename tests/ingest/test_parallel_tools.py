@@ -12,7 +12,6 @@ import pytest
 from PIL import Image
 
 from archive.errors import ToolFailed
-from archive.settings import get_settings
 from ingest.normalise import normalise, text_survives
 from archive import process as _process
 from ingest.tools import cores, ghostscript, libreoffice, ocr, pdfium
@@ -26,9 +25,7 @@ SAMPLE_SCAN = REPO_ROOT / "samples/valid/stttt-2021-12vp-van-ban-den-ban-giay/fi
 def workers(monkeypatch):
     def set_workers(n: int) -> None:
         monkeypatch.setenv("LUUTRU_INGEST_WORKERS", str(n))
-        get_settings.cache_clear()
     yield set_workers
-    get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from typer.testing import CliRunner
 from api.cli import search as _commands  # noqa: F401  (registers the commands)
 from api.cli.app import app
 from archive.errors import InvalidSearchQuery
-from archive.settings import get_settings
 from search.backends.embedded import EmbeddedIndex
 from tests.search.conftest import all_records
 
@@ -18,10 +17,8 @@ runner = CliRunner()
 def data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("LUUTRU_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("LUUTRU_SEARCH_BACKEND", "embedded")
-    get_settings.cache_clear()
     EmbeddedIndex(tmp_path / "search").index(all_records())
     yield tmp_path
-    get_settings.cache_clear()
 
 
 def test_search_prints_hits_with_snippets_and_facet_counts(data_dir):

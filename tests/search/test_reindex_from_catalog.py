@@ -14,7 +14,6 @@ from ingest import pipeline
 from archive.access import Principal
 from search.base import open_index
 from search.query import SearchQuery
-from tests.ingest.pipeline.conftest import archive_home, born_digital_sample  # noqa: F401  (fixtures)
 
 runner = CliRunner()
 # a phrase from the body of the decision (document 4), not from any metadata field

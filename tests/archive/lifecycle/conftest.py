@@ -19,7 +19,6 @@ from archive.retention import retention_expiry
 from schemas.models import Document, Dossier, DossierCode
 from archive.access import Principal
 from tests.services import free_port
-from tests.ingest.pipeline.conftest import archive_home, born_digital_sample  # noqa: F401 (fixtures)
 
 ORGAN = "000.00.00.H41"
 OTHER_ORGAN = "000.00.00.H42"
@@ -29,19 +28,6 @@ COUNCIL_2 = Principal("thu.hd", "council", ORGAN)
 AUDITOR = Principal("mai.snv", "auditor", "000.00.00.H01")
 HEAD = Principal("binh.ld", "agency_head", ORGAN)
 REASON = "Hết thời hạn bảo quản, không còn giá trị tra cứu"
-
-
-def with_retention(sample: Path, maintenance: str) -> Path:
-    """The sample dossier with another retention period in its manifest."""
-    manifest = sample / "hoso.xml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
-        "<Maintenance>Vĩnh viễn</Maintenance>", f"<Maintenance>{maintenance}</Maintenance>"), encoding="utf-8")
-    return sample
-
-
-@pytest.fixture
-def ten_year_sample(born_digital_sample) -> Path:  # noqa: F811
-    return with_retention(born_digital_sample, "10 năm")
 
 
 def catalogue(code_notation: str, maintenance: str, end: date, *, organ: str = ORGAN,

@@ -20,7 +20,8 @@ from archive.lifecycle.legal_hold import place_hold
 from archive.lifecycle.amendment import approve_change, list_changes, reject_change
 from ingest import pipeline, state
 from archive.access import Principal
-from tests.archive.lifecycle.conftest import ARCHIVIST, HEAD, ORGAN, REASON, catalog_rows, with_retention
+from tests.archive.lifecycle.conftest import ARCHIVIST, HEAD, ORGAN, REASON, catalog_rows
+from tests.fixtures.archives import with_retention
 
 HEAD_2 = Principal("an.ld", "agency_head", ORGAN)
 AFTER_EXPIRY = date(2032, 1, 1)

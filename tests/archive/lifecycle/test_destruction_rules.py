@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -20,9 +19,9 @@ from archive.lifecycle.legal_hold import lift_hold, place_hold
 from archive.access import Principal
 from tests.archive.lifecycle.conftest import (ARCHIVIST, AUDITOR, COUNCIL, COUNCIL_2, HEAD, ORGAN, OTHER_ORGAN, REASON,
                                       catalogue, cli_env)
+from tests.fixtures.archives import LUUTRU
 
 TODAY = date(2026, 6, 1)
-LUUTRU = Path(__file__).resolve().parents[3] / ".venv" / "bin" / "luutru"
 
 
 @pytest.fixture

@@ -24,10 +24,10 @@ from archive.catalog.packages import add_package_version
 from archive.lifecycle.destruction import execute_list
 from archive.errors import ObjectLocked
 from archive.catalog.dossiers import find_dossier
-from archive.settings import get_settings
 from archive.storage import Retention, open_store
 from ingest import pipeline
-from tests.archive.lifecycle.conftest import ARCHIVIST, catalog_rows, catalogue, walk_to_approval, with_retention
+from tests.archive.lifecycle.conftest import ARCHIVIST, catalog_rows, catalogue, walk_to_approval
+from tests.fixtures.archives import with_retention
 
 pytestmark = pytest.mark.services
 
@@ -36,7 +36,6 @@ pytestmark = pytest.mark.services
 def s3_archive(archive_home, seaweedfs, monkeypatch):
     """The archive writing to a fresh prefix of the shared test bucket."""
     monkeypatch.setenv("LUUTRU_STORAGE_URL", seaweedfs.s3_url("luutru-tests", f"lifecycle-{uuid.uuid4().hex}"))
-    get_settings.cache_clear()
 
 
 def _versions(store, prefix: str) -> list:

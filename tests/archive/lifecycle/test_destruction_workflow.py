@@ -52,7 +52,6 @@ def test_expired_dossier_is_destroyed_everywhere_with_an_archived_certificate(ar
                                                                               tmp_path, monkeypatch):
     replica_url = f"file://{tmp_path / 'replica'}"
     monkeypatch.setenv("LUUTRU_REPLICA_STORAGE_URL", replica_url)
-    get_settings.cache_clear()
     job = ingest_with_replica(ten_year_sample, replica_url)
     dossier = job.dossier()
     code, prefix = dossier.code, job.result("store")["prefix"]

@@ -17,9 +17,9 @@ from archive.settings import get_settings
 from archive.storage import open_store
 from tests.archive.conftest import archive_dossier
 from tests.archive.lifecycle.conftest import ORGAN, OTHER_ORGAN, catalogue
+from tests.fixtures.archives import LUUTRU
 
 TODAY = date(2026, 12, 1)
-LUUTRU = Path(__file__).resolve().parents[3] / ".venv" / "bin" / "luutru"
 
 
 @pytest.fixture
@@ -102,7 +102,6 @@ def test_workflow_and_report_run_on_a_postgresql_catalog(archive_home, postgres_
     from archive.lifecycle.destruction import execute_list
     from tests.archive.lifecycle.conftest import ARCHIVIST, catalog_rows, walk_to_approval
     monkeypatch.setenv("LUUTRU_DATABASE_URL", postgres_url)
-    get_settings.cache_clear()
     expired = catalogue("03.VP", "5 năm", date(2015, 7, 1))
     catalogue("01.VP", "Vĩnh viễn", date(2016, 5, 1))
     execute_list(ARCHIVIST, walk_to_approval(expired, today=TODAY), today=TODAY)

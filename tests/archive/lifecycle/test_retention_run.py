@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import subprocess
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from archive.catalog import session_scope
 from archive.errors import InvalidRequest
 from archive.lifecycle.retention_run import notifications, record_trigger, run_retention, set_contact
-from archive.settings import get_settings
 from archive.access import Principal
 from tests.archive.lifecycle.conftest import ARCHIVIST, ORGAN, OTHER_ORGAN, catalogue, cli_env
+from tests.fixtures.archives import LUUTRU
 
-LUUTRU = Path(__file__).resolve().parents[3] / ".venv" / "bin" / "luutru"
 
 
 @pytest.fixture
@@ -47,13 +45,11 @@ def test_run_lists_transfers_thirty_days_ahead_and_expired_dossiers(holdings):
 
 def test_notice_period_is_a_policy_value(holdings, monkeypatch):
     monkeypatch.setenv("LUUTRU_TRANSFER_NOTICE_DAYS", "60")
-    get_settings.cache_clear()
     assert _listed(date(2026, 11, 1))[holdings["permanent"]] == "transfer_due"
 
 
 def test_each_notice_is_given_once_in_app_and_by_mail_to_its_agency(holdings, smtp_sink, monkeypatch):
     monkeypatch.setenv("LUUTRU_SMTP_URL", smtp_sink.url)
-    get_settings.cache_clear()
     set_contact(ORGAN, "vanthu@h41.khanhhoa.gov.vn")
     set_contact(OTHER_ORGAN, "vanthu@h42.khanhhoa.gov.vn")
     first = run_retention(date(2026, 12, 1))
@@ -76,7 +72,6 @@ def test_unsent_mail_is_retried_by_the_next_run(holdings, smtp_sink, monkeypatch
     run_retention(date(2026, 12, 1))  # no SMTP configured yet: in-app notices only
     assert not any(n.emailed_at for n in notifications(ORGAN))
     monkeypatch.setenv("LUUTRU_SMTP_URL", smtp_sink.url)
-    get_settings.cache_clear()
     assert run_retention(date(2026, 12, 2)).emails_sent == ["vanthu@h41.khanhhoa.gov.vn"]
     assert len(smtp_sink.messages) == 1
 

@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,13 +39,11 @@ from search.base import open_index
 from search.query import SearchQuery
 from search.reindex import reindex
 from search.sources import catalog_sources
+from tests.fixtures.archives import LUUTRU, ROOT, SAMPLES, SERVER_SETTINGS, TRUST_ROOTS, ingests
 
-ROOT = Path(__file__).resolve().parents[3]
-SAMPLES = ROOT / "samples" / "valid"
 PERMANENT = "000.00.00.H41.2021.01.VP"     # ubnd-2021-01vp: Vĩnh viễn
 FIXED_TERM = "000.00.00.H41.2021.15.VP"    # ubnd-2021-15vp: 10 năm
 ARCHIVE_NAME = "Trung tâm Lưu trữ lịch sử tỉnh Khánh Hòa"
-CLEARED = ("LUUTRU_DATABASE_URL", "LUUTRU_STORAGE_URL", "LUUTRU_BROKER_URL", "LUUTRU_SEARCH_BACKEND")
 
 
 @dataclass
@@ -61,23 +58,19 @@ class Instance:
     @contextlib.contextmanager
     def active(self):
         with pytest.MonkeyPatch.context() as mp:
-            for name in CLEARED:
+            for name in SERVER_SETTINGS:
                 mp.delenv(name, raising=False)
             for name, value in self.env.items():
                 mp.setenv(name, value)
-            get_settings.cache_clear()
-            try:
-                yield get_settings()
-            finally:
-                get_settings.cache_clear()
+            yield get_settings()
 
 
-@pytest.fixture(scope="module")
+@ingests(scope="module")
 def ingested(tmp_path_factory) -> Path:
     """A sender's data folder with the permanent and the fixed-term sample archived (ingested
     once per module; each test works on its own copy)."""
     home = tmp_path_factory.mktemp("template") / "archive"
-    with Instance({"LUUTRU_DATA_DIR": str(home), "LUUTRU_TRUST_ROOTS_DIR": str(ROOT / "samples" / "trust")}).active():
+    with Instance({"LUUTRU_DATA_DIR": str(home), "LUUTRU_TRUST_ROOTS_DIR": str(TRUST_ROOTS)}).active():
         for sample in ("ubnd-2021-01vp-ban-hanh-quy-dinh-vbdt", "ubnd-2021-15vp-tinh-hinh-vbdt-quy-ii"):
             pipeline.submit(SAMPLES / sample)
     return home
@@ -334,8 +327,7 @@ def test_fixed_term_or_other_agency_dossier_cannot_be_selected_for_transfer(send
         from tests.archive.lifecycle.conftest import token_for
         token = token_for(SENDING_ARCHIVIST)
     assert not out.exists() or not any(out.iterdir())
-    luutru = [sys.executable, "-c", "from api.cli import main; main()"]
-    cli = subprocess.run([*luutru, "transfer", "prepare", FIXED_TERM, "--out", str(out)], cwd=ROOT,
+    cli = subprocess.run([LUUTRU, "transfer", "prepare", FIXED_TERM, "--out", str(out)], cwd=ROOT,
                          env={**os.environ, **sender.env, "LUUTRU_TOKEN": token}, capture_output=True, text=True)
     assert cli.returncode == DossierNotTransferable.exit_code
     assert "[dossier_not_transferable]" in cli.stderr and FIXED_TERM in cli.stderr

@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 
 from archive.catalog.db import init_catalog, session_scope
 from archive.catalog.models import PackageVersion, StoredObjectRecord
-from archive.settings import get_settings
 from archive.storage import open_store
 from ingest import pipeline, state
 from ingest.job import IngestJob
@@ -51,7 +50,6 @@ def _kill(proc: subprocess.Popen) -> None:
 @pytest.fixture
 def celery_archive(archive_home, redis_server, monkeypatch):
     monkeypatch.setenv("LUUTRU_BROKER_URL", redis_server.url)
-    get_settings.cache_clear()
     import api.worker
     api.worker.app.conf.broker_url = api.worker.app.conf.result_backend = redis_server.url
     init_catalog()

@@ -9,7 +9,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -27,9 +26,8 @@ from ingest import pipeline, recovery, state
 from ingest.job import IngestJob
 from archive import process as _process
 from ingest.tools import verapdf
-from tests.ingest.pipeline.conftest import SAMPLES
+from tests.fixtures.archives import LUUTRU, SAMPLES
 
-LUUTRU = Path(sys.executable).with_name("luutru")
 
 
 def _files(folder: Path) -> set[str]:
@@ -48,7 +46,7 @@ def test_failed_job_keeps_its_folder_for_the_configured_days_then_only_results(a
                                                                                 monkeypatch):
     (archive_home / "store").parent.mkdir(parents=True, exist_ok=True)
     (archive_home / "store").write_text("not a folder")      # the store step fails
-    with pytest.raises(Exception):
+    with pytest.raises(FileExistsError, match="store"):     # the store's folder cannot be made
         pipeline.submit(born_digital_sample)
     job = IngestJob.load(pipeline.unfinished_job_for(born_digital_sample))
     assert any("/" in name for name in _files(job.workdir)), "kept for a retry"
@@ -83,6 +81,7 @@ def _wait_for(predicate, seconds: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+@pytest.mark.slow   # ingests a dossier
 def test_kill_9_in_the_middle_of_ocr_then_restart_resumes_the_job_and_kills_the_orphan(archive_home, tmp_path):
     scan = tmp_path / "scan-dossier"
     shutil.copytree(SAMPLES / "stttt-2021-12vp-van-ban-den-ban-giay", scan)
@@ -145,7 +144,6 @@ def _fill(disk: Path, leave: int) -> Path:
 def test_full_store_disk_is_storage_full_with_nothing_half_written_then_resumes(archive_home, born_digital_sample,
                                                                                 tiny_disk, monkeypatch):
     monkeypatch.setenv("LUUTRU_STORAGE_URL", f"file://{tiny_disk / 'store'}")
-    get_settings.cache_clear()
     filler = _fill(tiny_disk, leave=48 * 1024)
     with pytest.raises(StorageFull):
         pipeline.submit(born_digital_sample)
@@ -161,6 +159,7 @@ def test_full_store_disk_is_storage_full_with_nothing_half_written_then_resumes(
     assert all(s.state == "done" for s in state.states(job_id))
 
 
+@pytest.mark.slow   # ingests a dossier
 def test_full_disk_under_the_cli_is_exit_code_4_storage_full(tmp_path, tiny_disk):
     sample = tmp_path / "sample"
     shutil.copytree(SAMPLES / "ubnd-2021-01vp-ban-hanh-quy-dinh-vbdt", sample)

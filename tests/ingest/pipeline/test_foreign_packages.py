@@ -5,13 +5,15 @@ from __future__ import annotations
 import shutil
 
 import bagit
+import pytest
 from lxml import etree
 
 from archive.storage import open_store
 from ingest import pipeline
-from tests.ingest.pipeline.conftest import SAMPLES
+from tests.fixtures.archives import SAMPLES
 
 
+@pytest.mark.slow   # ingests a dossier
 def test_bag_is_archived_with_its_bag_info_in_the_package(archive_home, tmp_path):
     bag = tmp_path / "bag"
     shutil.copytree(SAMPLES / "ubnd-2021-20vp-hop-trien-khai-qlvb", bag)
