@@ -13,7 +13,9 @@ import pytest
 
 from archive.settings import get_settings
 from tests import services
-from tests.fixtures.archives import INGESTING
+
+pytest.register_assert_rewrite("tests.fixtures")    # imported here before pytest_plugins loads it
+from tests.fixtures.archives import SLOW_FIXTURES, slow_fixture  # noqa: E402
 
 # The shared ingest-backed fixtures (archive_home, born_digital_sample, …), for every area.
 pytest_plugins = ["tests.fixtures.archives"]
@@ -59,10 +61,10 @@ def fresh_settings():
 
 @pytest.hookimpl(tryfirst=True)   # before ``-m`` deselects by marker
 def pytest_collection_modifyitems(items) -> None:
-    """A test using a fixture that ingests a dossier (tests/fixtures/archives.py ``@ingests``),
+    """A test using a fixture that ingests a dossier or runs a heavy tool (``@slow_fixture``),
     directly or through another fixture, is ``slow``."""
     for item in items:
-        if INGESTING.intersection(getattr(item, "fixturenames", ())):
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
 
 
@@ -82,9 +84,10 @@ def _missing(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@slow_fixture(scope="session")
 def verapdf() -> str:
-    """The real veraPDF launcher, found as the settings find it (scripts/verapdf/install.sh)."""
+    """The real veraPDF launcher, found as the settings find it (scripts/verapdf/install.sh);
+    its users are slow (a JVM each run)."""
     from archive.settings import Settings
 
     path = Settings().verapdf_path

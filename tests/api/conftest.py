@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.fixtures.archives import SAMPLES, copy_sample, ingests, use_embedded_archive
+from tests.fixtures.archives import SAMPLES, copy_sample, slow_fixture, use_embedded_archive
 
 AGENCY_A, AGENCY_B = "000.00.00.H41", "000.00.31.H41"
 OPEN_SAMPLE = "stttt-2021-21cntt-van-ban-khan-attt"          # Công khai, agency B
@@ -79,7 +79,7 @@ def sample_copy(archive: "Archive", sample: str, name: str, notation: str) -> Pa
     return copy
 
 
-@ingests(scope="package")
+@slow_fixture(scope="package")
 def archive(tmp_path_factory) -> Archive:
     from api import accounts
     from api.app import create_app

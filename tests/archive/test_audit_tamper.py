@@ -161,6 +161,7 @@ def test_checkpoint_is_write_once_in_the_store(store, catalog):
         assert not os.stat(store.physical_path(checkpoint.object_key)).st_mode & stat.S_IWUSR
 
 
+@pytest.mark.slow   # starts the luutru command several times (~2 s of CPU each)
 def test_key_file_is_created_owner_only_and_never_in_the_catalog(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "LUUTRU_AUDIT_KEY"}
     env["LUUTRU_DATA_DIR"] = str(tmp_path)
@@ -180,6 +181,7 @@ def test_key_file_is_created_owner_only_and_never_in_the_catalog(tmp_path):
     assert broken.returncode == 5 and "[inserted] mục 1" in broken.stderr, broken.stderr
 
 
+@pytest.mark.slow   # starts the luutru command several times (~2 s of CPU each)
 def test_verify_command_reports_a_truncation_with_sequence_numbers(tmp_path):
     env = {**os.environ, "LUUTRU_DATA_DIR": str(tmp_path)}
     url = f"sqlite:///{tmp_path / 'catalog.db'}"
@@ -198,6 +200,7 @@ def test_verify_command_reports_a_truncation_with_sequence_numbers(tmp_path):
     assert "[truncated] mục 3..4" in cut.stderr
 
 
+@pytest.mark.slow   # starts the luutru command several times (~2 s of CPU each)
 def test_show_filters_by_dossier_actor_action_and_dates(tmp_path):
     env = {**os.environ, "LUUTRU_DATA_DIR": str(tmp_path)}
     url = f"sqlite:///{tmp_path / 'catalog.db'}"

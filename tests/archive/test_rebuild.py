@@ -27,7 +27,7 @@ from ingest import pipeline
 from archive.access import Principal
 from search.base import open_index
 from search.query import SearchQuery
-from tests.fixtures.archives import copy_sample, ingests, use_embedded_archive
+from tests.fixtures.archives import copy_sample, slow_fixture, use_embedded_archive
 
 SAMPLE = "ubnd-2021-01vp-ban-hanh-quy-dinh-vbdt"
 QUERY = SearchQuery(text="van ban dien tu")
@@ -68,7 +68,7 @@ def search_answer() -> list[tuple]:
     return [results.total, *((h.record.id, h.record.kind) for h in results.hits)]
 
 
-@ingests(scope="module")
+@slow_fixture(scope="module")
 def archived_twice(tmp_path_factory):
     """A dossier ingested on the embedded defaults, then again with a corrected title (its
     second package version); the catalog and a search answer as ingest left them."""

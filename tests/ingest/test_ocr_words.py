@@ -11,6 +11,7 @@ import pytest
 from ingest.normalise import normalise
 from archive import poppler
 from ingest.tools import pdfium
+from tests.fixtures.archives import slow_fixture
 
 SCANS = Path(__file__).resolve().parents[2] / "samples" / "valid" / "stttt-2021-12vp-van-ban-den-ban-giay" / "files"
 # Lines printed on each scan (scripts/sample_dossiers/valid.py and render.py).
@@ -31,7 +32,7 @@ def _words(text: str) -> list[str]:
     return [w.strip(".,:;") for w in unicodedata.normalize("NFC", text).split() if any(ch.isalnum() for ch in w)]
 
 
-@pytest.fixture(scope="module", params=sorted(PRINTED))
+@slow_fixture(scope="module", params=sorted(PRINTED))    # OCRmyPDF + Tesseract on each scan
 def ocr_copy(request, tmp_path_factory):
     return request.param, normalise(SCANS / request.param, tmp_path_factory.mktemp("ocr"), validate=False)
 

@@ -312,6 +312,7 @@ def _peak_rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+@pytest.mark.slow   # writes and hashes 2 GB
 def test_two_gigabyte_file_is_validated_and_hashed_with_flat_memory(tmp_path):
     folder = with_recording_attached(write_submission(tmp_path / "hoso"))
     big = folder / "files/ban-ghi.bin"

@@ -15,13 +15,14 @@ from archive.catalog.models import AuditEntry
 from archive.access import Principal
 from tests.archive.lifecycle.conftest import (ARCHIVIST, AUDITOR, COUNCIL, HEAD, ORGAN, REASON, catalogue, cli_env,
                                      token_for)
-from tests.api.test_cli import LUUTRU
+from tests.fixtures.archives import LUUTRU
 
+pytestmark = pytest.mark.slow   # every test starts the luutru command several times (~2 s of CPU each)
 PASSWORD = "mat-khau-dai-1"
 
 
 def luutru(env, *args, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([str(LUUTRU), *args], input=stdin, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([LUUTRU, *args], input=stdin, env=env, capture_output=True, text=True, timeout=120)
 
 
 def refusals() -> list[tuple[str, str, str]]:

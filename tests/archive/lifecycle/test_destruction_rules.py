@@ -127,6 +127,7 @@ def test_legal_hold_is_placed_and_lifted_only_by_authorised_users_with_a_reason(
     lift_hold(AUDITOR, expired, "Kết thúc thanh tra")
 
 
+@pytest.mark.slow   # starts the luutru command several times (~2 s of CPU each)
 def test_cli_refuses_a_held_dossier_with_its_code_and_exit_status(archive_home, expired):
     head = cli_env(archive_home, HEAD)
     archivist = cli_env(archive_home, ARCHIVIST) | {"LUUTRU_FIXED_TODAY": "2026-06-01"}

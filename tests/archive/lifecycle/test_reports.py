@@ -82,6 +82,7 @@ def test_pdf_report_shows_the_same_figures_in_vietnamese(province, tmp_path):
     assert province["overdue"] in text and "Hết hạn bảo quản, chờ xử lý: 1" in text
 
 
+@pytest.mark.slow   # starts the luutru command several times (~2 s of CPU each)
 def test_cli_writes_the_report_in_the_asked_format(province, archive_home, tmp_path):
     env = {**os.environ, "LUUTRU_DATA_DIR": str(archive_home), "LUUTRU_FIXED_TODAY": "2026-12-01"}
     out = tmp_path / "tinh.xlsx"

@@ -85,6 +85,7 @@ def test_event_based_period_expires_from_the_recorded_trigger_date(holdings):
         record_trigger(ARCHIVIST, holdings["kept"], date(2024, 2, 29))
 
 
+@pytest.mark.slow   # starts the luutru command several times (~2 s of CPU each)
 def test_cli_records_a_trigger_and_runs_the_daily_listing(holdings, archive_home):
     trigger = subprocess.run([LUUTRU, "retention", "trigger", holdings["event"], "--date", "2024-02-29"],
                              capture_output=True, text=True, env=cli_env(archive_home, ARCHIVIST))

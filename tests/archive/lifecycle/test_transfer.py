@@ -39,7 +39,7 @@ from search.base import open_index
 from search.query import SearchQuery
 from search.reindex import reindex
 from search.sources import catalog_sources
-from tests.fixtures.archives import LUUTRU, ROOT, SAMPLES, SERVER_SETTINGS, TRUST_ROOTS, ingests
+from tests.fixtures.archives import LUUTRU, ROOT, SAMPLES, SERVER_SETTINGS, TRUST_ROOTS, slow_fixture
 
 PERMANENT = "000.00.00.H41.2021.01.VP"     # ubnd-2021-01vp: Vĩnh viễn
 FIXED_TERM = "000.00.00.H41.2021.15.VP"    # ubnd-2021-15vp: 10 năm
@@ -65,7 +65,7 @@ class Instance:
             yield get_settings()
 
 
-@ingests(scope="module")
+@slow_fixture(scope="module")
 def ingested(tmp_path_factory) -> Path:
     """A sender's data folder with the permanent and the fixed-term sample archived (ingested
     once per module; each test works on its own copy)."""
