@@ -74,7 +74,6 @@ def test_staging_must_be_writable_deletable_and_unlocked(configured, seaweedfs, 
             monkeypatch.delenv(name, raising=False)
         for name, value in variables.items():
             monkeypatch.setenv(f"LUUTRU_{name.upper()}", value)
-        get_settings.cache_clear()
         return _staging(get_settings())
 
     assert configured()["Kho tạm (hồ sơ đang xử lý)"].ok       # embedded: nothing staged

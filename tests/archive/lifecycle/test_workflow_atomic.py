@@ -207,7 +207,6 @@ def acknowledged_transfer(tmp_path, monkeypatch) -> Path:
                                                  mets_sha256="b" * 64, size=1, files=1)]))
     generate_identity("Lưu trữ lịch sử", tmp_path / "key.pem", tmp_path / "cert.pem")
     monkeypatch.setenv("LUUTRU_TRANSFER_RECEIVER_CERTIFICATE", str(tmp_path / "cert.pem"))
-    get_settings.cache_clear()
     ack = Acknowledgement(reference=reference, transfer_manifest_sha256="a" * 64, sending_organ_id=ORGAN,
                           receiving_archive="Lưu trữ lịch sử", received_at=utcnow(),
                           packages=[AcknowledgedPackage(package_id="urn:uuid:sip", dossier_code=code,

@@ -83,7 +83,6 @@ def staged(tmp_path, seaweedfs, redis_server, postgres_url, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     for name, value in {**common, "LUUTRU_DATA_DIR": str(tmp_path / "api")}.items():
         monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
     api.worker.app.conf.broker_url = api.worker.app.conf.result_backend = broker
     init_catalog()
     with session_scope() as session:
@@ -281,14 +280,12 @@ def test_a_folder_submitted_on_one_host_is_received_on_another(tmp_path, monkeyp
                         "DATABASE_URL": f"sqlite:///{tmp_path / 'catalog.db'}",
                         "STORAGE_URL": f"file://{tmp_path / 'store'}"}.items():
         monkeypatch.setenv(f"LUUTRU_{name}", value)
-    get_settings.cache_clear()
     job = pipeline.create(born_digital_sample, organ_id=AGENCY, actor="operator")
     assert not job.workdir.exists()
     assert f"nop/{born_digital_sample.name}/hoso.xml" in staging.open_staging().manifest(job.id)
     shutil.rmtree(born_digital_sample)                   # never read again where it was
 
     monkeypatch.setenv("LUUTRU_DATA_DIR", str(tmp_path / "worker"))
-    get_settings.cache_clear()
     for step in ("receive", "validate"):
         pipeline.run_step(job.id, step, staged=True)
     received = IngestJob.load(job.id)
