@@ -29,7 +29,7 @@ from ingest import pipeline, state
 from ingest.job import IngestJob
 from search.base import open_index
 from search.query import SearchQuery
-from tests.ingest.pipeline.conftest import SAMPLES
+from tests.fixtures.archives import SAMPLES
 from tests.ingest.pipeline.test_crash_recovery import LUUTRU, _wait_for
 
 SCANS = "stttt-2021-12vp-van-ban-den-ban-giay"   # a PNG and a TIFF scan, no text layer
