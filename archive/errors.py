@@ -365,8 +365,9 @@ class AmendmentPending(LuuTruError):
 
 
 class AgencyNotRegistered(LuuTruError):
-    """The agency (OrganId) is not in the archive's agency registry (``luutru agency add``)."""
-    code = "agency_not_registered"
+    """The agency (OrganId) is not in the archive's agency registry (``luutru agency add``): a
+    staff account of it, or a dossier of it submitted for ingest."""
+    code = "unknown_agency"
     message_vi = "Cơ quan chưa được đăng ký trong hệ thống."
     exit_code = 1
     http_status = 422

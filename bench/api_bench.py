@@ -35,9 +35,14 @@ def _prepare(home: Path) -> str:
     os.environ["LUUTRU_DATA_DIR"] = str(home)
     os.environ["LUUTRU_TRUST_ROOTS_DIR"] = str(ROOT / "samples" / "trust")
     from api import accounts
+    from archive.access import Principal
+    from archive.agencies import register_agency
+    from archive.catalog import init_catalog
     from ingest import pipeline
     copy = home.parent / SAMPLE.name
     shutil.copytree(SAMPLE, copy)
+    init_catalog()
+    register_agency(Principal("bench", "admin"), "000.00.31.H41", "Sở Thông tin và Truyền thông")  # ingest adds none
     pipeline.submit(copy, organ_id="000.00.31.H41")
     user = accounts.create_user("bench", "researcher", None, None, actor="bench")
     return accounts.issue_token(user.id, "bench", actor="bench")

@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.catalog import init_catalog, session_scope  # noqa: E402
-from archive.catalog.models import DossierStatus  # noqa: E402
+from archive.catalog.models import Agency, DossierStatus  # noqa: E402
 from archive.catalog.packages import add_package_version, upsert_dossier  # noqa: E402
 from archive.lifecycle.fixity import run_fixity  # noqa: E402
 from archive.storage import StoredObject, open_store  # noqa: E402
@@ -77,6 +77,9 @@ def catalogue(catalog: str, store_url: str, notation: str, objects: list[StoredO
                       Title="Benchmark", Maintenance="Vĩnh viễn", Rights="Công khai",
                       Documents=[Document(direction="internal", DocOrdinal=1)])
     with session_scope(catalog) as s:
+        if s.get(Agency, "000.00.00.H41") is None:         # the registry is an administrator's: the bench's
+            s.add(Agency(organ_id="000.00.00.H41", name="Ủy ban nhân dân tỉnh Khánh Hòa"))
+            s.flush()
         record = upsert_dossier(s, dossier, status=DossierStatus.ARCHIVED)
         add_package_version(s, record, package_id=f"urn:uuid:{uuid.uuid4()}", object_prefix=f"{notation}/",
                             store_url=store_url, objects=objects)

@@ -64,6 +64,24 @@ class Timed:
         self.wall, self.cpu = time.perf_counter() - self.wall, children_cpu() - self.cpu
 
 
+# In the run's fresh archive: the corpus's agency registered by an administrator, an archivist's token.
+ARCHIVIST = """
+from api import accounts
+from archive.access import Principal
+from archive.agencies import register_agency
+from archive.catalog import init_catalog
+init_catalog()
+register_agency(Principal("bench", "admin"), "000.00.00.H41", "Ủy ban nhân dân tỉnh Khánh Hòa")
+user = accounts.create_user("vanthu.bench", "archivist", "000.00.00.H41", None, actor="bench")
+print(accounts.issue_token(user.id, "bench", actor="bench"))
+"""
+
+
+def archivist_token(env: dict[str, str]) -> str:
+    return subprocess.run([sys.executable, "-c", ARCHIVIST], env=env, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
 def run_luutru(files: list[CorpusFile], corpus: Path, category: str, work: Path, workers: int) -> tuple[Timed, Path]:
     data = work / "runs" / category
     shutil.rmtree(data, ignore_errors=True)
@@ -72,6 +90,7 @@ def run_luutru(files: list[CorpusFile], corpus: Path, category: str, work: Path,
            "COLUMNS": "160"}
     for name in ("LUUTRU_DATABASE_URL", "LUUTRU_STORAGE_URL", "LUUTRU_BROKER_URL", "LUUTRU_SEARCH_BACKEND"):
         env.pop(name, None)
+    env["LUUTRU_TOKEN"] = archivist_token(env)            # luutru ingest acts for a person
     with Timed() as t:
         done = subprocess.run([str(LUUTRU), "ingest", str(corpus / category)], env=env, capture_output=True,
                               text=True, cwd=data)

@@ -91,7 +91,12 @@ def measure(source: Path, data: Path) -> dict[str, float]:
     os.environ["LUUTRU_DATA_DIR"] = str(data)
     from archive.settings import get_settings
     get_settings.cache_clear()
+    from archive.access import Principal
+    from archive.agencies import register_agency
+    from archive.catalog import init_catalog
     from ingest import pipeline
+    init_catalog()
+    register_agency(Principal("bench", "admin"), "000.00.00.H41", "Ủy ban nhân dân tỉnh Khánh Hòa")  # ingest adds none
 
     peaks: dict[str, float] = {}
     current = ["start"]

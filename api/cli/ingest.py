@@ -46,32 +46,33 @@ def submissions(paths: list[Path]) -> list[Path]:
 
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help="Gói hồ sơ (thư mục, ZIP) hoặc thư mục chứa nhiều gói."),
-           organ_id: str = typer.Option(None, "--organ-id", help="Mã định danh cơ quan nộp khi không đăng nhập "
-                                                                 "(mặc định: cấu hình)."),
            user: Optional[str] = USER, password_stdin: bool = PASSWORD_STDIN) -> None:
     """Lưu trữ hồ sơ: kiểm tra, chuyển PDF/A, đóng gói, ghi vào kho, lập chỉ mục.
 
-    Với LUUTRU_TOKEN hoặc --user: nộp nhân danh văn thư của cơ quan (OrganId phải là của cơ quan đó).
-    Không có: nạp hàng loạt của người vận hành. Nộp lại một mã hồ sơ đã lưu trữ luôn là thay đổi hồ sơ:
-    bị từ chối hoặc chờ lãnh đạo cơ quan phê duyệt theo cùng quy tắc."""
+    Nộp nhân danh văn thư, lưu trữ của một cơ quan đã đăng ký (LUUTRU_TOKEN hoặc --user): OrganId
+    của hồ sơ phải là của cơ quan đó, như khi nộp qua API. Nộp lại một mã hồ sơ đã lưu trữ luôn là
+    thay đổi hồ sơ: bị từ chối hoặc chờ lãnh đạo cơ quan phê duyệt theo cùng quy tắc."""
     from ingest import pipeline              # the steps load PDF, signature and packaging libraries:
     from ingest.steps import STEP_NAMES      # only when ingesting, not for every luutru command
     from api.jobs import ingest_runner
+    who = caller(user, password_stdin)       # before any work: no credential, nothing ingested
+    require(who, ("archivist",), action="submit dossiers")
     runner = ingest_runner()
     console = Console()
     todo = submissions(paths)
-    init_catalog()
-    who = caller(user, password_stdin, required=False)
-    if who is not None:
-        require(who, ("archivist",), action="submit dossiers")
-    organ_id, actor = (who.organ_id, who.user) if who else (organ_id, "operator")
+    organ_id, actor = who.organ_id, who.user
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=False) as progress:
         overall = progress.add_task("Tổng", total=len(todo) * len(STEP_NAMES))
 
-        # Jobs are created one by one (each checks the catalog's schema), then run side by side.
-        jobs = [(source, pipeline.unfinished_job_for(source) or pipeline.create(source, organ_id=organ_id).id)
-                for source in todo]
+        # Jobs are created one by one (each checks the catalog's schema), then run side by side;
+        # an unfinished job of the same source resumes only for the agency that submitted it.
+        def job_for(source: Path) -> str:
+            unfinished = pipeline.unfinished_job_for(source)
+            if unfinished and IngestJob.load(unfinished).result("job").get("organ_id") == organ_id:
+                return unfinished
+            return pipeline.create(source, organ_id=organ_id, actor=actor).id
+        jobs = [(source, job_for(source)) for source in todo]
 
         def ingest_one(source: Path, job_id: str):
             task = progress.add_task(source.name, total=len(STEP_NAMES))

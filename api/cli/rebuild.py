@@ -25,6 +25,9 @@ def rebuild_catalog_command(
                                                                                        total=total))
     typer.echo(f"Tìm thấy {report.found} gói trong kho; ghi vào danh mục {report.recorded} gói "
                f"({report.already} gói đã có sẵn) của {len(report.dossiers)} hồ sơ.")
+    for organ_id in report.agencies:
+        typer.echo(f"  Đã đăng ký lại cơ quan {organ_id} (có trong gói lưu trữ, thiếu trong danh mục cơ quan; "
+                   "ghi nhật ký): kiểm tra tên tại trang Cơ quan.")
     for prefix in report.unlinked:
         typer.echo(f"  CẢNH BÁO {prefix}: không có trong kho gói phiên bản trước của gói này.", err=True)
     for prefix, why in report.problems.items():

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.catalog.models import DossierRecord, DossierStatus, FileRecord, PackageVersion, PreservationEvent
-from archive.catalog.packages import add_package_version, ensure_agency, upsert_dossier
+from archive.catalog.packages import add_package_version, upsert_dossier
 from archive.package.content import PDFA_PUIDS
 from archive.package.layout import ORIGINAL_REP
 from archive.package.read import PackageDescription
@@ -56,9 +56,7 @@ def record_archived_package(session: Session, package: PackageDescription, *, ob
     stored objects, its documents' files and the events; None if the package is recorded already."""
     if is_recorded(session, package.package_id):
         return None  # an earlier attempt (or an earlier rebuild) recorded it
-    dossier = package.dossier
-    if package.organ_id:
-        ensure_agency(session, package.organ_id, package.agency_name)
+    dossier = package.dossier           # its agency must be registered: upsert_dossier never adds one
     # An event date an archivist recorded for an earlier version still counts for this one.
     trigger = session.execute(select(DossierRecord.event_trigger_date).where(DossierRecord.code == dossier.code)
                               ).scalar_one_or_none()

@@ -9,28 +9,13 @@ from datetime import date
 from typing import Iterable
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from archive.catalog.models import (Agency, DocumentRecord, DossierRecord, DossierStatus, PackageVersion,
                                    StoredObjectRecord)
+from archive.agencies import require_registered
 from archive.storage import StoredObject
 from schemas.models import Dossier
-
-
-def ensure_agency(session: Session, organ_id: str, name: str | None = None) -> Agency:
-    agency = session.get(Agency, organ_id)
-    if agency is None:
-        # Dossiers of a new agency ingested side by side all find it missing: the first
-        # insert wins, the others wait for its commit and insert nothing.
-        insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        session.execute(insert(Agency).values(organ_id=organ_id, name=name or organ_id)
-                        .on_conflict_do_nothing(index_elements=["organ_id"]))
-        agency = session.get(Agency, organ_id)
-    if name:
-        agency.name = name
-    return agency
 
 
 def agency_name(session: Session, organ_id: str) -> str:
@@ -41,8 +26,9 @@ def agency_name(session: Session, organ_id: str) -> str:
 
 def upsert_dossier(session: Session, dossier: Dossier, *, status: str = DossierStatus.RECEIVING,
                    retention_expiry: date | None = None, event_trigger_date: date | None = None) -> DossierRecord:
-    """Create or refresh the dossier's row and its documents from the validated model."""
-    ensure_agency(session, dossier.FileCode.OrganId)
+    """Create or refresh the dossier's row and its documents from the validated model; its
+    agency must be registered (never added here)."""
+    require_registered(session, dossier.FileCode.OrganId)
     record = session.execute(select(DossierRecord).where(DossierRecord.code == dossier.code)).scalar_one_or_none()
     if record is None:
         record = DossierRecord(code=dossier.code, documents=[])

@@ -8,6 +8,9 @@ recorded only once the package it replaces is. Each package is recorded in its o
 transaction, and packages already in the catalog are skipped, so an interrupted rebuild is
 simply run again.
 
+An agency a package names that is missing from the agency registry is registered again
+(under the name the package gives), audited and listed in the report: the rebuild is the
+only path, with the receipt of a transfer, that adds an agency without an administrator.
 What the packages do not hold is not rebuilt: the audit trail, pipeline progress, fixity
 history, legal holds, event dates of event-based retention periods and lifecycle states
 after archiving (transferred, destroyed).
@@ -19,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from archive.agencies import restore_agency
 from archive.catalog.archived import is_recorded, premis_events, record_archived_package
 from archive.catalog.db import init_catalog, session_scope
 from archive.errors import LuuTruError
@@ -26,6 +30,7 @@ from archive.package.read import PackageDescription, read_package
 from archive.storage import ObjectStore, StoredObject, public_url
 
 log = logging.getLogger(__name__)
+ACTOR = "luutru-rebuild"      # an operator command, acting on no one's behalf
 MANIFEST = "METS.xml"
 Progress = Callable[[int, int], None]  # (packages done, packages found)
 
@@ -38,6 +43,7 @@ class RebuildReport:
     dossiers: set[str] = field(default_factory=set)
     problems: dict[str, str] = field(default_factory=dict)  # package prefix -> why it was not recorded
     unlinked: list[str] = field(default_factory=list)       # recorded although their predecessor is missing
+    agencies: list[str] = field(default_factory=list)       # agencies missing from the registry, restored
 
     def problem(self, prefix: str, exc: Exception) -> None:
         self.problems[prefix] = str(exc)
@@ -88,8 +94,11 @@ class _Rebuild:
         self._record(prefix, package)
 
     def _record(self, prefix: str, package: PackageDescription) -> None:
+        organ_id = package.dossier.FileCode.OrganId
         try:
             with session_scope(self.catalog_url) as session:
+                # the catalog is rebuilt from storage: a missing agency comes back, audited and reported
+                restored = restore_agency(session, organ_id, package.agency_name, actor=ACTOR, source="rebuild")
                 version = record_archived_package(
                     session, package, object_prefix=prefix, store_url=self.store_url,
                     objects=(objects := stored_objects(self.store, prefix, package)),
@@ -98,6 +107,8 @@ class _Rebuild:
         except (LuuTruError, ValueError) as exc:  # e.g. an unknown retention period
             self.report.problem(prefix, exc)
             return
+        if restored:
+            self.report.agencies.append(organ_id)
         self.report.recorded += version is not None
         self.report.already += version is None
         self.report.dossiers.add(package.dossier.code)

@@ -1,5 +1,6 @@
 """Validate: the Appendix VI rules (schemas.validator); a dossier with errors is refused
-with every problem listed, and nothing of it is stored. A dossier code already archived makes
+with every problem listed, and nothing of it is stored; so is one of an agency that is not
+registered (``unknown_agency``, audited). A dossier code already archived makes
 the submission an amendment, judged by archive.versions: refused, identical (nothing more to
 do), an update that goes through, or a change held until the agency head approves it."""
 from __future__ import annotations
@@ -7,11 +8,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from archive import audit
+from archive.agencies import require_registered
 from archive.catalog.amendments import AmendmentStage, PendingChange
 from archive.catalog.locking import locked_session
 from archive.catalog.models import DossierRecord, DossierStatus
 from archive.catalog.packages import upsert_dossier
-from archive.errors import AmendmentPending, AmendmentRefused, InvalidDossier
+from archive.errors import AgencyNotRegistered, AmendmentPending, AmendmentRefused, InvalidDossier
 from archive.versions import Resubmission, judge
 from ingest.job import IngestJob, event
 from ingest.submission import open_submission
@@ -30,8 +32,9 @@ def run(job: IngestJob) -> None:
         dossier = report.dossier
         with locked_session() as session:
             try:
+                require_registered(session, dossier.FileCode.OrganId)     # ingest never adds an agency
                 verdict = judge(session, dossier, lambda path: submission.sha256(path)[0], submitter_organ=organ_id)
-            except AmendmentRefused as exc:
+            except (AgencyNotRegistered, AmendmentRefused) as exc:
                 session.rollback()
                 audit.record_refusal(exc, actor=request.get("actor", "system"), via="ingest",
                                      attempted=f"submit {dossier.code}")

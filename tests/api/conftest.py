@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from tests.fixtures.agencies import register_agencies
 from tests.fixtures.archives import SAMPLES, copy_sample, slow_fixture, use_embedded_archive
 
 AGENCY_A, AGENCY_B = "000.00.00.H41", "000.00.31.H41"
@@ -95,6 +96,7 @@ def archive(tmp_path_factory) -> Archive:
         mp.setenv("LUUTRU_TRANSFER_SIGNING_KEY", str(home / "transfer-key.pem"))
         for name in ("LUUTRU_SESSION_SECRET", "LUUTRU_COOKIE_SECURE"):
             mp.delenv(name, raising=False)
+        register_agencies(AGENCY_A, AGENCY_B)
         jobs = {}
         for sample, agency in ((OPEN_SAMPLE, AGENCY_B), (RESTRICTED_SAMPLE, AGENCY_A)):
             copy = copy_sample(sample, home / "samples" / sample)

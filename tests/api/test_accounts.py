@@ -13,11 +13,8 @@ from archive.settings import get_settings
 def accounts_catalog(catalog_url, tmp_path, monkeypatch):
     monkeypatch.setenv("LUUTRU_DATABASE_URL", catalog_url)
     monkeypatch.setenv("LUUTRU_DATA_DIR", str(tmp_path / "var"))
-    from archive.catalog.db import init_catalog, session_scope
-    from archive.catalog.packages import ensure_agency
-    init_catalog()
-    with session_scope() as session:        # staff accounts belong to a registered agency
-        ensure_agency(session, "000.00.00.H41")
+    from tests.fixtures.agencies import register_agencies
+    register_agencies("000.00.00.H41")      # staff accounts belong to a registered agency
     yield catalog_url
 
 

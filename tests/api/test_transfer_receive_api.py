@@ -44,10 +44,8 @@ def historical_archive(tmp_path, key):
         mp.setenv("LUUTRU_TRANSFER_SIGNING_KEY", str(key))
         mp.setenv("LUUTRU_ARCHIVE_NAME", ARCHIVE_NAME)
         init_catalog()
-        from archive.catalog.db import session_scope
-        from archive.catalog.packages import ensure_agency
-        with session_scope() as session:    # its archivists belong to a registered agency
-            ensure_agency(session, HISTORICAL_ORGAN)
+        from tests.fixtures.agencies import register_agencies
+        register_agencies(HISTORICAL_ORGAN)      # its archivists belong to a registered agency
         tokens = {}
         for name, role, organ in (("luutru_ls", "archivist", HISTORICAL_ORGAN), ("admin", "admin", None),
                                   ("researcher", "researcher", None)):

@@ -11,6 +11,7 @@ import pytest
 
 from archive.catalog import init_catalog, session_scope
 from archive.catalog.packages import add_package_version, upsert_dossier
+from tests.fixtures.agencies import register_agencies
 from archive.storage import ObjectStore, open_store
 from archive.storage.filesystem import FilesystemStore
 from schemas.models import Document, Dossier, DossierCode
@@ -90,6 +91,7 @@ def archive_dossier(catalog: str, store: ObjectStore, notation: str = "01.VP", s
     prefix = f"packages/{dossier.code}/v1/"
     contents = {f"{prefix}obj{i}.bin": os.urandom(size) for i, size in enumerate(sizes)}
     stored = [store.put_file(key, io.BytesIO(data)) for key, data in contents.items()]
+    register_agencies(dossier.FileCode.OrganId, url=catalog)
     with session_scope(catalog) as session:
         record = upsert_dossier(session, dossier, status="archived")
         add_package_version(session, record, package_id=f"urn:uuid:{uuid.uuid4()}", object_prefix=prefix,

@@ -18,7 +18,8 @@ from archive.catalog.destruction import DestructionStage, ItemOutcome, ReviewDec
 from archive.catalog.dossiers import latest_package_id
 from archive.catalog.models import (Agency, DossierRecord, DossierStatus, PipelineStep, PreservationEvent, StepState,
                                     load_all_models)
-from archive.catalog.packages import add_package_version, agency_name, ensure_agency, upsert_dossier
+from archive.catalog.packages import add_package_version, agency_name, upsert_dossier
+from tests.fixtures.agencies import SAMPLE_AGENCIES, register_agencies
 from archive.catalog.transfer import TransferState
 from archive.errors import NotFound
 from archive.storage import StoredObject
@@ -53,6 +54,7 @@ def test_migrated_database_accepts_exactly_the_stages_of_the_enum(catalog, table
 
 
 def test_dossier_is_catalogued_with_its_documents_and_metadata(catalog):
+    register_agencies("000.00.00.H41", url=catalog)
     dossier = sample_dossier()
     with session_scope(catalog) as s:
         upsert_dossier(s, dossier, status="archived", retention_expiry=None)
@@ -67,6 +69,7 @@ def test_dossier_is_catalogued_with_its_documents_and_metadata(catalog):
 
 
 def test_new_package_version_links_to_the_previous_one(catalog):
+    register_agencies("000.00.00.H41", url=catalog)
     with session_scope(catalog) as s:
         record = upsert_dossier(s, sample_dossier(), status="archived")
         for n in (1, 2):
@@ -83,8 +86,9 @@ def test_a_new_package_replaces_the_latest_version_under_the_registered_agency_n
     code = sample_dossier().code
     with session_scope(catalog) as s:
         assert agency_name(s, "000.00.00.H41") == "000.00.00.H41"            # not registered: its code
+    register_agencies("000.00.00.H41", url=catalog)
+    with session_scope(catalog) as s:
         record = upsert_dossier(s, sample_dossier(), status="receiving")
-        ensure_agency(s, "000.00.00.H41", "UBND tỉnh Khánh Hòa")
         assert latest_package_id(s, code) is None                            # before its first package
         ids = [f"urn:uuid:{uuid.uuid4()}" for _ in range(2)]
         for n, package_id in enumerate(ids, 1):
@@ -92,12 +96,13 @@ def test_a_new_package_replaces_the_latest_version_under_the_registered_agency_n
                                 store_url="file:///store", objects=[StoredObject(f"p/v{n}/METS.xml", 10, "a" * 64)])
     with session_scope(catalog) as s:
         assert latest_package_id(s, code) == ids[1]
-        assert agency_name(s, "000.00.00.H41") == "UBND tỉnh Khánh Hòa"
+        assert agency_name(s, "000.00.00.H41") == SAMPLE_AGENCIES["000.00.00.H41"]
         with pytest.raises(NotFound):
             latest_package_id(s, "000.00.00.H41.2021.99.VP")
 
 
 def test_updating_a_dossier_replaces_its_documents_without_duplicates(catalog):
+    register_agencies("000.00.00.H41", url=catalog)
     with session_scope(catalog) as s:
         upsert_dossier(s, sample_dossier(documents=3))
     with session_scope(catalog) as s:
@@ -109,6 +114,7 @@ def test_updating_a_dossier_replaces_its_documents_without_duplicates(catalog):
 
 
 def test_unknown_dossier_status_is_refused_by_the_database(catalog):
+    register_agencies("000.00.00.H41", url=catalog)
     with pytest.raises(IntegrityError):
         with session_scope(catalog) as s:
             record = upsert_dossier(s, sample_dossier())
@@ -136,29 +142,37 @@ def test_pipeline_steps_and_events_keep_aware_timestamps(catalog):
         assert s.execute(select(PreservationEvent.time)).scalar_one() == when
 
 
-def test_dossiers_of_a_new_agency_written_side_by_side_both_land(catalog):
-    """Ingest runs dossiers in parallel: both find the agency missing; the second waits for
-    the first's commit instead of failing on the agency's key."""
+def test_a_dossier_of_an_unregistered_agency_is_never_catalogued(catalog):
+    """Writing a dossier never adds its agency: the registry is the administrator's."""
+    from archive.errors import AgencyNotRegistered
+    with pytest.raises(AgencyNotRegistered) as refused:
+        with session_scope(catalog) as s:
+            upsert_dossier(s, sample_dossier())
+    assert refused.value.code == "unknown_agency" and refused.value.context["agency"] == "000.00.00.H41"
+    with session_scope(catalog) as s:
+        assert s.scalars(select(Agency)).all() == [] and s.scalars(select(DossierRecord)).all() == []
+
+
+def test_an_agency_restored_side_by_side_is_added_once_and_audited_once(catalog):
+    """A rebuild or a transfer receipt restores a missing agency; two at once: the second waits
+    for the first's commit and adds nothing."""
     import threading
+    from archive.agencies import restore_agency
+    from archive.catalog.models import AuditEntry
+    results, start = [], threading.Barrier(2)
 
-    first_wrote, results = threading.Event(), {}
-
-    def second():
-        try:
-            with session_scope(catalog) as session:
-                upsert_dossier(session, sample_dossier("02.VP"))
-            results["second"] = "ok"
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion
-            results["second"] = exc
-
-    with session_scope(catalog) as session:
-        upsert_dossier(session, sample_dossier("01.VP"))
-        worker = threading.Thread(target=second)
-        worker.start()
-        first_wrote.wait(0.5)               # the second now finds no agency and waits on the first's lock
-    worker.join(60)
-    assert results["second"] == "ok"
-    with session_scope(catalog) as session:
-        assert session.scalars(select(Agency)).all()[0].organ_id == "000.00.00.H41"
-        assert {r.code for r in session.scalars(select(DossierRecord))} == {
-            sample_dossier("01.VP").code, sample_dossier("02.VP").code}
+    def restore():
+        start.wait()
+        with session_scope(catalog) as session:
+            results.append(restore_agency(session, "000.00.00.H41", "UBND tỉnh", actor="luutru-rebuild",
+                                          source="rebuild"))
+    threads = [threading.Thread(target=restore) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(results) == [False, True]
+    with session_scope(catalog) as s:
+        assert [(a.organ_id, a.name) for a in s.scalars(select(Agency))] == [("000.00.00.H41", "UBND tỉnh")]
+        [entry] = s.scalars(select(AuditEntry).where(AuditEntry.object == "agency:000.00.00.H41")).all()
+        assert entry.detail["restored_by"] == "rebuild"

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from api.cli import rebuild as _rebuild_commands, search as _search_commands  # noqa: F401  (register commands)
 from api.cli.app import app
 from archive.catalog.db import dispose_engine, session_scope
-from archive.catalog.models import (Agency, DocumentRecord, DossierRecord, FileRecord, PackageVersion,
+from archive.catalog.models import (Agency, AuditEntry, DocumentRecord, DossierRecord, FileRecord, PackageVersion,
                                     PreservationEvent, StoredObjectRecord)
 from archive.errors import UnreadablePackage
 from archive.lifecycle.rebuild import find_packages, rebuild_catalog
@@ -27,6 +27,7 @@ from ingest import pipeline
 from archive.access import Principal
 from search.base import open_index
 from search.query import SearchQuery
+from tests.fixtures.agencies import register_agencies
 from tests.fixtures.archives import copy_sample, slow_fixture, use_embedded_archive
 
 SAMPLE = "ubnd-2021-01vp-ban-hanh-quy-dinh-vbdt"
@@ -75,6 +76,7 @@ def archived_twice(tmp_path_factory):
     work = tmp_path_factory.mktemp("rebuild")
     with pytest.MonkeyPatch.context() as env:
         use_embedded_archive(env, work / "archive")
+        register_agencies("000.00.00.H41")          # the sample's: a rebuild restores it and no other
         sample = copy_sample(SAMPLE, work / SAMPLE)
         first = pipeline.submit(sample)
         manifest = sample / "hoso.xml"
@@ -108,6 +110,10 @@ def test_catalog_rebuilt_from_storage_alone_is_the_catalog_ingest_wrote(archived
     result = runner.invoke(app, ["rebuild-catalog"])
     assert result.exit_code == 0, result.output
     assert "ghi vào danh mục 2 gói" in result.output
+    assert "Đã đăng ký lại cơ quan 000.00.00.H41" in result.output       # said, and in the trail:
+    with session_scope() as s:
+        [restored] = s.scalars(select(AuditEntry).where(AuditEntry.object == "agency:000.00.00.H41")).all()
+        assert (restored.actor, restored.detail["restored_by"]) == ("luutru-rebuild", "rebuild")
     assert catalog_snapshot() == archived_twice.snapshot
     with session_scope() as s:
         events = {(e.event_type, e.object_ref) for e in s.scalars(select(PreservationEvent))}

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from archive import audit
+from archive.agencies import restore_agency
 from archive.catalog.archived import premis_events, record_archived_package
 from archive.catalog.db import init_catalog, session_scope
 from archive.catalog.models import DossierRecord
@@ -161,6 +162,9 @@ def _record(archived: list[_Archived], manifest: TransferManifest, manifest_sha2
         for a in archived:
             prefix = a.built.path.name
             package = read_package(prefix, store)
+            # custody passes to this archive: the sending agency is registered here if it is not yet (audited)
+            restore_agency(session, package.dossier.FileCode.OrganId, package.agency_name, actor=actor,
+                           source="transfer")
             version = record_archived_package(session, package, object_prefix=prefix, store_url=public_url(store.url),
                                               objects=a.objects, manifest_sha256=a.built.files["METS.xml"],
                                               events=premis_events(package))

@@ -18,6 +18,7 @@ from archive.lifecycle.destruction import approve_list, audit_list, draft_list, 
 from archive.retention import retention_expiry
 from schemas.models import Document, Dossier, DossierCode
 from archive.access import Principal
+from tests.fixtures.agencies import register_agencies
 from tests.services import free_port
 
 ORGAN = "000.00.00.H41"
@@ -39,7 +40,7 @@ def catalogue(code_notation: str, maintenance: str, end: date, *, organ: str = O
                       StartDate=date(end.year, 1, 1), EndDate=end,
                       Documents=[Document(direction="internal", DocOrdinal=1, TypeName="Tờ trình", Subject="Văn bản",
                                           IssuedDate=end)])
-    init_catalog()
+    register_agencies(organ)
     with session_scope() as session:
         upsert_dossier(session, dossier, status="archived",
                        retention_expiry=retention_expiry(maintenance, end))
@@ -98,11 +99,10 @@ def smtp_sink():
 def token_for(who: Principal) -> str:
     """An API token of ``who``'s account (created, in a registered agency, on first use)."""
     from api import accounts
-    from archive.catalog.packages import ensure_agency
     init_catalog()
+    if who.organ_id:
+        register_agencies(who.organ_id)
     with session_scope() as session:
-        if who.organ_id:
-            ensure_agency(session, who.organ_id)
         user = session.execute(select(accounts.User).where(accounts.User.username == who.user)).scalar_one_or_none()
     if user is None:
         user = accounts.create_user(who.user, who.role, who.organ_id, None, actor="test")

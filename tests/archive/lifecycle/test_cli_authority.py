@@ -91,9 +91,8 @@ def test_missing_forged_and_revoked_credentials_are_refused_and_audited(archive_
 
 def test_user_and_password_identify_the_caller(archive_home, expired):
     from api import accounts
-    from archive.catalog.packages import ensure_agency
-    with session_scope() as s:
-        ensure_agency(s, ORGAN)
+    from tests.fixtures.agencies import register_agencies
+    register_agencies(ORGAN)
     accounts.create_user("chu.ld", "agency_head", ORGAN, PASSWORD, actor="test")
     env = cli_env(archive_home)
     wrong = luutru(env, "hold", "place", expired, "--reason", "Thanh tra", "--user", "chu.ld", "--password-stdin",
@@ -122,7 +121,7 @@ def test_credentials_are_not_minted_by_whoever_has_a_shell(archive_home):
     admin = env | {"LUUTRU_TOKEN": issued.stdout.strip()}
     no_agency = luutru(admin, "user", "add", "lan.vt", "--role", "archivist", "--agency", "000.00.00.H99",
                        "--password-stdin", stdin=PASSWORD + "\n")
-    assert no_agency.returncode == 1 and "agency_not_registered" in no_agency.stderr
+    assert no_agency.returncode == 1 and "unknown_agency" in no_agency.stderr
     assert luutru(admin, "agency", "add", "000.00.00.H99", "--name", "Sở Thử nghiệm").returncode == 0
     added = luutru(admin, "user", "add", "lan.vt", "--role", "archivist", "--agency", "000.00.00.H99",
                    "--password-stdin", stdin=PASSWORD + "\n")

@@ -39,6 +39,7 @@ from search.base import open_index
 from search.query import SearchQuery
 from search.reindex import reindex
 from search.sources import catalog_sources
+from tests.fixtures.agencies import register_agencies
 from tests.fixtures.archives import LUUTRU, ROOT, SAMPLES, SERVER_SETTINGS, TRUST_ROOTS, slow_fixture
 
 PERMANENT = "000.00.00.H41.2021.01.VP"     # ubnd-2021-01vp: Vĩnh viễn
@@ -71,6 +72,7 @@ def ingested(tmp_path_factory) -> Path:
     once per module; each test works on its own copy)."""
     home = tmp_path_factory.mktemp("template") / "archive"
     with Instance({"LUUTRU_DATA_DIR": str(home), "LUUTRU_TRUST_ROOTS_DIR": str(TRUST_ROOTS)}).active():
+        register_agencies()
         for sample in ("ubnd-2021-01vp-ban-hanh-quy-dinh-vbdt", "ubnd-2021-15vp-tinh-hinh-vbdt-quy-ii"):
             pipeline.submit(SAMPLES / sample)
     return home

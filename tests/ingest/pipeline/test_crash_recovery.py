@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from archive.catalog.db import session_scope
+from archive.catalog.db import dispose_engine, session_scope
 from archive.catalog.models import PipelineStep
 from archive.clock import utcnow
 from archive.errors import StorageFull
@@ -26,6 +26,7 @@ from ingest import pipeline, recovery, state
 from ingest.job import IngestJob
 from archive import process as _process
 from ingest.tools import verapdf
+from tests.fixtures.agencies import archivist_token
 from tests.fixtures.archives import LUUTRU, SAMPLES
 
 
@@ -86,7 +87,8 @@ def test_kill_9_in_the_middle_of_ocr_then_restart_resumes_the_job_and_kills_the_
     scan = tmp_path / "scan-dossier"
     shutil.copytree(SAMPLES / "stttt-2021-12vp-van-ban-den-ban-giay", scan)
     env = {**os.environ, "LUUTRU_DATA_DIR": str(archive_home),
-           "LUUTRU_TRUST_ROOTS_DIR": os.environ.get("LUUTRU_TRUST_ROOTS_DIR", "")}
+           "LUUTRU_TRUST_ROOTS_DIR": os.environ.get("LUUTRU_TRUST_ROOTS_DIR", ""),
+           "LUUTRU_TOKEN": archivist_token("000.00.31.H41")}
     ingest = subprocess.Popen([LUUTRU, "ingest", str(scan)], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
     tools = archive_home / "run" / "tools"
@@ -159,11 +161,21 @@ def test_full_store_disk_is_storage_full_with_nothing_half_written_then_resumes(
     assert all(s.state == "done" for s in state.states(job_id))
 
 
+def _token_in(data: Path) -> str:
+    """An archivist's token in the archive at ``data`` (made before the disk is filled)."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("LUUTRU_DATA_DIR", str(data))
+        try:
+            return archivist_token("000.00.00.H41")
+        finally:
+            dispose_engine(get_settings().catalog_url)
+
+
 @pytest.mark.slow   # ingests a dossier
 def test_full_disk_under_the_cli_is_exit_code_4_storage_full(tmp_path, tiny_disk):
     sample = tmp_path / "sample"
     shutil.copytree(SAMPLES / "ubnd-2021-01vp-ban-hanh-quy-dinh-vbdt", sample)
-    env = {**os.environ, "LUUTRU_DATA_DIR": str(tiny_disk / "data")}
+    env = {**os.environ, "LUUTRU_DATA_DIR": str(tiny_disk / "data"), "LUUTRU_TOKEN": _token_in(tiny_disk / "data")}
     _fill(tiny_disk, leave=200 * 1024)
     done = subprocess.run([LUUTRU, "ingest", str(sample)], env=env, capture_output=True, text=True)
     assert done.returncode == 4 and "storage_full" in done.stderr, done.stderr

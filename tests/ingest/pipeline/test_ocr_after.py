@@ -31,6 +31,7 @@ from search.base import open_index
 from search.query import SearchQuery
 from tests.fixtures.archives import SAMPLES
 from tests.ingest.pipeline.test_crash_recovery import LUUTRU, _wait_for
+from tests.fixtures.agencies import archivist_token
 
 SCANS = "stttt-2021-12vp-van-ban-den-ban-giay"   # a PNG and a TIFF scan, no text layer
 BODY = "kinh gui"                                 # printed on the PNG scan, in no metadata field
@@ -123,7 +124,8 @@ def _ocr_tool_of(pid: int, tools: Path) -> dict | None:
 
 @pytest.mark.slow
 def test_kill_9_during_the_ocr_step_resumes_it_on_restart(ocr_after, archive_home, scan_sample):
-    env = {**os.environ, "LUUTRU_DATA_DIR": str(archive_home), "LUUTRU_OCR_MODE": "after"}
+    env = {**os.environ, "LUUTRU_DATA_DIR": str(archive_home), "LUUTRU_OCR_MODE": "after",
+           "LUUTRU_TOKEN": archivist_token("000.00.31.H41")}
     ingest = subprocess.Popen([LUUTRU, "ingest", str(scan_sample)], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
     try:
