@@ -14,8 +14,8 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from api import problems
 from api.jobs import JobRunner
-from api.routes import (access_pages, api_router, audit_pages, destruction_pages, draft_page, job_pages, pages, report_pages,
-                        retention_pages, transfer_pages, user_pages)
+from api.routes import (access_pages, agency_pages, api_router, audit_pages, destruction_pages, draft_page, job_pages,
+                        pages, report_pages, retention_pages, transfer_pages, user_pages)
 from api.web import LoginRequired, error_page, login_redirect
 from archive.catalog.db import init_catalog
 from archive.settings import Settings, get_settings
@@ -105,8 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(LoginRequired, lambda request, exc: login_redirect(request))
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(pages.router)
-    for module in (destruction_pages, draft_page, job_pages, audit_pages, user_pages, retention_pages, transfer_pages,
-                   report_pages, access_pages):
+    for module in (destruction_pages, draft_page, job_pages, audit_pages, user_pages, agency_pages, retention_pages,
+                   transfer_pages, report_pages, access_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_files()), name="swagger-ui")

@@ -52,6 +52,7 @@ def users_page(request: Request, caller: PageCaller, db: DbDep):
 def add_user(request: Request, caller: PageCaller, db: DbDep, csrf_token_: Token = "", username: Field = "",
              role: Field = "", organ_id: Field = "", password: Field = ""):
     def action() -> str:
+        require(caller.principal, ("admin",), action="add a user")
         if password and len(password) < 8:
             raise InvalidRequest("password shorter than 8 characters",
                                           message_vi="Mật khẩu phải có ít nhất 8 ký tự.")

@@ -178,6 +178,31 @@ def test_admin_users(walk):
     assert "researcher_granted" in w.go("/users", "nguoi-dung")
 
 
+def test_admin_registers_an_agency_then_its_archivist(walk):
+    """From the users page to the agency registry: a malformed OrganId is refused with the form
+    kept, a new agency is listed, and a staff account of it can then be added."""
+    w = walk("admin")
+    w.go("/users")
+    w.page.click("a[href='/agencies'] >> nth=-1")
+    w.page.wait_for_url("**/agencies")
+    assert "Danh mục cơ quan" in w.check("co-quan")
+    w.page.fill("input[name=organ_id]", "000.00.00.H4")
+    w.page.fill("input[name=name]", "Sở Tư pháp tỉnh Khánh Hòa")
+    refused = w.submit("text=Đăng ký >> nth=-1")
+    assert "Mã định danh cơ quan không hợp lệ" in refused
+    assert w.page.input_value("input[name=name]") == "Sở Tư pháp tỉnh Khánh Hòa"
+    w.page.fill("input[name=organ_id]", "000.00.15.H41")
+    assert "Đã đăng ký cơ quan 000.00.15.H41: Sở Tư pháp tỉnh Khánh Hòa." in w.submit("text=Đăng ký >> nth=-1")
+    assert "Sở Tư pháp tỉnh Khánh Hòa" in w.page.inner_text("#co-quan-000\\.00\\.15\\.H41")
+    w.go("/users")
+    w.page.fill("form[action='/users'] input[name=username]", "vanthu.stp")
+    w.page.select_option("form[action='/users'] select[name=role]", "archivist")
+    w.page.select_option("form[action='/users'] select[name=organ_id]", "000.00.15.H41")
+    w.page.fill("form[action='/users'] input[name=password]", PASSWORD)
+    assert "Đã tạo người dùng vanthu.stp." in w.submit("form[action='/users'] button")
+    assert "Sở Tư pháp tỉnh Khánh Hòa" in w.page.inner_text("#user-vanthu\\.stp")
+
+
 def test_researcher_searches_and_reads(walk, archive):
     w = walk("researcher")
     w.go("/search?q=van+ban+khan", "tra-cuu")

@@ -162,3 +162,28 @@ def test_dossier_page_shows_an_active_hold_with_its_reason_and_placer(archive, c
     _login(client, "head_b")
     page = client.get(f"/dossiers/{archive.open_code}").text
     assert "Hồ sơ đang bị phong tỏa" not in page and "<strong>đang phong tỏa</strong>" not in page
+
+
+@pytest.mark.parametrize("user", ["archivist_a", "auditor", "researcher"])
+def test_only_an_administrator_sees_or_changes_the_agency_registry(client, user):
+    from archive.agencies import list_agencies
+    _login(client, user)
+    assert client.get("/agencies").status_code == 403
+    token = CSRF.search(client.get("/search").text).group(1)
+    before = list_agencies()
+    refused = client.post("/agencies", data={"csrf_token": token, "organ_id": "000.00.99.H41", "name": "Giả mạo"})
+    assert refused.status_code == 403 and list_agencies() == before
+
+
+@pytest.mark.parametrize("user", ["archivist_a", "auditor", "researcher"])
+def test_only_an_administrator_adds_a_user_through_the_page(client, user):
+    """The add-user form was the one administrator's form without the role check."""
+    from api import accounts
+    from archive.catalog.db import session_scope
+    _login(client, user)
+    token = CSRF.search(client.get("/search").text).group(1)
+    refused = client.post("/users", data={"csrf_token": token, "username": f"ke-gian-{user}", "role": "admin",
+                                           "organ_id": "", "password": "mat-khau-gia-mao"})
+    assert refused.status_code == 403
+    with session_scope() as s:
+        assert s.query(accounts.User).filter_by(username=f"ke-gian-{user}").first() is None
