@@ -9,8 +9,6 @@ archive's custody, restore a missing row (``restore_agency``), audited and repor
 """
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -22,15 +20,15 @@ from archive.catalog.db import session_scope
 from archive.catalog.models import Agency
 from archive.errors import AgencyNotRegistered, InvalidRequest
 from archive.access import Principal
+from schemas.reader import ORGAN_ID_RE
 
-ORGAN_ID = re.compile(r"^[0-9A-Z]{2,3}(\.[0-9A-Z]{2,3}){3}$")   # e.g. 000.00.00.H41 (Decision 20/2020/QĐ-TTg)
 
 
 def register_agency(actor: Principal, organ_id: str, name: str) -> Agency:
     """Add an agency, or rename one (administrator only; audited)."""
     require(actor, ("admin",), action="register an agency")
     organ_id, name = organ_id.strip(), name.strip()
-    if not ORGAN_ID.match(organ_id):
+    if not ORGAN_ID_RE.match(organ_id):     # the manifests' rule: a registered agency can submit
         raise InvalidRequest(f"{organ_id!r} is not an OrganId like 000.00.00.H41",
                              message_vi=f"Mã định danh cơ quan không hợp lệ: {organ_id}.")
     if not name or len(name) > 200:
