@@ -15,7 +15,7 @@ from archive.catalog.amendments import PendingChange
 from archive.catalog.db import session_scope
 from archive.catalog.models import AuditEntry, DossierRecord
 from archive.lifecycle.destruction import draft_list
-from archive.errors import AmendmentPending, AmendmentRefused, Forbidden, SameActorRefused, WrongWorkflowStage
+from archive.errors import AmendmentPending, AmendmentRefused, Forbidden, NotFound, SameActorRefused, WrongWorkflowStage
 from archive.lifecycle.legal_hold import place_hold
 from archive.lifecycle.amendment import approve_change, list_changes, reject_change
 from ingest import pipeline, state
@@ -75,7 +75,7 @@ def test_shortening_retention_waits_for_the_agency_head_who_is_not_the_submitter
         approve_change(ARCHIVIST, change.id)
     with pytest.raises(SameActorRefused):                # nor the head who submitted it
         approve_change(Principal(ARCHIVIST.user, "agency_head", ORGAN), change.id)
-    with pytest.raises(Forbidden):                       # nor another agency's head
+    with pytest.raises(NotFound):                        # nor another agency's head, not even told it exists
         approve_change(Principal("x.ld", "agency_head", "000.00.00.H42"), change.id)
     with pytest.raises(AmendmentPending):                # running the job again does not get past it
         pipeline.resume(change.job_id)
