@@ -17,6 +17,7 @@ from archive.settings import get_settings
 from archive.storage import open_store
 from tests.archive.conftest import archive_dossier
 from tests.archive.lifecycle.conftest import ORGAN, OTHER_ORGAN, catalogue
+from tests.fixtures.agencies import SAMPLE_AGENCIES
 from tests.fixtures.archives import LUUTRU
 
 TODAY = date(2026, 12, 1)
@@ -57,15 +58,17 @@ def test_agency_report_counts_holdings_due_expired_and_fixity(province, tmp_path
                        "Nhật ký kiểm tra": "nguyên vẹn"}
     holdings = _sheet(path, "Hồ sơ theo thời hạn")
     assert holdings[0] == ("Cơ quan", "Thời hạn bảo quản", "Năm kết thúc", "Số hồ sơ")
-    assert set(holdings[1:]) == {(ORGAN, "5 năm", 2015, 1), (ORGAN, "70 năm", 2015, 1), (ORGAN, "Vĩnh viễn", 2015, 1),
-                                 (ORGAN, "Vĩnh viễn", 2016, 1), (ORGAN, "Vĩnh viễn", None, 1)}
+    named = SAMPLE_AGENCIES[ORGAN]                      # the agency as the registry names it
+    assert set(holdings[1:]) == {(named, "5 năm", 2015, 1), (named, "70 năm", 2015, 1), (named, "Vĩnh viễn", 2015, 1),
+                                 (named, "Vĩnh viễn", 2016, 1), (named, "Vĩnh viễn", None, 1)}
     transfers = {(r[1], r[4]) for r in _sheet(path, "Đến hạn nộp lưu")[1:]}
     assert transfers == {(province["due"], "sắp đến hạn"), (province["overdue"], "quá hạn")}
     assert [(r[1], r[6]) for r in _sheet(path, "Hết hạn chờ xử lý")[1:]] == [(province["expired"], "chưa lập")]
-    assert _sheet(path, "Kiểm tra toàn vẹn")[1:] == [(ORGAN, 2, 2, 1, 0, 1, 1)]
+    assert _sheet(path, "Kiểm tra toàn vẹn")[1:] == [(named, 2, 2, 1, 0, 1, 1)]
     sheet = load_workbook(path)["Đến hạn nộp lưu"]                    # read as a table
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:E")
-    assert sheet.column_dimensions["C"].width > sheet.column_dimensions["A"].width >= 10
+    # widths follow the content: the agency's name (30 characters) gets more than a code's 13, titles at least 10
+    assert sheet.column_dimensions["A"].width > 20 and sheet.column_dimensions["C"].width >= 10
 
 
 def test_province_wide_report_covers_every_agency(province, tmp_path):
