@@ -24,6 +24,7 @@ import pytest
 from archive.errors import ChecksumMismatch, StorageError
 from archive.settings import get_settings
 from ingest import staging
+from tests.fixtures.agencies import register_agencies
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[3]
@@ -280,6 +281,7 @@ def test_a_folder_submitted_on_one_host_is_received_on_another(tmp_path, monkeyp
                         "DATABASE_URL": f"sqlite:///{tmp_path / 'catalog.db'}",
                         "STORAGE_URL": f"file://{tmp_path / 'store'}"}.items():
         monkeypatch.setenv(f"LUUTRU_{name}", value)
+    register_agencies(AGENCY)                            # ingest adds no agency: an administrator did
     job = pipeline.create(born_digital_sample, organ_id=AGENCY, actor="operator")
     assert not job.workdir.exists()
     assert f"nop/{born_digital_sample.name}/hoso.xml" in staging.open_staging().manifest(job.id)
