@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from archive import audit
 from archive.catalog.db import init_catalog, session_scope
-from archive.catalog.models import Agency, DossierRecord, DossierStatus
+from archive.catalog.packages import agency_name as registered_agency_name
+from archive.catalog.models import DossierRecord, DossierStatus
 from archive.checksums import sha256_file
 from archive.errors import DossierNotTransferable, InvalidPackageContent, NotFound
 from archive.package.build import build_package
@@ -123,8 +124,7 @@ def prepare_transfer(codes: list[str], out_dir: Path, *, organ_id: str | None = 
     partial = Path(out_dir) / f".{reference}.partial"
     with session_scope() as session:
         selected = [_Stored.of(r) for r in _selected(session, codes, organ_id, settings)]
-        agency = session.get(Agency, organ_id)
-        agency_name = agency.name if agency else organ_id
+        agency_name = registered_agency_name(session, organ_id)
     try:
         partial.mkdir(parents=True)
         with tempfile.TemporaryDirectory(prefix="transfer-", dir=_work_root(settings)) as work:
