@@ -157,15 +157,33 @@ def _ocrmypdf(source: Path, out: Path) -> None:
                    check=True, capture_output=True)
 
 
+# Each archived dossier's text as the search index has it: read back from its stored package.
+PACKAGE_TEXTS = """
+import json
+from archive.catalog import init_catalog, session_scope
+from archive.storage import open_store
+from search.sources import catalog_sources
+init_catalog()
+with session_scope() as session:
+    print(json.dumps({d.code: texts for d, texts, _ in catalog_sources(session, open_store())}))
+"""
+
+
 def luutru_texts(data: Path) -> dict[str, str]:
-    """Text LuuTru extracted per original file name (from the jobs' normalise results)."""
+    """Text LuuTru archived per original file name: each job's documents (its normalise
+    result) matched to the text of its dossier's stored package (the work folder is gone
+    once a job is archived)."""
     import json
+    env = {**os.environ, "LUUTRU_DATA_DIR": str(data)}
+    stored = json.loads(subprocess.run([sys.executable, "-c", PACKAGE_TEXTS], env=env, capture_output=True,
+                                       text=True, check=True).stdout)
     texts = {}
     for job in (data / "jobs").iterdir():
         if not (job / "normalise.json").is_file():
             continue
+        code = json.loads((job / "validate.json").read_text())["report"]["dossier_code"]
         for ordinal, doc in json.loads((job / "normalise.json").read_text())["documents"].items():
-            texts[Path(doc["source"]).name] = (job / "text" / f"{int(ordinal):03d}.txt").read_text(encoding="utf-8")
+            texts[Path(doc["source"]).name] = stored.get(code, {}).get(str(int(ordinal)), "")
     return texts
 
 
