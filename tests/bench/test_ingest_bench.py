@@ -29,3 +29,16 @@ def test_bench_ingests_its_corpus_and_compares_with_bare_tools(tmp_path, capsys)
         assert len(stored) == len({p.name for p in (tmp_path / "corpus-0.01" / category).iterdir()})
     # the bare tools really converted: one PDF/A per PDF and per office file
     assert len(list((tmp_path / "bare" / "office").glob("*.pdf"))) == results["office"]["files"]
+
+
+def test_bench_reads_the_ocr_text_of_both_sides(tmp_path, capsys):
+    """The scans' category: LuuTru's archived text (read back from the stored packages) and
+    OCRmyPDF's both found most of the words drawn on the scans."""
+    import ingest_bench
+
+    results = ingest_bench.main(["--scale", "0.01", "--work", str(tmp_path), "--only", "ocr"])
+    out = capsys.readouterr().out.strip().splitlines()
+    assert re.fullmatch(r"ingest/bare ratio \d+\.\d\d \(ocr \d+\.\d\d\)", out[-1])
+    row = results["ocr"]
+    assert row["files"] >= 1 and row["pages"] >= 1
+    assert row["luutru_words"] > 0.8 and row["bare_words"] > 0.8
