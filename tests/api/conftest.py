@@ -1,12 +1,18 @@
 """One archive per test package: two real dossiers ingested once (an open one of agency B,
-a restricted one of agency A), a user of every role in both agencies, the app in-process."""
+a restricted one of agency A), a user of every role in both agencies, the app in-process.
+
+A module that changes the archive at random (the fuzzer's users, grants, lists) or checks whole
+pages (every word, every link) has an archive of its own instead (``own_archive``), so that
+neither leaks into the other's results whatever order the modules run in."""
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from fastapi import FastAPI
@@ -82,12 +88,25 @@ def sample_copy(archive: "Archive", sample: str, name: str, notation: str) -> Pa
 
 @slow_fixture(scope="package")
 def archive(tmp_path_factory) -> Archive:
+    with new_archive(tmp_path_factory.mktemp("api-archive")) as shared:
+        yield shared
+
+
+def own_archive(tmp_path_factory) -> Iterator[Archive]:
+    """A module's own archive in a folder of its own, the process pointed at it meanwhile: the
+    module overrides ``archive`` with a ``@slow_fixture(scope="module")`` yielding from this."""
+    with new_archive(tmp_path_factory.mktemp("module-archive")) as own:
+        yield own
+
+
+@contextlib.contextmanager
+def new_archive(home: Path) -> Iterator[Archive]:
+    """The archive in ``home``, this process pointed at it until the block ends."""
     from api import accounts
     from api.app import create_app
     from archive.lifecycle.transfer.signing import generate_identity
     from ingest import pipeline
 
-    home = tmp_path_factory.mktemp("api-archive")
     with pytest.MonkeyPatch.context() as mp:
         use_embedded_archive(mp, home / "var")
         mp.setenv("LUUTRU_MAX_SUBMISSION_BYTES", str(2 * 1024 * 1024))

@@ -16,8 +16,8 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from tests.api.conftest import AGENCY_A, PASSWORD, sample_copy
-from tests.fixtures.archives import ROOT
+from tests.api.conftest import AGENCY_A, PASSWORD, Archive, own_archive, sample_copy
+from tests.fixtures.archives import ROOT, slow_fixture
 from tests.api.test_browser import browser, serve  # noqa: F401 (fixture)
 
 TODAY = "2032-01-01"              # the 10-year sample dossiers have expired by then
@@ -28,6 +28,13 @@ ENGLISH = re.compile(r"\b(pending|done|running|failed|archived|receiving|ingesti
                      r"download|upload|submit|search|login|logout|Show this message|Options|required|None|True|"
                      r"False|null|undefined|OrganId|vie|council_review|audit_review|head_approval|approved|"
                      r"executed|rejected|success|failure|agree|keep|legal hold|warning|error)\b")
+
+
+@slow_fixture(scope="module")
+def archive(tmp_path_factory) -> Archive:
+    """The walks' own archive: every word and link of a page is checked, so nothing another
+    module left (users, requests, grants) may be on it."""
+    yield from own_archive(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

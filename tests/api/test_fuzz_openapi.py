@@ -10,9 +10,18 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
+from tests.api.conftest import Archive, own_archive
+from tests.fixtures.archives import slow_fixture
+
 EXAMPLES = 8
 RUNS = [("archivist_a", GenerationMode.POSITIVE), ("archivist_a", GenerationMode.NEGATIVE),
         ("admin", GenerationMode.POSITIVE)]
+
+
+@slow_fixture(scope="module")
+def archive(tmp_path_factory) -> Archive:
+    """The fuzzer's own archive: what it creates at random (users, grants, lists) stays in it."""
+    yield from own_archive(tmp_path_factory)
 
 
 @pytest.mark.parametrize("user, mode", RUNS, ids=lambda v: getattr(v, "value", v))

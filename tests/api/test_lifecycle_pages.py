@@ -255,4 +255,7 @@ def test_researcher_requests_access_the_agency_approves_and_the_grant_ends(archi
             accounts.User.username == "researcher", accounts.Grant.dossier_code == code).one()
         row.expires_at = row.expires_at - timedelta(days=30)
     assert client.get(f"/dossiers/{code}").status_code == 404
+    ended = client.get("/access-requests").text          # the request stays listed, no longer a link
+    assert f"yeu-cau-{request_id}" in ended and f'href="/dossiers/{code}"' not in ended
+    assert "(đã hết quyền đọc)" in ended
     assert audit.verify().ok
