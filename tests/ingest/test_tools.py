@@ -18,8 +18,10 @@ def test_tool_running_past_its_limit_is_stopped_with_its_children(tmp_path):
     with pytest.raises(ToolTimedOut):
         _process.run(["sh", "-c", f"sleep 60 & echo $! > {pidfile}; wait"], tool="sh", timeout=0.5)
     assert time.monotonic() - started < 10
-    time.sleep(0.2)
-    assert not _running(int(pidfile.read_text()))
+    child = int(pidfile.read_text())
+    while _running(child):      # SIGKILL takes effect when the child next runs: soon, later on a loaded machine
+        assert time.monotonic() - started < 30, "the tool's child outlived it (its sleep is 60 s)"
+        time.sleep(0.05)
 
 
 def _running(pid: int) -> bool:
