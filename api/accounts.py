@@ -21,6 +21,9 @@ from archive import audit
 from archive.agencies import require_registered
 from archive.catalog.db import session_scope
 from archive.catalog.accounts import ApiToken, Grant, LoginThrottle, User, WebSession
+from archive.catalog.dossiers import require_in_custody
+from archive.catalog.locking import lock_row
+from archive.catalog.models import DossierRecord, DossierStatus
 from archive.clock import utcnow
 from archive.errors import AccountExists, InvalidCredentials, InvalidRequest, NotFound, TooManyLoginAttempts
 from archive.settings import Settings, get_settings
@@ -234,10 +237,15 @@ def find_user(session: Session, username: str) -> User:
 def grant(username: str, dossier_code: str, *, actor: str, expires_at: datetime | None = None,
           session: Session | None = None) -> Grant:
     """Let a user read one restricted dossier, until ``expires_at`` if given (idempotent; a
-    second grant sets the new end). In ``session`` when given, with the caller's other changes."""
+    second grant sets the new end). In ``session`` when given, with the caller's other changes.
+    A destroyed or transferred dossier is read here no more: no grant of it (one not archived
+    yet, or not catalogued yet, may be granted ahead)."""
     if session is None:
         with session_scope() as own:
             return grant(username, dossier_code, actor=actor, expires_at=expires_at, session=own)
+    record = lock_row(session, DossierRecord, DossierRecord.code == dossier_code)
+    if record is not None and record.status in DossierStatus.left_custody():
+        require_in_custody(record, "grant reading it", actor)
     audit.record("grant", actor=actor, object=dossier_code, detail={"user": username, "until": expires_at},
                  session=session)
     user = find_user(session, username)

@@ -13,7 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from archive import audit
-from archive.errors import Forbidden, InvalidDossier, InvalidRequest, LuuTruError, NotFound, storage_full_or
+from archive.errors import (AUDITED_REFUSALS, InvalidDossier, InvalidRequest, LuuTruError, NotFound,
+                            storage_full_or)
 
 API_PREFIX = "/api/"
 
@@ -53,7 +54,7 @@ def install(app: FastAPI, html_error: Callable[[Request, LuuTruError], Response]
     async def _luutru(request: Request, exc: LuuTruError):
         if exc.http_status >= 500:
             log.error("%s %s: %s", request.method, request.url.path, exc)
-        if isinstance(exc, Forbidden) and not getattr(exc, "audited", False):   # its transaction is over
+        if isinstance(exc, AUDITED_REFUSALS) and not getattr(exc, "audited", False):   # its transaction is over
             await run_in_threadpool(
                 audit.record_refusal, exc, actor=getattr(request.state, "actor", None),
                 via="api" if request.url.path.startswith(API_PREFIX) else "web",

@@ -256,6 +256,21 @@ class LegalHoldActive(LuuTruError):
     http_status = 409
 
 
+class DossierNotInCustody(LuuTruError):
+    """The dossier is not (or not yet) kept by this archive: destroyed (its code is a
+    tombstone), transferred to the historical archive, or still being ingested. Its record is
+    not changed: no hold, retention, access grant or destruction step. ``dossier_status`` says which."""
+    code = "dossier_not_in_custody"
+    message_vi = "Hồ sơ không do kho lưu trữ này đang lưu giữ (đã hủy, đã nộp lưu hoặc chưa lưu trữ xong)."
+    exit_code = 1
+    http_status = 409
+
+
+# Refusals the audit trail records (the interfaces write them once the attempt has rolled back):
+# who tried what they may not do, or tried to change a record the archive no longer keeps.
+AUDITED_REFUSALS = (Forbidden, DossierNotInCustody)
+
+
 class RetentionNotExpired(LuuTruError):
     """Only dossiers whose retention has expired may be put on a destruction list or destroyed."""
     code = "retention_not_expired"

@@ -6,10 +6,10 @@ import pkgutil
 import sys
 
 from api.cli.app import app
-from archive.errors import (Forbidden, InvalidCredentials, LuuTruError, NotAuthenticated, TooManyLoginAttempts,
+from archive.errors import (AUDITED_REFUSALS, InvalidCredentials, LuuTruError, NotAuthenticated, TooManyLoginAttempts,
                             storage_full_or)
 
-REFUSALS = (Forbidden, NotAuthenticated, InvalidCredentials, TooManyLoginAttempts)
+REFUSALS = (*AUDITED_REFUSALS, NotAuthenticated, InvalidCredentials, TooManyLoginAttempts)
 
 
 def main() -> None:

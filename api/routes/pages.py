@@ -23,7 +23,7 @@ from archive.catalog.models import DossierStatus, StepState
 from archive.vn import agency_names
 from archive.lifecycle.legal_hold import HOLDERS, holds_of
 from archive.lifecycle.reports import SUMMARY_VI
-from archive.errors import Forbidden, InvalidRequest, LuuTruError, TooManyLoginAttempts
+from archive.errors import AUDITED_REFUSALS, Forbidden, InvalidRequest, LuuTruError, TooManyLoginAttempts
 from archive.settings import load_codelists
 from schemas.fields import DOCUMENT, DOSSIER
 from search.base import open_index
@@ -61,12 +61,12 @@ def submit_form(request: Request, token: str, action: Callable[[], str], again: 
                 back: str) -> HTMLResponse | RedirectResponse:
     """Run a page form's domain call after the CSRF check. Done: the page ``back`` shows its
     result. A wrong value or a rule of the domain (stage, legal hold…): the form again with
-    the message, nothing done. A refusal (Forbidden) goes on to be audited and shown as such."""
+    the message, nothing done. A refusal (``AUDITED_REFUSALS``) goes on to be audited and shown as such."""
     check_csrf(request, token)
     try:
         request.session["flash"] = action()
     except LuuTruError as exc:
-        if isinstance(exc, Forbidden) or exc.http_status >= 500:
+        if isinstance(exc, AUDITED_REFUSALS) or exc.http_status >= 500:
             raise
         return again(problem=exc.message_vi, status_code=exc.http_status)
     return RedirectResponse(back, status_code=303)

@@ -35,6 +35,11 @@ class DossierStatus(LabelledStrEnum):
         transfer apply to. A dossier whose PDF/A copy needs attention is archived all the same."""
         return (cls.ARCHIVED, cls.NEEDS_ATTENTION)
 
+    @classmethod
+    def left_custody(cls) -> tuple[DossierStatus, ...]:
+        """Gone from this archive for good, on purpose: its record is closed."""
+        return (cls.TRANSFERRED, cls.DESTROYED)
+
 
 class StepState(LabelledStrEnum):
     """Progress of one ingest step of a job (``pipeline_steps.state``)."""

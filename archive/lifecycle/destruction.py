@@ -34,7 +34,7 @@ from archive.lifecycle.erasure import (ErasedDossier, erase, erased_from_json, e
                              scrub_catalog, snapshot, stores)
 from archive.errors import (DestructionIncomplete, InvalidRequest, LuuTruError, NotFound, RetentionNotExpired,
                             SameActorRefused, WrongWorkflowStage)
-from archive.catalog.dossiers import find_dossier
+from archive.catalog.dossiers import find_dossier, require_in_custody
 from archive.lifecycle.legal_hold import refuse_if_held
 from archive.retention import is_expired, retention_expiry
 from archive.settings import Settings, get_settings, load_codelists
@@ -59,13 +59,14 @@ def _stage(dlist: DestructionList, *stages: str) -> None:
 
 
 def _check_destroyable(session: Session, code: str, today: date, action: str, actor: Principal | None = None):
-    record = find_dossier(session, code, actor)
+    """The dossier, locked for the step's transaction (a hold placed at the same time waits for
+    it, then finds the list executing or the dossier gone), if it may be listed, approved or
+    destroyed today."""
+    record = find_dossier(session, code, actor, lock=True)
     if actor is not None:
         require(actor, ("archivist",), agency=record.organ_id, action="list another agency's dossier")
+    require_in_custody(record, action, actor and actor.user)
     refuse_if_held(record, action)
-    if record.status not in DossierStatus.in_custody():
-        raise InvalidRequest(f"dossier {code} is {record.status}, not archived", dossier=code,
-                             message_vi=f"Hồ sơ {code} không ở trạng thái đang lưu trữ.")
     if not is_expired(record.retention_expiry, today):
         raise RetentionNotExpired(f"dossier {code} is kept until {record.retention_expiry or 'forever'}",
                                   dossier=code, expiry=str(record.retention_expiry))
@@ -116,7 +117,8 @@ def review_item(actor: Principal, list_id: int, dossier_code: str, decision: str
         if item is None:
             raise NotFound(f"dossier {dossier_code} is not on destruction list {list_id}",
                            message_vi=f"Hồ sơ {dossier_code} không có trong danh mục hủy số {list_id}.")
-        record = find_dossier(session, dossier_code)
+        record = find_dossier(session, dossier_code, lock=True)
+        require_in_custody(record, "review it for destruction", actor and actor.user)
         refuse_if_held(record, "be reviewed for destruction")
         if decision == ReviewDecision.KEEP:
             expiry = _kept_expiry(record, new_retention, today or clock.today())
@@ -189,8 +191,9 @@ def approve_list(actor: Principal, list_id: int, *, decision_ref: str, today: da
                                    list=list_id, actor=actor.user)
         _stage(dlist, DestructionStage.HEAD_APPROVAL)
         for item in dlist.items:
-            record = find_dossier(session, item.dossier_code)
+            record = find_dossier(session, item.dossier_code, lock=True)
             if item.outcome == ItemOutcome.KEEP:
+                require_in_custody(record, "give it a new retention", actor and actor.user)
                 record.retention_expiry = _kept_expiry(record, item.new_retention, today)
                 audit.record("metadata_change", actor=actor.user, agency=dlist.organ_id, object=record.code,
                              detail={"retention_expiry": record.retention_expiry, "kept_by_list": list_id,

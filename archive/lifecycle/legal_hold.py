@@ -3,6 +3,10 @@ a destruction list, approved for destruction or destroyed.
 
 Placed and lifted only by the agency head of the dossier's agency, an auditor or an
 administrator, always with a reason; both are kept in ``legal_holds`` and the audit trail.
+A hold is placed only on a dossier the archive keeps (not destroyed, not transferred) and
+not while its destruction is being executed: the execution locks the dossier's row when it
+starts, so a hold and an execution at once end either held and kept, or destroyed and never
+held. Lifting a hold that is in force is always possible for its authority.
 A hold is lifted only by an authority at least that of whoever placed it: a hold of Sở Nội
 vụ (auditor) or an administrator is not the agency head's to lift. Placing and lifting lock
 the dossier's row, so of two at once exactly one acts.
@@ -16,8 +20,8 @@ from archive import audit
 from archive.access import ROLE_VI, require
 from archive.catalog.db import session_scope
 from archive.catalog.locking import locked_session
-from archive.catalog.destruction import LegalHold
-from archive.catalog.dossiers import find_dossier
+from archive.catalog.destruction import DestructionItem, DestructionList, DestructionStage, ItemOutcome, LegalHold
+from archive.catalog.dossiers import find_dossier, require_in_custody
 from archive.catalog.models import DossierRecord
 from archive.clock import utcnow
 from archive.errors import Forbidden, InvalidRequest, LegalHoldActive, WrongWorkflowStage
@@ -43,8 +47,10 @@ def place_hold(actor: Principal, dossier_code: str, reason: str) -> int:
     with locked_session() as session:
         record = find_dossier(session, dossier_code, actor, lock=True)
         require(actor, HOLDERS, agency=record.organ_id, action="place a legal hold")
+        require_in_custody(record, "place a legal hold", actor and actor.user)
         if record.legal_hold:
             raise LegalHoldActive(f"dossier {dossier_code} is already under a legal hold", dossier=dossier_code)
+        _refuse_if_being_destroyed(session, record)
         hold = LegalHold(dossier_code=dossier_code, placed_by=actor.user, placed_role=actor.role,
                          placed_reason=reason)
         session.add(hold)
@@ -53,6 +59,18 @@ def place_hold(actor: Principal, dossier_code: str, reason: str) -> int:
         audit.record("legal_hold", actor=actor.user, agency=record.organ_id, object=dossier_code,
                      detail={"hold": "placed", "reason": reason, "hold_id": hold.id}, session=session)
         return hold.id
+
+
+def _refuse_if_being_destroyed(session: Session, record: DossierRecord) -> None:
+    """A destruction whose execution has started is carried out to its end (or resumed): a hold
+    then comes too late. Until it starts (approved, not executing) a hold stops it."""
+    executing = session.execute(select(DestructionList.id).join(DestructionItem).where(
+        DestructionItem.dossier_code == record.code, DestructionItem.outcome == ItemOutcome.DESTROY,
+        DestructionList.stage == DestructionStage.EXECUTING)).scalar()
+    if executing is not None:
+        raise WrongWorkflowStage(f"dossier {record.code} is being destroyed by destruction list {executing}",
+                                 message_vi=f"Hồ sơ {record.code} đang được hủy theo danh mục hủy số {executing}; "
+                                            "không phong tỏa được nữa.", dossier=record.code, list=executing)
 
 
 def lift_hold(actor: Principal, dossier_code: str, reason: str) -> None:

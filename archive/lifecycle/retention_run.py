@@ -21,7 +21,8 @@ from archive.catalog.models import DossierRecord, DossierStatus
 from archive.catalog.notifications import AgencyContact, Notification
 from archive.clock import utcnow
 from archive.errors import InvalidRequest, NotFound
-from archive.catalog.dossiers import find_dossier
+from archive.catalog.dossiers import find_dossier, require_in_custody
+from archive.catalog.locking import locked_session
 from archive.mail import send_mail
 from archive.retention import is_expired, is_permanent, retention_expiry, transfer_due_date
 from archive.settings import Settings, get_settings, load_codelists
@@ -135,10 +136,12 @@ def set_contact(organ_id: str, email: str) -> None:
 
 
 def record_trigger(actor: Principal, dossier_code: str, trigger_date: date) -> date | None:
-    """Record the event an event-based retention period counts from; returns the new expiry."""
-    with session_scope() as session:
-        record = find_dossier(session, dossier_code, actor)
+    """Record the event an event-based retention period counts from; returns the new expiry.
+    Only the dossier's own agency's archivist, on a dossier the archive keeps."""
+    with locked_session() as session:
+        record = find_dossier(session, dossier_code, actor, lock=True)
         require(actor, ("archivist",), agency=record.organ_id, action="record a retention trigger date")
+        require_in_custody(record, "record a retention trigger date", actor and actor.user)
         period = load_codelists().retention_period(record.maintenance)
         if period is None or not period.event:
             raise InvalidRequest(f"dossier {dossier_code} has retention {record.maintenance!r}, not an event-based one",

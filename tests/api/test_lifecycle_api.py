@@ -159,4 +159,6 @@ def test_transfer_is_prepared_downloaded_and_completed_by_a_signed_acknowledgeme
         assert again["code"] == "wrong_workflow_stage"                     # complete once, not twice
     assert (done["reference"], done["dossiers"]) == (ref, [code]) and done["objects_removed"] > 0
     assert call(archive, "archivist_b", "GET", f"/dossiers/{code}", 200).json()["status"] == "transferred"
+    held = call(archive, "head_b", "POST", f"/dossiers/{code}/hold", 409, json={"reason": "Thanh tra"}).json()
+    assert (held["code"], held["dossier_status"]) == ("dossier_not_in_custody", "transferred")   # no longer ours
     assert audit.verify().ok

@@ -56,6 +56,30 @@ def walk_to_approval(code: str, today: date) -> int:
     return list_id
 
 
+def acknowledged_transfer(tmp_path, monkeypatch) -> Path:
+    """A prepared transfer of one permanent dossier of ORGAN, straight in the catalog, and the
+    historical archive's genuine signed acknowledgement of it (its certificate configured)."""
+    from archive.catalog.transfer import Transfer, TransferDossier
+    from archive.lifecycle.transfer.acknowledgement import AcknowledgedPackage, Acknowledgement, write
+    from archive.lifecycle.transfer.signing import generate_identity, signing_key
+    from archive.clock import utcnow
+    code = catalogue("NL-CAS", "Vĩnh viễn", date(2001, 12, 31))
+    reference = "NL-000.00.00.H41-20260601-000001"
+    with session_scope() as s:
+        record = s.scalar(select(DossierRecord).where(DossierRecord.code == code))
+        s.add(Transfer(reference=reference, direction="outgoing", state="prepared", organ_id=ORGAN,
+                       actor=ARCHIVIST.user, manifest_sha256="a" * 64,
+                       dossiers=[TransferDossier(dossier_id=record.id, dossier_code=code, package_id="urn:uuid:sip",
+                                                 mets_sha256="b" * 64, size=1, files=1)]))
+    generate_identity("Lưu trữ lịch sử", tmp_path / "key.pem", tmp_path / "cert.pem")
+    monkeypatch.setenv("LUUTRU_TRANSFER_RECEIVER_CERTIFICATE", str(tmp_path / "cert.pem"))
+    ack = Acknowledgement(reference=reference, transfer_manifest_sha256="a" * 64, sending_organ_id=ORGAN,
+                          receiving_archive="Lưu trữ lịch sử", received_at=utcnow(),
+                          packages=[AcknowledgedPackage(package_id="urn:uuid:sip", dossier_code=code,
+                                                        mets_sha256="b" * 64, archived_as="urn:uuid:aip")])
+    return write(ack, tmp_path / "ack", signing_key(tmp_path / "key.pem"))
+
+
 def catalog_rows(code: str) -> dict:
     """The dossier's status and metadata, with how many catalog rows still describe it."""
     with session_scope() as s:

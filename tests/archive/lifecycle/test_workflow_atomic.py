@@ -8,7 +8,6 @@ from __future__ import annotations
 import threading
 import time
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -21,11 +20,12 @@ from archive.catalog.db import session_scope
 from archive.catalog.destruction import DestructionList
 from archive.catalog.models import AuditEntry, DossierRecord
 from archive.lifecycle.destruction import approve_list, audit_list, draft_list, execute_list, review_item
-from archive.errors import Forbidden, LegalHoldActive, WrongWorkflowStage
+from archive.errors import DossierNotInCustody, Forbidden, LegalHoldActive, WrongWorkflowStage
 from archive.lifecycle.legal_hold import lift_hold, place_hold
 from archive.settings import get_settings
 from archive.access import Principal
-from tests.archive.lifecycle.conftest import ARCHIVIST, AUDITOR, COUNCIL, HEAD, ORGAN, REASON, catalogue, walk_to_approval
+from tests.archive.lifecycle.conftest import (ARCHIVIST, AUDITOR, COUNCIL, HEAD, ORGAN, REASON, acknowledged_transfer,
+                                              catalogue, walk_to_approval)
 
 TODAY = date(2026, 6, 1)
 HEAD_2 = Principal("an.ld", "agency_head", ORGAN)
@@ -63,6 +63,25 @@ def at_once(*calls) -> list[object]:
     threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
     for t in threads:
         t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def one_then_other(first, second, head_start: float = 0.15) -> list[object]:
+    """Start ``first``, then ``second`` while the first is still inside its transaction (the
+    first is ``slowed`` there); each one's result or the exception it raised."""
+    results: list[object] = [None, None]
+
+    def run(i, call):
+        try:
+            results[i] = call()
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            results[i] = exc
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate((first, second))]
+    threads[0].start()
+    time.sleep(head_start)
+    threads[1].start()
     for t in threads:
         t.join(60)
     return results
@@ -173,6 +192,32 @@ def test_two_amendment_decisions_at_once_exactly_one_counts(archive_db, monkeypa
     assert len([e for e in trail("approve") + trail("reject") if e.object == code]) == 1
 
 
+@pytest.mark.parametrize("first", ["hold", "execution"])
+def test_a_hold_and_a_destruction_at_once_end_held_and_kept_or_destroyed_and_never_held(archive_db, monkeypatch,
+                                                                                        first):
+    code = catalogue("CAS-8", "10 năm", date(2010, 6, 30))
+    list_id = walk_to_approval(code, TODAY)
+    hold = lambda: place_hold(HEAD, code, "Thanh tra")                  # noqa: E731
+    execute = lambda: execute_list(ARCHIVIST, list_id, today=TODAY)     # noqa: E731
+    if first == "hold":          # the hold holds the dossier's lock when the execution starts
+        slowed(monkeypatch, legal_hold, "require")
+        placed, refused = one_then_other(hold, execute)
+        assert isinstance(placed, int) and isinstance(refused, LegalHoldActive), (placed, refused)
+        expected = {"status": "archived", "legal_hold": True, "stage": "approved", "holds": 1, "destroyed": 0}
+    else:                        # the execution holds the list's and the dossier's locks when the hold comes
+        slowed(monkeypatch, destruction, "refuse_if_locked")
+        certificate, refused = one_then_other(execute, hold)
+        assert certificate.pdf_key and isinstance(refused, (WrongWorkflowStage, DossierNotInCustody)), refused
+        assert refused.http_status == 409
+        expected = {"status": "destroyed", "legal_hold": False, "stage": "executed", "holds": 0, "destroyed": 1}
+    with session_scope() as s:
+        record = s.scalar(select(DossierRecord).where(DossierRecord.code == code))
+        state = {"status": record.status, "legal_hold": record.legal_hold,
+                 "stage": s.get(DestructionList, list_id).stage}
+    assert state | {"holds": len(trail("legal_hold")),
+                    "destroyed": len([e for e in trail("destroy") if e.object == code])} == expected
+
+
 @pytest.mark.parametrize("placer, may_lift, may_not", [
     (AUDITOR, [AUDITOR, ADMIN], [HEAD]),
     (ADMIN, [AUDITOR, ADMIN], [HEAD]),
@@ -188,30 +233,6 @@ def test_a_hold_is_lifted_only_by_an_authority_at_least_its_placers(archive_home
         lift_hold(lifter, code, "Kết thúc thanh tra")
     with pytest.raises(WrongWorkflowStage):          # nothing left to lift
         lift_hold(ADMIN, code, "Lần nữa")
-
-
-def acknowledged_transfer(tmp_path, monkeypatch) -> Path:
-    """A prepared transfer of one permanent dossier of ORGAN, straight in the catalog, and the
-    historical archive's genuine signed acknowledgement of it (its certificate configured)."""
-    from archive.catalog.transfer import Transfer, TransferDossier
-    from archive.lifecycle.transfer.acknowledgement import AcknowledgedPackage, Acknowledgement, write
-    from archive.lifecycle.transfer.signing import generate_identity, signing_key
-    from archive.clock import utcnow
-    code = catalogue("NL-CAS", "Vĩnh viễn", date(2001, 12, 31))
-    reference = "NL-000.00.00.H41-20260601-000001"
-    with session_scope() as s:
-        record = s.scalar(select(DossierRecord).where(DossierRecord.code == code))
-        s.add(Transfer(reference=reference, direction="outgoing", state="prepared", organ_id=ORGAN,
-                       actor=ARCHIVIST.user, manifest_sha256="a" * 64,
-                       dossiers=[TransferDossier(dossier_id=record.id, dossier_code=code, package_id="urn:uuid:sip",
-                                                 mets_sha256="b" * 64, size=1, files=1)]))
-    generate_identity("Lưu trữ lịch sử", tmp_path / "key.pem", tmp_path / "cert.pem")
-    monkeypatch.setenv("LUUTRU_TRANSFER_RECEIVER_CERTIFICATE", str(tmp_path / "cert.pem"))
-    ack = Acknowledgement(reference=reference, transfer_manifest_sha256="a" * 64, sending_organ_id=ORGAN,
-                          receiving_archive="Lưu trữ lịch sử", received_at=utcnow(),
-                          packages=[AcknowledgedPackage(package_id="urn:uuid:sip", dossier_code=code,
-                                                        mets_sha256="b" * 64, archived_as="urn:uuid:aip")])
-    return write(ack, tmp_path / "ack", signing_key(tmp_path / "key.pem"))
 
 
 def transfer_state() -> tuple[str, object]:
