@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from archive.catalog.models import StepState
-from archive.errors import LuuTruError, NotFound, WrongWorkflowStage
+from archive.access import Principal
+from archive.errors import Forbidden, LuuTruError, NotFound, WrongWorkflowStage
 from archive.settings import Settings, get_settings
 from ingest import pipeline, recovery, state
 from ingest.job import IngestJob
@@ -59,6 +60,26 @@ def upload_path(settings: Settings) -> Path:
 def create_job(upload: Path, *, organ_id: str | None, actor: str) -> IngestJob:
     """A job for a received upload (moved into the job), its steps pending."""
     return pipeline.create(upload, organ_id=organ_id, actor=actor, move_into_job=True)
+
+
+READERS = frozenset({"archivist", "auditor", "admin"})
+
+
+def scope(actor: Principal) -> str | None:
+    """The agency whose jobs ``actor`` follows (None: every agency); Forbidden for a role that
+    follows none."""
+    if actor.role not in READERS:
+        raise Forbidden(f"role {actor.role} does not follow ingest jobs", actor=actor.user, role=actor.role,
+                        message_vi="Chỉ văn thư, lưu trữ, Sở Nội vụ và quản trị theo dõi phiên nộp hồ sơ.")
+    return actor.organ_id if actor.role == "archivist" else None
+
+
+def readable(actor: Principal, job_id: str) -> dict:
+    """The job's owner, if ``actor`` may follow it; another agency's job is not disclosed."""
+    found = owner(job_id)
+    if actor.role not in READERS or (actor.role == "archivist" and found["organ_id"] != actor.organ_id):
+        raise NotFound(f"no job {job_id!r}", message_vi="Không tìm thấy phiên nộp hồ sơ.")
+    return found
 
 
 def owner(job_id: str) -> dict:

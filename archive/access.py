@@ -74,6 +74,19 @@ def sees_agency(principal: Principal, organ_id: str) -> bool:
     return principal.sees_all_metadata or (principal.own_agency is not None and principal.own_agency == organ_id)
 
 
+def agency_scope(principal: Principal, agency: str | None) -> str | None:
+    """The agency whose reports, notices and amendment lists the principal may read, given the
+    one asked for (None: the whole province, for the auditor and the administrator); an
+    agency's staff read their own only. Forbidden otherwise."""
+    if principal.sees_all_metadata:
+        return agency
+    if principal.own_agency is not None and agency in (None, principal.own_agency):
+        return principal.own_agency
+    raise Forbidden(f"role {principal.role} may not read reports of {agency or 'every agency'}",
+                    message_vi="Bạn chỉ xem được báo cáo của cơ quan mình.", actor=principal.user,
+                    role=principal.role)
+
+
 Row = TypeVar("Row")
 
 

@@ -39,9 +39,11 @@ for organ in "${!agencies[@]}"; do
 done
 
 echo "==> 4. Tìm kiếm không dấu: \"van ban dien tu\" (as a researcher: open records only)"
-luutru search "van ban dien tu" --as-role researcher
+LUUTRU_TOKEN="$admin_token" luutru user add docgia --role researcher --no-password 2>/dev/null || true
+reader_token=$(LUUTRU_TOKEN="$admin_token" luutru user token docgia --name demo)
+LUUTRU_TOKEN="$reader_token" luutru search "van ban dien tu"
 echo "==> 5. Tra cứu theo số, ký hiệu: 04/2021/QĐ-UBND"
-luutru search "04/2021/QĐ-UBND" --as-role researcher
+LUUTRU_TOKEN="$reader_token" luutru search "04/2021/QĐ-UBND"
 
 echo "==> 6. Nhật ký kiểm tra: điểm kiểm tra chỉ ghi một lần trong kho, rồi xác minh chuỗi HMAC"
 echo "    (khóa HMAC: $LUUTRU_DATA_DIR/audit.key, quyền 0600, tạo ở lần dùng đầu tiên, không lưu trong CSDL)"

@@ -1,5 +1,6 @@
-"""``luutru audit verify|checkpoint|show``: operator commands on the audit trail (they act on
-no one's behalf: whoever runs them reads the catalog and the key on the server already)."""
+"""``luutru audit verify|checkpoint|show``: ``verify`` and ``checkpoint`` are operator commands
+on the trail's integrity (they act on no one's behalf and disclose no entry); ``show`` reads
+entries as the caller's account may (api/cli/credentials.py), like GET /api/v1/audit."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -8,6 +9,7 @@ from typing import Optional
 import typer
 
 from api.cli.app import app
+from api.cli.credentials import PASSWORD_STDIN, USER, caller
 from archive.errors import AuditChainBroken
 
 audit_app = typer.Typer(help="Nhật ký kiểm tra (audit trail).", no_args_is_help=True)
@@ -64,15 +66,17 @@ def show_command(dossier: Optional[str] = typer.Option(None, "--dossier", help="
                  action: Optional[str] = typer.Option(None, "--action", help="Loại sự kiện, ví dụ destroy."),
                  from_: Optional[str] = typer.Option(None, "--from", help="Từ ngày (YYYY-MM-DD)."),
                  to: Optional[str] = typer.Option(None, "--to", help="Đến ngày (YYYY-MM-DD)."),
-                 limit: int = typer.Option(1000, "--limit", min=1, help="Số mục tối đa.")) -> None:
-    """Xem nhật ký theo hồ sơ, người, loại sự kiện, khoảng ngày (lệnh vận hành, đọc toàn bộ)."""
+                 limit: int = typer.Option(1000, "--limit", min=1, help="Số mục tối đa."),
+                 user: Optional[str] = USER, password_stdin: bool = PASSWORD_STDIN) -> None:
+    """Xem nhật ký theo hồ sơ, người, loại sự kiện, khoảng ngày: Sở Nội vụ và quản trị xem toàn bộ,
+    nhân viên cơ quan xem các mục về hồ sơ của cơ quan mình."""
     import json
 
     from archive import audit
-    from archive.catalog import init_catalog, session_scope
+    from archive.catalog import session_scope
     where = audit.TrailFilter(dossier, actor, action, _day(from_, "--from"), _day(to, "--to"))
-    init_catalog()
+    who = caller(user, password_stdin)
     with session_scope() as session:
-        for e in audit.entries(session, where, limit=limit):
+        for e in audit.entries(session, where, who, limit=limit):
             detail = json.dumps(e.detail, ensure_ascii=False) if e.detail else ""
             typer.echo("\t".join((str(e.seq), e.time, e.actor, e.action, e.object or "", e.outcome, detail)))

@@ -15,7 +15,7 @@ from api.cli.app import app
 from api.cli.credentials import PASSWORD_STDIN, USER, caller
 from archive.access import require
 from archive.catalog.copies import copy_checks
-from archive.catalog.db import init_catalog, session_scope
+from archive.catalog.db import session_scope
 from archive.catalog.models import DossierRecord, DossierStatus, StepState
 from archive.errors import LuuTruError
 from ingest import state
@@ -119,39 +119,60 @@ def _summary(console: Console, outcomes) -> None:
 
 
 @app.command()
-def status(target: str = typer.Argument(None, help="Mã hồ sơ hoặc mã công việc (job).")) -> None:
-    """Trạng thái từng bước của các lần lưu trữ."""
-    init_catalog()
+def status(target: str = typer.Argument(None, help="Mã hồ sơ hoặc mã công việc (job)."),
+           user: Optional[str] = USER, password_stdin: bool = PASSWORD_STDIN) -> None:
+    """Trạng thái từng bước của các lần lưu trữ mà người gọi theo dõi được: văn thư, lưu trữ
+    của cơ quan mình; Sở Nội vụ và quản trị của mọi cơ quan (như trang Phiên nộp hồ sơ)."""
+    from api import jobs as ingest_jobs
+    from archive.catalog.dossiers import find_dossier
+    from archive.errors import NotFound
+    who = caller(user, password_stdin)
+    agency = ingest_jobs.scope(who)          # Forbidden for a role that follows no jobs
+
+    def follows(job_id: str) -> bool:
+        try:
+            return bool(ingest_jobs.readable(who, job_id))
+        except NotFound:                      # another agency's job: as if there were none
+            return False
     console = Console()
-    jobs = [target] if target and state.states(target) else state.jobs_of(target)
-    if not jobs:
-        console.print(f"Không tìm thấy hồ sơ hoặc công việc {target!r}." if target else "Chưa có công việc nào.")
-        raise typer.Exit(1 if target else 0)
-    for job_id in jobs:
-        table = Table(title=f"Công việc {job_id}")
-        for col in ("Bước", "Trạng thái", "Lần chạy", "Lý do"):
-            table.add_column(col)
-        for s in state.states(job_id):
-            color = {StepState.DONE: "green", StepState.FAILED: "red", StepState.RUNNING: "yellow"}.get(s.state,
-                                                                                                     "white")
-            table.add_row(STEP_LABELS.get(s.step, s.step), f"[{color}]{StepState(s.state).label}[/]", str(s.attempts),
-                          (s.reason or "")[:160])
-        console.print(table)
-    if not target:
-        _print_needs_attention(console)
-    if target and not state.states(target):
-        with session_scope() as session:
-            record = session.execute(select(DossierRecord).where(DossierRecord.code == target)).scalar_one_or_none()
-            if record:
-                console.print(f"Hồ sơ {record.code}: {DossierStatus(record.status).label}, "
-                              f"phiên bản gói {record.current_version}")
-                _print_copy_checks(console, copy_checks(session, record))
-
-
-def _print_needs_attention(console: Console) -> None:
+    job_ids = [j for j in ([target] if target and state.states(target) else state.jobs_of(target)) if follows(j)]
+    code = target if target and not state.states(target) else None
     with session_scope() as session:
-        codes = session.execute(select(DossierRecord.code).where(DossierRecord.status == DossierStatus.NEEDS_ATTENTION)
-                                .order_by(DossierRecord.code)).scalars().all()
+        try:
+            record = find_dossier(session, code, who) if code else None
+        except NotFound:
+            record = None
+        if record is not None and agency not in (None, record.organ_id):
+            record = None
+        if not job_ids and record is None:
+            console.print(f"Không tìm thấy hồ sơ hoặc công việc {target!r}." if target else "Chưa có công việc nào.")
+            raise typer.Exit(1 if target else 0)
+        for job_id in job_ids:
+            _print_steps(console, job_id)
+        if not target:
+            _print_needs_attention(console, session, agency)
+        if record is not None:
+            console.print(f"Hồ sơ {record.code}: {DossierStatus(record.status).label}, "
+                          f"phiên bản gói {record.current_version}")
+            _print_copy_checks(console, copy_checks(session, record))
+
+
+def _print_steps(console: Console, job_id: str) -> None:
+    table = Table(title=f"Công việc {job_id}")
+    for col in ("Bước", "Trạng thái", "Lần chạy", "Lý do"):
+        table.add_column(col)
+    for s in state.states(job_id):
+        color = {StepState.DONE: "green", StepState.FAILED: "red", StepState.RUNNING: "yellow"}.get(s.state, "white")
+        table.add_row(STEP_LABELS.get(s.step, s.step), f"[{color}]{StepState(s.state).label}[/]", str(s.attempts),
+                      (s.reason or "")[:160])
+    console.print(table)
+
+
+def _print_needs_attention(console: Console, session, agency: str | None) -> None:
+    query = select(DossierRecord.code).where(DossierRecord.status == DossierStatus.NEEDS_ATTENTION)
+    if agency is not None:
+        query = query.where(DossierRecord.organ_id == agency)
+    codes = session.execute(query.order_by(DossierRecord.code)).scalars().all()
     if codes:
         console.print("[red]Hồ sơ cần xem xét (bản PDF/A không đạt kiểm tra):[/] " + ", ".join(codes))
 

@@ -39,20 +39,19 @@ def trigger_command(dossier: str, date_: datetime = typer.Option(..., "--date", 
 
 
 @retention_app.command("contact")
-def contact_command(agency: str, email: str) -> None:
-    """Địa chỉ thư nhận thông báo của một cơ quan."""
-    from archive.catalog import init_catalog
+def contact_command(agency: str, email: str, user: Optional[str] = USER, password_stdin: bool = PASSWORD_STDIN) -> None:
+    """Địa chỉ thư nhận thông báo của một cơ quan (văn thư, lãnh đạo của cơ quan đó hoặc quản trị viên)."""
     from archive.lifecycle.retention_run import set_contact
-    init_catalog()
-    set_contact(agency, email)
+    set_contact(caller(user, password_stdin), agency, email)
     typer.echo(f"Thông báo của cơ quan {agency} sẽ gửi tới {email}.")
 
 
 @retention_app.command("notices")
-def notices_command(agency: str, unread: bool = typer.Option(False, "--unread", help="Chỉ thông báo chưa đọc.")) -> None:
-    """Các thông báo trong hệ thống của một cơ quan, mới nhất trước."""
-    from archive.catalog import init_catalog
-    from archive.lifecycle.retention_run import notifications
-    init_catalog()
-    for n in notifications(agency, unread_only=unread):
+def notices_command(agency: Optional[str] = typer.Argument(None, help="Mã cơ quan (nhân viên cơ quan: cơ quan mình)."),
+                    unread: bool = typer.Option(False, "--unread", help="Chỉ thông báo chưa đọc."),
+                    user: Optional[str] = USER, password_stdin: bool = PASSWORD_STDIN) -> None:
+    """Các thông báo trong hệ thống của một cơ quan, mới nhất trước: của cơ quan mình, hoặc của
+    cơ quan chọn (Sở Nội vụ, quản trị)."""
+    from archive.lifecycle.retention_run import notices_for
+    for n in notices_for(caller(user, password_stdin), agency, unread_only=unread):
         typer.echo(f"{n.created_at:%d/%m/%Y}\t{n.message}")

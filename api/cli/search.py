@@ -5,6 +5,7 @@ import re
 from datetime import date
 from enum import Enum
 from html import unescape
+from typing import Optional
 
 import typer
 from pydantic import ValidationError
@@ -14,9 +15,10 @@ from rich.table import Table
 from rich.text import Text
 
 from api.cli.app import app
+from api.cli.credentials import PASSWORD_STDIN, USER, caller
 from archive.errors import InvalidSearchQuery
 from archive.settings import get_settings
-from archive.access import ROLES, Principal
+from archive.access import Principal
 from search.base import SearchResults, open_index
 from search.highlight import POST, PRE
 from search.query import SearchQuery
@@ -56,7 +58,8 @@ def snippet_text(snippet: str) -> Text:
 
 
 def _print_results(console: Console, results: SearchResults, principal: Principal) -> None:
-    who = ROLE_LABELS[principal.role] + (f", cơ quan {principal.organ_id}" if principal.organ_id else "")
+    who = f"{principal.user}, {ROLE_LABELS[principal.role]}" + (f", cơ quan {principal.organ_id}"
+                                                                 if principal.organ_id else "")
     console.print(f"[bold]{results.total}[/] kết quả — trang {results.page}/{results.pages} (quyền xem: {who})",
                   highlight=False)
     if not results.hits:
@@ -107,13 +110,11 @@ def search(
     sort: Sort = typer.Option(Sort.relevance, "--sort", help="relevance | date"),
     page: int = typer.Option(1, "--page", min=1),
     per_page: int = typer.Option(10, "--per-page", min=1, max=100),
-    as_role: str = typer.Option("researcher", "--as-role", help=f"Vai trò: {' | '.join(ROLES)}."),
-    as_agency: str = typer.Option(None, "--as-agency", help="Cơ quan của người tìm (OrganId)."),
-    grant: list[str] = typer.Option([], "--grant", help="Mã hồ sơ hạn chế được cấp quyền xem (lặp lại được)."),
+    user: Optional[str] = USER, password_stdin: bool = PASSWORD_STDIN,
 ) -> None:
-    """Tìm hồ sơ, văn bản theo từ khóa (có dấu hoặc không dấu) và bộ lọc."""
+    """Tìm hồ sơ, văn bản theo từ khóa (có dấu hoặc không dấu) và bộ lọc, với quyền xem của
+    người tìm (tài khoản trong LUUTRU_TOKEN hoặc --user), như trên trang tra cứu."""
     try:
-        principal = Principal("cli", as_role, as_agency, frozenset(grant))
         query = SearchQuery(text=text, agency=agency, type_name=type_name, year=year,
                             date_from=_date("--from", date_from), date_to=_date("--to", date_to),
                             rights=rights, retention=retention, direction=direction.value if direction else None,
@@ -122,6 +123,7 @@ def search(
         raise InvalidSearchQuery("; ".join(e["msg"] for e in exc.errors())) from exc
     except ValueError as exc:
         raise InvalidSearchQuery(str(exc)) from exc
+    principal = caller(user, password_stdin)      # role, agency and grants are the account's
     with open_index(get_settings()) as index:
         results = index.search(query, principal)
     _print_results(Console(), results, principal)

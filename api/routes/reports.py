@@ -13,9 +13,8 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import Caller, CallerDep, TodayDep
-from archive.errors import Forbidden
 from archive.lifecycle.reports import Report, build_report
-from archive.access import AGENCY_STAFF, SEES_ALL_METADATA
+from archive.access import agency_scope
 
 router = APIRouter(tags=["reports"])
 
@@ -36,13 +35,7 @@ class ReportOut(BaseModel):
 
 def report_scope(caller: Caller, agency: str | None) -> str | None:
     """The agency whose report the caller may read (None: the whole province)."""
-    role, own = caller.user.role, caller.user.organ_id
-    if role in SEES_ALL_METADATA:
-        return agency
-    if role in AGENCY_STAFF and own and agency in (None, own):
-        return own
-    raise Forbidden(f"role {role} may not read reports of {agency or 'every agency'}",
-                    message_vi="Bạn chỉ xem được báo cáo của cơ quan mình.")
+    return agency_scope(caller.principal, agency)
 
 
 async def report_for(caller: Caller, agency: str | None, today: date) -> Report:

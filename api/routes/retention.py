@@ -10,10 +10,8 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from api.deps import Caller, CallerDep, DbDep, TodayDep, audit_event, require_role
-from api.routes.reports import report_scope
 from archive.lifecycle import legal_hold, retention_run
 from archive.access import require
-from archive.errors import InvalidRequest
 
 router = APIRouter(tags=["retention"])
 Code = Annotated[str, Path(min_length=1, max_length=64)]
@@ -91,11 +89,7 @@ def record_trigger(code: Code, body: TriggerIn, caller: CallerDep) -> TriggerOut
 @router.get("/notifications", response_model=list[NotificationOut], summary="Thông báo hạn nộp lưu, hết hạn bảo quản")
 def list_notifications(caller: CallerDep, agency: Annotated[str | None, Query(max_length=13)] = None,
                        unread: bool = False) -> list:
-    organ_id = report_scope(caller, agency)
-    if organ_id is None:
-        raise InvalidRequest("notifications are per agency: give ?agency=OrganId",
-                             message_vi="Hãy chọn cơ quan (tham số agency) để xem thông báo.")
-    return retention_run.notifications(organ_id, unread_only=unread)
+    return retention_run.notices_for(caller.principal, agency, unread_only=unread)
 
 
 def run_and_audit(caller: Caller, today: date, db) -> retention_run.RetentionRun:

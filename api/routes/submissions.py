@@ -12,13 +12,12 @@ from api.deps import Caller, CallerDep, SettingsDep, require_role
 from api.schemas import JobAccepted, JobOut
 from api.upload import OPENAPI_BODY, receive_file
 from archive import audit
-from archive.errors import Forbidden, NotFound
+from archive.errors import Forbidden
 from ingest.submission import open_submission
 from ingest.validation import validate
 
 router = APIRouter(tags=["submissions"])
 ArchivistDep = Annotated[Caller, Depends(require_role("archivist"))]
-JOB_READERS = {"archivist", "auditor", "admin"}
 JobId = Annotated[str, PathParam(max_length=64, pattern="^[0-9a-f]+$")]
 
 
@@ -35,19 +34,12 @@ async def submit(request: Request, caller: ArchivistDep, settings: SettingsDep) 
 
 def jobs_scope(caller: Caller) -> str | None:
     """The agency whose jobs the caller follows (None: every agency)."""
-    if caller.user.role not in JOB_READERS:
-        raise Forbidden(f"role {caller.user.role} does not follow ingest jobs",
-                        message_vi="Chỉ văn thư, lưu trữ, Sở Nội vụ và quản trị theo dõi phiên nộp hồ sơ.")
-    return caller.user.organ_id if caller.user.role == "archivist" else None
+    return jobs.scope(caller.principal)
 
 
 def readable_job(caller: Caller, job_id: str) -> dict[str, Any]:
     """The job's owner, if the caller may follow it; another agency's job is not disclosed."""
-    owner = jobs.owner(job_id)
-    role = caller.user.role
-    if role not in JOB_READERS or (role == "archivist" and owner["organ_id"] != caller.user.organ_id):
-        raise NotFound(f"no job {job_id!r}", message_vi="Không tìm thấy phiên nộp hồ sơ.")
-    return owner
+    return jobs.readable(caller.principal, job_id)
 
 
 def retry_job(request: Request, caller: Caller, job_id: str) -> None:

@@ -6,6 +6,7 @@ an e-mail that could not be sent is retried by the next run.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -15,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from archive import audit
 from archive import clock
-from archive.access import require, visible
+from archive.access import agency_scope, require, visible
+from archive.agencies import require_registered
 from archive.catalog.db import session_scope
 from archive.catalog.models import DossierRecord, DossierStatus
 from archive.catalog.notifications import AgencyContact, Notification
@@ -28,6 +30,7 @@ from archive.retention import is_expired, is_permanent, retention_expiry, transf
 from archive.settings import Settings, get_settings, load_codelists
 from archive.access import Principal
 
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 KIND_VI = {"transfer_due": "sắp đến hạn nộp lưu vào Lưu trữ lịch sử",
            "transfer_overdue": "đã quá hạn nộp lưu vào Lưu trữ lịch sử",
            "retention_expired": "đã hết thời hạn bảo quản, chờ xem xét hủy"}
@@ -128,11 +131,28 @@ def notifications(organ_id: str, *, unread_only: bool = False) -> list[Notificat
         return list(session.execute(query).scalars())
 
 
-def set_contact(organ_id: str, email: str) -> None:
-    with session_scope() as session:
+def notices_for(actor: Principal, agency: str | None, *, unread_only: bool = False) -> list[Notification]:
+    """The notices of the agency ``actor`` may read: their own (an agency's staff), or the one
+    asked for (the auditor, the administrator)."""
+    organ_id = agency_scope(actor, agency)
+    if organ_id is None:
+        raise InvalidRequest("notifications are per agency: give the agency's OrganId",
+                             message_vi="Hãy chọn cơ quan để xem thông báo.")
+    return notifications(organ_id, unread_only=unread_only)
+
+
+def set_contact(actor: Principal, organ_id: str, email: str) -> None:
+    """Where an agency's notices are e-mailed: set by its archivist or head, or an administrator."""
+    require(actor, ("archivist", "agency_head", "admin"), agency=organ_id, action="set an agency's notice address")
+    if not EMAIL_RE.fullmatch(email or ""):
+        raise InvalidRequest(f"not an e-mail address: {email!r}", message_vi="Địa chỉ thư điện tử không hợp lệ.")
+    with locked_session() as session:
+        require_registered(session, organ_id)
         contact = session.get(AgencyContact, organ_id) or AgencyContact(organ_id=organ_id)
-        contact.email = email
+        previous, contact.email = contact.email, email
         session.add(contact)
+        audit.record("notify", actor=actor.user, agency=organ_id, object=f"agency:{organ_id}", session=session,
+                     detail={"contact": email, "previous": previous})
 
 
 def record_trigger(actor: Principal, dossier_code: str, trigger_date: date) -> date | None:

@@ -165,7 +165,7 @@ def test_checkpoint_is_write_once_in_the_store(store, catalog):
 def test_key_file_is_created_owner_only_and_never_in_the_catalog(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "LUUTRU_AUDIT_KEY"}
     env["LUUTRU_DATA_DIR"] = str(tmp_path)
-    done = subprocess.run([LUUTRU, "audit", "show"], env=env, capture_output=True, text=True)
+    done = subprocess.run([LUUTRU, "audit", "verify"], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     url = f"sqlite:///{tmp_path / 'catalog.db'}"
     audit.record("login", actor="lan", catalog_url=url)     # with the tests' key: the CLI's differs
@@ -201,25 +201,36 @@ def test_verify_command_reports_a_truncation_with_sequence_numbers(tmp_path):
 
 
 @pytest.mark.slow   # starts the luutru command several times (~2 s of CPU each)
-def test_show_filters_by_dossier_actor_action_and_dates(tmp_path):
-    env = {**os.environ, "LUUTRU_DATA_DIR": str(tmp_path)}
+def test_show_filters_by_dossier_actor_action_and_dates_for_whom_may_read_them(tmp_path, monkeypatch):
+    from archive.access import Principal
+    from tests.archive.lifecycle.conftest import token_for
+    monkeypatch.setenv("LUUTRU_DATA_DIR", str(tmp_path))
     url = f"sqlite:///{tmp_path / 'catalog.db'}"
     init_catalog(url)
+    env = {**os.environ, "LUUTRU_DATA_DIR": str(tmp_path)}
+    tokens = {who.role: token_for(who) for who in (Principal("mai.snv", "auditor"),
+                                                   Principal("an.vt", "archivist", "000.00.00.H42"),
+                                                   Principal("doc.gia", "researcher"))}
     audit.record("submit", actor="lan", object=DOSSIER, catalog_url=url)
     audit.record("download", actor="minh", object=DOSSIER + ".001", catalog_url=url)
     audit.record("view", actor="lan", object="000.00.00.H41.2021.02.VP", catalog_url=url)
-    today = _entries(url)[0].time[:10]
+    today = _entries(url)[-1].time[:10]
 
-    def show(*args) -> list[list[str]]:
-        done = subprocess.run([LUUTRU, "audit", "show", *args], env=env, capture_output=True, text=True)
+    def show(*args, role: str = "auditor") -> list[list[str]]:
+        done = subprocess.run([LUUTRU, "audit", "show", *args], env=env | {"LUUTRU_TOKEN": tokens[role]},
+                              capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         return [line.split("\t") for line in done.stdout.splitlines()]
 
-    assert [r[0] for r in show("--dossier", DOSSIER)] == ["1", "2"]
-    assert [r[0] for r in show("--actor", "lan")] == ["1", "3"]
+    assert [(r[2], r[3]) for r in show("--dossier", DOSSIER)] == [("lan", "submit"), ("minh", "download")]
+    assert [r[4] for r in show("--actor", "lan")] == [DOSSIER, "000.00.00.H41.2021.02.VP"]
     assert [r[3] for r in show("--action", "download")] == ["download"]
-    assert len(show("--from", today, "--to", today)) == 3
+    assert len(show("--actor", "lan", "--from", today, "--to", today)) == 2
     assert show("--to", "2000-01-01") == []
+    assert show("--dossier", DOSSIER, role="archivist") == []          # another agency's records: none
+    for env_of in ({"LUUTRU_TOKEN": tokens["researcher"]}, {"LUUTRU_TOKEN": ""}):
+        refused = subprocess.run([LUUTRU, "audit", "show"], env=env | env_of, capture_output=True, text=True)
+        assert refused.returncode == 1 and DOSSIER not in refused.stdout, refused.stderr
 
 
 def _catalog_at_0004_with_a_legacy_trail(url, tamper: bool = False) -> None:

@@ -143,3 +143,37 @@ def test_token_of_one_user_is_theirs_only(archive_home, expired):
     env = cli_env(archive_home) | {"LUUTRU_TOKEN": token_for(Principal("x.ld", "agency_head", "000.00.00.H42"))}
     refused = luutru(env, "hold", "place", expired, "--reason", "Thanh tra")
     assert refused.returncode == 1 and "forbidden" in refused.stderr      # another agency's (open) dossier
+
+
+def test_status_shows_only_the_jobs_the_caller_follows(archive_home):
+    from ingest import pipeline
+    from tests.fixtures.archives import BORN_DIGITAL, SAMPLES
+    job = pipeline.create(SAMPLES / BORN_DIGITAL, organ_id=ORGAN, actor=ARCHIVIST.user)     # steps pending, none run
+    own = luutru(cli_env(archive_home, ARCHIVIST), "status")
+    assert own.returncode == 0 and f"Công việc {job.id}" in own.stdout, own.stderr
+    assert f"Công việc {job.id}" in luutru(cli_env(archive_home, AUDITOR), "status", job.id).stdout
+    stranger = Principal("an.vt", "archivist", "000.00.00.H42")
+    every = luutru(cli_env(archive_home, stranger), "status")
+    assert every.returncode == 0 and job.id not in every.stdout, every.stderr
+    one = luutru(cli_env(archive_home, stranger), "status", job.id)          # as if there were no such job
+    assert one.returncode == 1 and "Không tìm thấy" in one.stdout and "Bước" not in one.stdout
+    council = luutru(cli_env(archive_home, COUNCIL), "status", job.id)
+    assert council.returncode == 1 and "forbidden" in council.stderr and "Bước" not in council.stdout
+    nobody = luutru(cli_env(archive_home), "status", job.id)
+    assert nobody.returncode == 1 and "not_authenticated" in nobody.stderr and "Bước" not in nobody.stdout
+
+
+def test_destruction_show_reads_only_the_caller_s_agency_s_lists(archive_home, expired):
+    drafted = luutru(cli_env(archive_home, ARCHIVIST), "destruction", "draft", f"{expired}={REASON}")
+    assert drafted.returncode == 0, drafted.stderr
+    for who in (HEAD, AUDITOR):
+        shown = luutru(cli_env(archive_home, who), "destruction", "show", "1")
+        assert shown.returncode == 0 and expired in shown.stdout, shown.stderr
+    missing = luutru(cli_env(archive_home, HEAD), "destruction", "show", "99")
+    for who in (Principal("chu.ld", "agency_head", "000.00.00.H42"), Principal("doc.gia", "researcher")):
+        other = luutru(cli_env(archive_home, who), "destruction", "show", "1")
+        # another agency's list answers exactly as a missing one: same code, same words
+        assert other.returncode == missing.returncode == 1 and expired not in other.stdout
+        assert other.stderr == missing.stderr.replace("99", "1")
+    nobody = luutru(cli_env(archive_home), "destruction", "show", "1")
+    assert nobody.returncode == 1 and "not_authenticated" in nobody.stderr and expired not in nobody.stdout

@@ -2,7 +2,6 @@
 the same figures in the Vietnamese PDF."""
 from __future__ import annotations
 
-import os
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -16,7 +15,7 @@ from archive.lifecycle.reports import build_report, write_pdf_report, write_xlsx
 from archive.settings import get_settings
 from archive.storage import open_store
 from tests.archive.conftest import archive_dossier
-from tests.archive.lifecycle.conftest import ORGAN, OTHER_ORGAN, catalogue
+from tests.archive.lifecycle.conftest import ARCHIVIST, AUDITOR, ORGAN, OTHER_ORGAN, catalogue, cli_env
 from tests.fixtures.agencies import SAMPLE_AGENCIES
 from tests.fixtures.archives import LUUTRU
 
@@ -87,8 +86,19 @@ def test_pdf_report_shows_the_same_figures_in_vietnamese(province, tmp_path):
 
 @pytest.mark.slow   # starts the luutru command several times (~2 s of CPU each)
 def test_cli_writes_the_report_in_the_asked_format(province, archive_home, tmp_path):
-    env = {**os.environ, "LUUTRU_DATA_DIR": str(archive_home), "LUUTRU_FIXED_TODAY": "2026-12-01"}
+    env = cli_env(archive_home, AUDITOR) | {"LUUTRU_FIXED_TODAY": "2026-12-01"}
     out = tmp_path / "tinh.xlsx"
+    own = cli_env(archive_home, ARCHIVIST) | {"LUUTRU_FIXED_TODAY": "2026-12-01"}   # an agency's staff: their own
+    mine = tmp_path / "h41.xlsx"
+
+    def report(env, *args) -> subprocess.CompletedProcess:
+        return subprocess.run([LUUTRU, "report", "--out", str(mine), *args], capture_output=True, text=True, env=env)
+    nobody = report(cli_env(archive_home))
+    assert nobody.returncode == 1 and "not_authenticated" in nobody.stderr and not mine.exists()
+    other = report(own, "--agency", OTHER_ORGAN)
+    assert other.returncode == 1 and "forbidden" in other.stderr and not mine.exists()
+    assert report(own).returncode == 0
+    assert [r[1] for r in _sheet(mine, "Hết hạn chờ xử lý")[1:]] == [province["expired"]]      # not H42's
     done = subprocess.run([LUUTRU, "report", "--format", "xlsx", "--out", str(out)], capture_output=True, text=True,
                           env=env)
     assert done.returncode == 0, done.stderr

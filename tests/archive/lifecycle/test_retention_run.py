@@ -8,11 +8,13 @@ from datetime import date
 import pytest
 
 from archive.catalog import session_scope
-from archive.errors import InvalidRequest
-from archive.lifecycle.retention_run import notifications, record_trigger, run_retention, set_contact
+from archive.errors import Forbidden, InvalidRequest
+from archive.lifecycle.retention_run import notices_for, notifications, record_trigger, run_retention, set_contact
 from archive.access import Principal
-from tests.archive.lifecycle.conftest import ARCHIVIST, ORGAN, OTHER_ORGAN, catalogue, cli_env
+from tests.archive.lifecycle.conftest import ARCHIVIST, AUDITOR, HEAD, ORGAN, OTHER_ORGAN, catalogue, cli_env
 from tests.fixtures.archives import LUUTRU
+
+ADMIN = Principal("quantri", "admin")
 
 
 
@@ -50,8 +52,8 @@ def test_notice_period_is_a_policy_value(holdings, monkeypatch):
 
 def test_each_notice_is_given_once_in_app_and_by_mail_to_its_agency(holdings, smtp_sink, monkeypatch):
     monkeypatch.setenv("LUUTRU_SMTP_URL", smtp_sink.url)
-    set_contact(ORGAN, "vanthu@h41.khanhhoa.gov.vn")
-    set_contact(OTHER_ORGAN, "vanthu@h42.khanhhoa.gov.vn")
+    set_contact(ARCHIVIST, ORGAN, "vanthu@h41.khanhhoa.gov.vn")
+    set_contact(ADMIN, OTHER_ORGAN, "vanthu@h42.khanhhoa.gov.vn")
     first = run_retention(date(2026, 12, 1))
     assert first.new_notices == 4
     assert sorted(first.emails_sent) == ["vanthu@h41.khanhhoa.gov.vn", "vanthu@h42.khanhhoa.gov.vn"]
@@ -67,8 +69,35 @@ def test_each_notice_is_given_once_in_app_and_by_mail_to_its_agency(holdings, sm
     assert again.new_notices == 0 and again.emails_sent == [] and len(smtp_sink.messages) == 2
 
 
+def test_an_agency_s_notice_address_is_set_by_its_staff_or_an_administrator_and_audited(holdings):
+    from archive.catalog.models import AuditEntry
+    from archive.catalog.notifications import AgencyContact
+    for who in (Principal("x", "archivist", OTHER_ORGAN), AUDITOR, Principal("doc.gia", "researcher")):
+        with pytest.raises(Forbidden):
+            set_contact(who, ORGAN, "ke-gian@example.com")
+    with pytest.raises(InvalidRequest):
+        set_contact(HEAD, ORGAN, "khong-phai-dia-chi")
+    set_contact(HEAD, ORGAN, "vanthu@h41.khanhhoa.gov.vn")
+    with session_scope() as s:
+        assert s.get(AgencyContact, ORGAN).email == "vanthu@h41.khanhhoa.gov.vn"
+        [entry] = s.query(AuditEntry).filter(AuditEntry.action == "notify").all()
+        assert (entry.actor, entry.agency, entry.detail["contact"]) == (HEAD.user, ORGAN, "vanthu@h41.khanhhoa.gov.vn")
+
+
+def test_notices_are_read_by_their_agency_or_the_province(holdings):
+    run_retention(date(2026, 12, 1))
+    assert {n.organ_id for n in notices_for(ARCHIVIST, None)} == {ORGAN}
+    assert {n.organ_id for n in notices_for(AUDITOR, OTHER_ORGAN)} == {OTHER_ORGAN}
+    with pytest.raises(Forbidden):
+        notices_for(ARCHIVIST, OTHER_ORGAN)
+    with pytest.raises(Forbidden):
+        notices_for(Principal("doc.gia", "researcher"), ORGAN)
+    with pytest.raises(InvalidRequest):
+        notices_for(AUDITOR, None)
+
+
 def test_unsent_mail_is_retried_by_the_next_run(holdings, smtp_sink, monkeypatch):
-    set_contact(ORGAN, "vanthu@h41.khanhhoa.gov.vn")
+    set_contact(ARCHIVIST, ORGAN, "vanthu@h41.khanhhoa.gov.vn")
     run_retention(date(2026, 12, 1))  # no SMTP configured yet: in-app notices only
     assert not any(n.emailed_at for n in notifications(ORGAN))
     monkeypatch.setenv("LUUTRU_SMTP_URL", smtp_sink.url)

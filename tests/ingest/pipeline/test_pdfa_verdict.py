@@ -38,7 +38,11 @@ def _read(store, key: str) -> str:
 
 
 def _status(*args: str) -> str:
-    result = CliRunner().invoke(app, ["status", *args], env={"COLUMNS": "250"})  # no wrapped cells
+    """``luutru status`` as the auditor reads it (every agency's jobs)."""
+    from archive.access import Principal
+    from tests.archive.lifecycle.conftest import token_for
+    env = {"COLUMNS": "250", "LUUTRU_TOKEN": token_for(Principal("mai.snv", "auditor"))}   # no wrapped cells
+    result = CliRunner().invoke(app, ["status", *args], env=env)
     assert result.exit_code == 0, result.output
     return result.output
 
