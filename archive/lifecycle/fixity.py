@@ -5,7 +5,9 @@ byte budget is spent, so a daily run walks the whole store over time. Each check
 PREMIS "fixity check" event. A damaged, unreadable or missing object raises an alarm (a
 ``fixity_alarms`` row and a logged error) and, when a replica store is configured, is
 repaired from it: the replica's bytes are verified against the catalog's checksum before
-they replace anything, and the repair is its own event.
+they replace anything and the new copy is read back and verified after (``repair_verified``);
+the repair, or its failure, is its own event and an audit trail entry. A repair that does not
+read back leaves the object counted as damaged and its alarm open.
 
 Hashing runs in a thread pool: hashlib releases the GIL on large buffers, so one worker
 per core keeps every core busy when there are many objects.
@@ -23,18 +25,19 @@ from typing import Iterable, Iterator
 
 from sqlalchemy import select
 
+from archive import audit
 from archive.catalog.db import session_scope
 from archive.catalog.models import (DossierRecord, DossierStatus, FixityAlarm, PackageVersion, PreservationEvent,
                                    StoredObjectRecord)
 from archive.clock import utcnow
 from archive.errors import LuuTruError, ObjectMissing, StorageError
-from archive.storage import ObjectStore, Retention, open_store
+from archive.storage import ObjectStore, Retention, open_store, public_url, repair_verified
 
 log = logging.getLogger(__name__)
 
 AGENT = "LuuTru fixity"
 TOOL, TOOL_VERSION = "hashlib SHA-256", ssl.OPENSSL_VERSION
-INACTIVE = (DossierStatus.TRANSFERRED, DossierStatus.DESTROYED)  # their objects have left this store on purpose
+INACTIVE = DossierStatus.left_custody()  # their objects have left this store on purpose
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class _Target:
     object_id: int
     dossier_id: int
     dossier_code: str
+    organ_id: str
     key: str
     sha256: str
     size: int
@@ -82,8 +86,9 @@ class FixityReport:
 
 def _targets(session, selection: str, now: datetime, interval_days: int) -> Iterator[_Target]:
     """Objects to check, oldest-checked first."""
-    q = (select(StoredObjectRecord.id, DossierRecord.id, DossierRecord.code, StoredObjectRecord.key,
-                StoredObjectRecord.sha256, StoredObjectRecord.size, DossierRecord.retention_expiry)
+    q = (select(StoredObjectRecord.id, DossierRecord.id, DossierRecord.code, DossierRecord.organ_id,
+                StoredObjectRecord.key, StoredObjectRecord.sha256, StoredObjectRecord.size,
+                DossierRecord.retention_expiry)
          .join(PackageVersion, StoredObjectRecord.package_version_id == PackageVersion.id)
          .join(DossierRecord, PackageVersion.dossier_id == DossierRecord.id)
          .where(DossierRecord.status.not_in(INACTIVE))
@@ -127,8 +132,8 @@ def _repair(store: ObjectStore, replica: ObjectStore, target: _Target) -> str:
     from archive.settings import get_settings
     retention = Retention.for_dossier(target.retention_expiry, get_settings().permanent_lock_years)
     with replica.open(target.key) as source:
-        store.repair(target.key, source, target.sha256, retention if store.supports_object_lock else None)
-    return f"copied from {replica.url} and verified"
+        repair_verified(store, target.key, source, target.sha256, retention if store.supports_object_lock else None)
+    return f"copied from {public_url(replica.url)}, read back and verified (sha256 {target.sha256})"
 
 
 def _event(session, event_type: str, target: _Target, now: datetime, outcome: str, detail: str | None) -> None:
@@ -155,12 +160,22 @@ def _record(session, target: _Target, check: ObjectCheck, replica: ObjectStore |
         detail = _repair(store, replica, target)
     except (LuuTruError, OSError) as exc:
         log.error("fixity repair failed for %s: %s", check.key, exc)
-        _event(session, "repair", target, utcnow(), "failure", f"from {replica.url}: {exc}")
+        detail = f"from {public_url(replica.url)}: {exc}"
+        _event(session, "repair", target, utcnow(), "failure", detail)
+        _audit(session, target, check, "failure", detail)
         return
     check.repaired = True
     alarm.repaired_at = utcnow()
     obj.last_fixity_outcome = "repaired"
     _event(session, "repair", target, alarm.repaired_at, "success", detail)
+    _audit(session, target, check, "success", detail)
+
+
+def _audit(session, target: _Target, check: ObjectCheck, outcome: str, detail: str) -> None:
+    """A repair changes what the archive holds: the trail keeps it, and a failed one."""
+    audit.record("fixity", actor="system", agency=target.organ_id, object=target.key, outcome=outcome,
+                 session=session, detail={"step": "repair", "dossier": target.dossier_code, "found": check.outcome,
+                                          "expected_sha256": target.sha256, "detail": detail})
 
 
 def run_fixity(selection: str = "due", budget: int | None = None, *, catalog_url: str | None = None,

@@ -5,9 +5,10 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from archive.errors import StorageError
 from archive.storage.base import ObjectStore, Retention, StoredObject
-from archive.storage.verified import check_stored, store_verified
+from archive.storage.verified import check_stored, repair_verified, store_verified
 
-__all__ = ["ObjectStore", "Retention", "StoredObject", "check_stored", "open_store", "public_url", "store_verified"]
+__all__ = ["ObjectStore", "Retention", "StoredObject", "check_stored", "open_store", "public_url", "repair_verified",
+           "store_verified"]
 
 
 def open_store(url: str | None = None, *, object_lock: bool = True) -> ObjectStore:

@@ -1,4 +1,5 @@
-"""Write-then-verify: the one way packages, certificates and checkpoints go into a store.
+"""Write-then-verify: the one way packages, certificates, checkpoints and repaired copies go
+into a store.
 
 ``put_file`` itself streams, publishes atomically and reads the new object back before it
 returns. What every caller needs on top lives here, once: a retry after a crash finds the
@@ -38,6 +39,24 @@ def _already_stored(store: ObjectStore, key: str, sha256: str, retention: Retent
     return StoredObject(key, size, digest, version)
 
 
+def repair_verified(store: ObjectStore, key: str, source: Source, sha256: str,
+                    retention: Retention | None = None) -> StoredObject:
+    """Replace a damaged or lost object with ``source`` (``ObjectStore.repair``, the only
+    overwrite), then read the new copy back: ChecksumMismatch if it does not hash to
+    ``sha256``, so a repair that did not take is never counted as one."""
+    repaired = store.repair(key, source, sha256, retention)
+    _read_back(store, key, sha256, repaired.version_id)
+    return repaired
+
+
+def _read_back(store: ObjectStore, key: str, sha256: str, version_id: str | None = None) -> str:
+    digest, _ = store.hash(key, version_id)
+    if digest != sha256.lower():
+        raise ChecksumMismatch(f"{key}: the stored bytes read back as sha256 {digest}, expected {sha256}", key=key,
+                               expected=sha256, actual=digest)
+    return digest
+
+
 def check_stored(store: ObjectStore, prefix: str, expected: Mapping[str, str]) -> int:
     """Read back every object ``expected`` names (key → sha256) under ``prefix``: ObjectMissing
     naming the missing keys, ChecksumMismatch for the first whose bytes differ; the number
@@ -46,8 +65,5 @@ def check_stored(store: ObjectStore, prefix: str, expected: Mapping[str, str]) -
     if missing := sorted(set(expected) - present):
         raise ObjectMissing(f"{len(missing)} object(s) missing after writing: {missing[:3]}", missing=missing)
     for key, sha256 in expected.items():
-        digest, _ = store.hash(key)
-        if digest != sha256.lower():
-            raise ChecksumMismatch(f"{key}: stored bytes differ from the package", key=key, expected=sha256,
-                                   actual=digest)
+        _read_back(store, key, sha256)
     return len(expected)

@@ -1,4 +1,5 @@
-"""Fixity finds damaged and missing objects, raises alarms, and repairs from a replica."""
+"""Fixity finds damaged and missing objects, raises alarms, and repairs from a replica; a
+repaired copy counts only once it reads back with its checksum."""
 from __future__ import annotations
 
 import io
@@ -75,6 +76,47 @@ def test_damaged_and_missing_objects_are_repaired_from_the_replica(catalog, stor
     assert [e.outcome for e in events(catalog, "repair")] == ["success", "success"]
     assert all(a.repaired_at for a in alarms(catalog))
     assert run_fixity("all", catalog_url=catalog, store=store).ok
+
+
+def test_a_repair_that_does_not_read_back_leaves_the_object_damaged_and_is_audited(catalog, store, replica,
+                                                                                   monkeypatch):
+    from archive import audit
+    from archive.catalog.models import AuditEntry
+    archived = archive_dossier(catalog, store)
+    key, data = next(iter(archived.contents.items()))
+    replica.put_file(key, io.BytesIO(data))
+    damage(store, key, data)
+    real_repair = type(store).repair
+
+    def repair_then_rot(self, key_, source, sha256, retention=None):
+        written = real_repair(self, key_, source, sha256, retention)
+        damage(self, key_, data)            # the new copy is written, then the medium flips one of its bytes
+        return written
+    monkeypatch.setattr(type(store), "repair", repair_then_rot)
+    report = run_fixity("all", catalog_url=catalog, store=store, replica=replica)
+    assert [(c.key, c.repaired) for c in report.alarms] == [(key, False)] and report.unrepaired
+    [alarm] = alarms(catalog)
+    assert alarm.repaired_at is None
+    [failed] = events(catalog, "repair")
+    assert failed.outcome == "failure" and ("sha256" in failed.detail or "unreadable" in failed.detail.lower()
+                                            or "store_" in failed.detail), failed.detail
+    with session_scope(catalog) as s:
+        assert s.scalar(select(StoredObjectRecord.last_fixity_outcome).where(StoredObjectRecord.key == key)) \
+            in ("mismatch", "unreadable")
+        trail = [(e.object, e.outcome, e.detail["step"]) for e in
+                 s.scalars(select(AuditEntry).where(AuditEntry.action == "fixity").order_by(AuditEntry.seq))]
+    assert trail == [(key, "failure", "repair")]
+
+    monkeypatch.undo()                      # the medium holds now: the next run repairs, reads back, verifies
+    again = run_fixity("all", catalog_url=catalog, store=store, replica=replica)
+    assert [(c.key, c.repaired) for c in again.alarms] == [(key, True)]
+    with store.open(key) as stream:
+        assert stream.read() == data
+    with session_scope(catalog) as s:
+        outcomes = [e.outcome for e in s.scalars(select(AuditEntry).where(AuditEntry.action == "fixity")
+                                                  .order_by(AuditEntry.seq))]
+    assert outcomes == ["failure", "success"] and "read back" in events(catalog, "repair")[-1].detail
+    assert audit.verify(catalog).ok
 
 
 def test_replica_with_wrong_bytes_is_not_used_for_repair(catalog, store, replica):
