@@ -1,10 +1,11 @@
-"""All configuration, read once from ``LUUTRU_*`` environment variables.
+"""All configuration, read from ``LUUTRU_*`` environment variables (once per distinct set of them).
 
 Every default is an embedded one that needs no server: SQLite catalog, filesystem object
 store, embedded search index, pipeline steps run in-process.
 """
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from functools import lru_cache
@@ -134,8 +135,16 @@ class Settings(BaseSettings):
         return urlunsplit((parts.scheme, parts.netloc, f"/{bucket}-staging" + (f"/{prefix}" if prefix else ""), "", ""))
 
 
-@lru_cache
 def get_settings() -> Settings:
+    """The settings of the current ``LUUTRU_*`` environment, read once per distinct environment:
+    a variable changed since (a test's monkeypatch, a script's ``os.environ``) gives fresh
+    settings on the next call, with nothing to clear."""
+    return _settings_of(tuple(sorted((k, v) for k, v in os.environ.items() if k.upper().startswith("LUUTRU_"))))
+
+
+@lru_cache(maxsize=8)
+def _settings_of(environment: tuple[tuple[str, str], ...]) -> Settings:
+    """``environment`` is only the cache key: Settings() reads the same variables itself."""
     return Settings()
 
 

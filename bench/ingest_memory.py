@@ -89,11 +89,10 @@ def dossier(folder: Path, gigabytes: float) -> Path:
 
 def measure(source: Path, data: Path) -> dict[str, float]:
     os.environ["LUUTRU_DATA_DIR"] = str(data)
-    from archive.settings import get_settings
-    get_settings.cache_clear()
     from archive.access import Principal
     from archive.agencies import register_agency
     from archive.catalog import init_catalog
+    from archive.catalog.models import StepState
     from ingest import pipeline
     init_catalog()
     register_agency(Principal("bench", "admin"), "000.00.00.H41", "Ủy ban nhân dân tỉnh Khánh Hòa")  # ingest adds none
@@ -107,8 +106,8 @@ def measure(source: Path, data: Path) -> dict[str, float]:
             peaks[current[0]] = max(peaks.get(current[0], 0.0), rss_anon_mb())
             time.sleep(0.05)
 
-    def progress(step: str, status: str) -> None:
-        if status == "running":
+    def progress(step: str, state: str) -> None:
+        if state == StepState.RUNNING:
             current[0] = step
 
     sampler = threading.Thread(target=sample, daemon=True)

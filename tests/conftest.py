@@ -6,12 +6,10 @@ fails instead when LUUTRU_REQUIRE_SERVICES=1 (set it in CI, where they are insta
 """
 from __future__ import annotations
 
-import functools
 import os
 
 import pytest
 
-from archive.settings import get_settings
 from tests import services
 
 pytest.register_assert_rewrite("tests.fixtures")    # imported here before pytest_plugins loads it
@@ -20,43 +18,9 @@ from tests.fixtures.archives import SLOW_FIXTURES, slow_fixture  # noqa: E402
 # The shared ingest-backed fixtures (archive_home, born_digital_sample, …), for every area.
 pytest_plugins = ["tests.fixtures.archives"]
 
-# Caches of values read from the environment: cleared before and after each test and after
-# every environment change made through monkeypatch, so no test clears them itself.
-SETTINGS_CACHES = (get_settings,)
-
 # The audit chain's HMAC key, shared by the tests and the CLI processes they start (which
 # inherit the environment); tests of the key file itself remove it from their child's env.
 os.environ.setdefault("LUUTRU_AUDIT_KEY", "tests-audit-key-not-for-production")
-
-
-def clear_settings_caches() -> None:
-    for cache in SETTINGS_CACHES:
-        cache.cache_clear()
-
-
-def _then_clear_settings(method):
-    """``method`` of pytest's MonkeyPatch followed by clearing the settings caches: whatever
-    setenv, delenv or the undo at the end of a test, fixture or ``MonkeyPatch.context()``
-    changes is what the next ``get_settings()`` reads."""
-    @functools.wraps(method)
-    def changed(self, *args, **kw):
-        try:
-            return method(self, *args, **kw)
-        finally:
-            clear_settings_caches()
-    return changed
-
-
-for _name in ("setenv", "delenv", "undo"):
-    setattr(pytest.MonkeyPatch, _name, _then_clear_settings(getattr(pytest.MonkeyPatch, _name)))
-
-
-@pytest.fixture(autouse=True)
-def fresh_settings():
-    """Each test reads the settings of its own environment, and leaves none cached behind."""
-    clear_settings_caches()
-    yield
-    clear_settings_caches()
 
 
 @pytest.hookimpl(tryfirst=True)   # before ``-m`` deselects by marker
