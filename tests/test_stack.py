@@ -22,6 +22,7 @@ import pytest
 
 from tests import services
 from tests.api.conftest import SAMPLES, zip_folder
+from tests.fixtures.archives import LUUTRU
 
 pytestmark = [pytest.mark.slow, pytest.mark.services]
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +51,7 @@ class Stack:
 
     def cli(self, *args: str, as_token: str | None = None, stdin: str | None = None) -> str:
         env = {**os.environ, **self.env, **({"LUUTRU_TOKEN": as_token} if as_token else {})}
-        done = subprocess.run([str(Path(sys.executable).parent / "luutru"), *args], cwd=ROOT, capture_output=True,
+        done = subprocess.run([LUUTRU, *args], cwd=ROOT, capture_output=True,
                               text=True, env=env, input=stdin, timeout=600)
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout

@@ -9,6 +9,7 @@ import pytest
 
 from archive.settings import get_settings
 from tests.api.conftest import PASSWORD
+from tests.fixtures.archives import LUUTRU
 
 
 def _new_user(role: str = "researcher", agency: str | None = None) -> str:
@@ -123,18 +124,16 @@ def test_staff_role_without_an_agency_is_refused(archive):
 def test_cli_lists_revokes_tokens_deactivates_and_sets_passwords(tmp_path):
     import os
     import subprocess
-    from pathlib import Path
-    luutru = Path(os.sys.executable).with_name("luutru")
     env = {**os.environ, "LUUTRU_DATA_DIR": str(tmp_path)}
 
     def run(*args, stdin: str | None = None) -> str:
-        done = subprocess.run([luutru, "user", *args], env=env, input=stdin, capture_output=True, text=True)
+        done = subprocess.run([LUUTRU, "user", *args], env=env, input=stdin, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         return done.stdout
 
     run("add", "quantri", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n")   # the first one
     env["LUUTRU_TOKEN"] = run("token", "quantri", "--password-stdin", stdin=PASSWORD + "\n").strip()
-    subprocess.run([luutru, "agency", "add", "000.00.00.H41", "--name", "UBND tỉnh Khánh Hòa"], env=env, check=True,
+    subprocess.run([LUUTRU, "agency", "add", "000.00.00.H41", "--name", "UBND tỉnh Khánh Hòa"], env=env, check=True,
                    capture_output=True)
     run("add", "he-thong", "--role", "archivist", "--agency", "000.00.00.H41", "--no-password")
     run("token", "he-thong", "--name", "qlvb")
@@ -145,6 +144,6 @@ def test_cli_lists_revokes_tokens_deactivates_and_sets_passwords(tmp_path):
     assert run("tokens", "he-thong").split("\t")[-1].strip() == "đã thu hồi"
     run("password", "he-thong", "--password-stdin", stdin="mat-khau-moi-2026\n")
     run("deactivate", "he-thong")
-    refused = subprocess.run([luutru, "user", "add", "x", "--role", "council", "--no-password"], env=env,
+    refused = subprocess.run([LUUTRU, "user", "add", "x", "--role", "council", "--no-password"], env=env,
                              capture_output=True, text=True)
     assert refused.returncode == 2 and "invalid_request" in refused.stderr

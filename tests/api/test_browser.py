@@ -7,7 +7,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 
 from ingest.steps import STEP_NAMES
 from tests.api.conftest import PASSWORD, USERS, zip_folder, SAMPLES
+from tests.fixtures.archives import LUUTRU
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -33,7 +33,7 @@ def serve(**extra_env: str):
     """``luutru serve`` on the package's archive (a generator: the base URL, then stopped);
     localhost is a secure context, so the Secure session cookie works over plain HTTP there."""
     port = _free_port()
-    process = subprocess.Popen([str(Path(sys.executable).with_name("luutru")), "serve", "--host", "127.0.0.1",
+    process = subprocess.Popen([LUUTRU, "serve", "--host", "127.0.0.1",
                                 "--port", str(port), "--log-level", "warning"], env={**os.environ, **extra_env})
     base = f"http://localhost:{port}"
     deadline = time.monotonic() + 60

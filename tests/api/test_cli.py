@@ -6,14 +6,14 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-LUUTRU = Path(sys.executable).with_name("luutru")
+from tests.fixtures.archives import LUUTRU
+
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def home(tmp_path) -> dict[str, str]:
 
 
 def _luutru(env, *args, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([str(LUUTRU), *args], input=stdin, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([LUUTRU, *args], input=stdin, env=env, capture_output=True, text=True, timeout=120)
 
 
 def test_user_add_stores_an_argon2_hash_and_refuses_a_second_user_of_the_same_name(home):
@@ -57,7 +57,7 @@ def test_serve_answers_login_and_the_openapi_document(home):
     assert _luutru(home, "user", "add", "quantri", "--role", "admin", "--password-stdin",
                    stdin="mat-khau-dai-1\n").returncode == 0
     port = _free_port()
-    server = subprocess.Popen([str(LUUTRU), "serve", "--port", str(port), "--log-level", "warning"], env=home,
+    server = subprocess.Popen([LUUTRU, "serve", "--port", str(port), "--log-level", "warning"], env=home,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

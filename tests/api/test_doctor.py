@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
 from api.doctor import diagnose
 from archive.settings import get_settings
+from tests.fixtures.archives import LUUTRU
 
 
 @pytest.fixture
@@ -40,7 +39,7 @@ def test_an_unmigrated_database_is_named_then_passes_once_migrated(configured):
 
 def test_the_cli_prints_every_finding_and_fails_when_one_is_wrong(configured):
     configured(verapdf_path="/nonexistent/verapdf")
-    result = subprocess.run([str(Path(sys.executable).parent / "luutru"), "doctor"], capture_output=True, text=True,
+    result = subprocess.run([LUUTRU, "doctor"], capture_output=True, text=True,
                             env=dict(os.environ), timeout=300)
     assert result.returncode == 1
     assert "✗ veraPDF: không chạy được" in result.stdout and "[verapdf_missing]" in result.stdout

@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
-from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select, update
@@ -12,6 +11,7 @@ from sqlalchemy import delete, select, update
 from archive import audit
 from archive.catalog import init_catalog, session_scope
 from archive.catalog.models import AuditEntry
+from tests.fixtures.archives import LUUTRU
 
 
 @pytest.fixture
@@ -110,9 +110,8 @@ def test_verify_command_names_the_broken_entry(tmp_path):
     audit.record("login", actor="lan", catalog_url=url)
     audit.record("submit", actor="lan", object="000.00.00.H41.2021.01.VP", catalog_url=url)
     env = {**os.environ, "LUUTRU_DATA_DIR": str(tmp_path)}
-    luutru = Path(os.sys.executable).with_name("luutru")
     run_sql(url, update(AuditEntry).where(AuditEntry.seq == 1).values(actor="x"))
-    broken = subprocess.run([luutru, "audit", "verify"], env=env, capture_output=True, text=True)
+    broken = subprocess.run([LUUTRU, "audit", "verify"], env=env, capture_output=True, text=True)
     assert broken.returncode == 5 and "audit_chain_broken" in broken.stderr and "entry 1" in broken.stderr
 
 
@@ -124,8 +123,7 @@ def test_a_refused_command_is_in_the_trail_with_who_and_what(tmp_path, monkeypat
     lan = accounts.create_user("lan", "researcher", None, None, actor="test")
     env = {**os.environ, "LUUTRU_DATA_DIR": str(tmp_path),
            "LUUTRU_TOKEN": accounts.issue_token(lan.id, "cli", actor="test")}   # a researcher's own token
-    luutru = Path(os.sys.executable).with_name("luutru")
-    refused = subprocess.run([luutru, "destruction", "draft", "000.00.00.H41.2021.01.VP=hết hạn"], env=env,
+    refused = subprocess.run([LUUTRU, "destruction", "draft", "000.00.00.H41.2021.01.VP=hết hạn"], env=env,
                              capture_output=True, text=True)
     assert refused.returncode == 1 and "forbidden" in refused.stderr
     with session_scope(url) as session:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -13,6 +12,7 @@ from archive.catalog import session_scope
 from archive.catalog.models import FixityAlarm, PreservationEvent, StoredObjectRecord
 from archive.lifecycle.fixity import run_fixity
 from tests.archive.conftest import archive_dossier, damage
+from tests.fixtures.archives import LUUTRU
 
 
 def events(catalog, event_type):
@@ -159,9 +159,8 @@ def test_fixity_command_exits_non_zero_on_an_alarm(tmp_path):
     store = open_store(f"file://{tmp_path / 'store'}")
     archived = archive_dossier(catalog, store)
     env = {**os.environ, "LUUTRU_DATA_DIR": str(tmp_path)}
-    luutru = Path(os.sys.executable).with_name("luutru")
     store.delete(list(archived.contents)[0])
-    failed = subprocess.run([luutru, "fixity", "--all"], env=env, capture_output=True, text=True)
+    failed = subprocess.run([LUUTRU, "fixity", "--all"], env=env, capture_output=True, text=True)
     assert failed.returncode == 5
     assert "fixity_failed" in failed.stderr and "bị mất" in failed.stderr
     assert "Đã kiểm tra 2 đối tượng" in failed.stdout
