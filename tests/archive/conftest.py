@@ -16,7 +16,7 @@ from archive.storage import ObjectStore, open_store
 from archive.storage.filesystem import FilesystemStore
 from schemas.models import Document, Dossier, DossierCode
 
-STORES = ["filesystem", pytest.param("s3", marks=pytest.mark.services)]
+STORES = ["filesystem", pytest.param("s3", marks=pytest.mark.services("seaweedfs"))]
 
 
 def _new_store(kind: str, request, tmp_path_factory, bucket: str = "luutru-tests") -> ObjectStore:

@@ -5,7 +5,7 @@ import pytest
 from search.records import records_for_dossier
 from tests.search.corpus import dossiers
 
-BACKENDS = ["embedded", pytest.param("elasticsearch", marks=pytest.mark.services)]
+BACKENDS = ["embedded", pytest.param("elasticsearch", marks=pytest.mark.services("elasticsearch_server"))]
 
 
 def all_records():

@@ -17,7 +17,7 @@ from archive.settings import Settings
 from search.base import open_index
 from tests.search.conftest import elasticsearch_url
 
-pytestmark = pytest.mark.services
+pytestmark = pytest.mark.services("elasticsearch_server")
 
 
 def _relay(target: str, seen: list[str | None]) -> ThreadingHTTPServer:

@@ -33,7 +33,7 @@ def test_searches_see_the_old_index_until_the_rebuild_is_complete(fresh_index):
     assert report.dossiers == len(before) - 1
 
 
-@pytest.mark.services
+@pytest.mark.services("elasticsearch_server")
 def test_elasticsearch_rebuild_moves_the_alias_and_drops_the_old_index(request, tmp_path_factory):
     from tests.search.conftest import open_elasticsearch
     index = open_elasticsearch(request, tmp_path_factory)
