@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(5, description="Failed logins of one user name before logins are refused for a while.")
     login_lockout_minutes: int = Field(15, description="How long those failures count.")
     failed_job_days: int = Field(30, description="A failed ingest job keeps its work folder this long (for a retry).")
+    staging_orphan_minutes: int = Field(6 * 60, description="A staging area of no job in the catalog (a submission "
+                                        "whose upload to staging was cut off) idle this long is removed.")
     token_lifetime_days: int = Field(365, description="An API token stops working this long after it is issued.")
 
     # Audit trail (archive/audit.py): entries are chained with an HMAC under a key kept outside

@@ -120,14 +120,25 @@ def create(source: str | Path, *, organ_id: str | None = None, actor: str = "sys
     if staging.enabled():
         request["input"] = source.name if move_into_job else f"nop/{source.name}"   # in the job's folder
         job.save("job", request)
+        stage = staging.open_staging()
         try:
-            staging.open_staging().push(job.id, job.workdir, None if move_into_job else {request["input"]: source})
+            stage.push(job.id, job.workdir, None if move_into_job else {request["input"]: source})
+        except BaseException:
+            _unstage(stage, job.id)     # no job yet: nothing of it stays (a killed process: the sweep)
+            raise
         finally:
             shutil.rmtree(job.workdir)
     else:
         job.save("job", request)
     state.create(job.id, STEP_NAMES)
     return job
+
+
+def _unstage(stage: staging.Staging, job_id: str) -> None:
+    try:
+        stage.remove(job_id, keep_results=False)
+    except Exception:       # noqa: BLE001 - the push's own error is the one to report
+        log.exception("job %s: could not remove what its interrupted push staged", job_id)
 
 
 def submit(source: str | Path, *, organ_id: str | None = None, actor: str = "system",

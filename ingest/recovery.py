@@ -10,6 +10,9 @@ and work folders that outlived their use.
   preservation copies and the package copy were verified in the store and are removed.
   A failed job keeps its folder, and its staged artefacts (ingest.staging),
   ``LUUTRU_FAILED_JOB_DAYS`` for its retry, then the same.
+- A staging area of no job in the catalog (the process submitting it died during its first
+  push, before the job's steps were recorded; or its job's rows went with its destroyed
+  dossier) is removed whole once nothing was written to it for ``staging_orphan_minutes``.
 """
 from __future__ import annotations
 
@@ -105,7 +108,8 @@ def tidy(job: IngestJob) -> None:
 
 def tidy_failed_jobs(settings: Settings) -> list[str]:
     """Failed jobs whose last change is older than ``failed_job_days``: their work folder here and
-    their staged artefacts (ingest.staging) keep only the step results."""
+    their staged artefacts (ingest.staging) keep only the step results. Staged leftovers of
+    archived jobs, and staging areas of no job (``sweep_staging``), go too."""
     cutoff = utcnow() - timedelta(days=settings.failed_job_days)
     with session_scope() as session:
         old = session.execute(select(PipelineStep.job_id).where(PipelineStep.state == StepState.FAILED,
@@ -123,7 +127,28 @@ def tidy_failed_jobs(settings: Settings) -> list[str]:
             tidied.append(job_id)
     if stage is not None:
         tidied += _unstage_archived(stage, cutoff)
+        tidied += sweep_staging(stage, settings)
     return list(dict.fromkeys(tidied))
+
+
+def sweep_staging(stage: staging.Staging, settings: Settings) -> list[str]:
+    """Remove the staging areas that belong to no job of the catalog and were last written
+    more than ``staging_orphan_minutes`` ago (by the archive's clock): a job being created
+    right now has written to its area moments ago, and has its steps recorded once its push
+    is whole."""
+    cutoff = utcnow() - timedelta(minutes=settings.staging_orphan_minutes)
+    idle = [job_id for job_id, written in stage.idle_since().items() if written < cutoff]
+    if not idle:
+        return []
+    with session_scope() as session:
+        known = set(session.execute(select(PipelineStep.job_id).where(PipelineStep.job_id.in_(idle))).scalars())
+    swept = []
+    for job_id in idle:
+        if job_id not in known:
+            removed = stage.remove(job_id, keep_results=False)
+            log.warning("staging: removed %d object(s) of %s, which belongs to no job", removed, job_id)
+            swept.append(job_id)
+    return swept
 
 
 def _unstage_archived(stage: staging.Staging, since) -> list[str]:

@@ -16,7 +16,9 @@ Unchanged files are neither hashed nor uploaded twice (the package's copies of t
 are the submission's blobs). Once the package is archived, or a failed job is older than
 ``failed_job_days``, ``remove`` deletes the artefacts and keeps the step results (``*.json``,
 a few KB: who submitted, the validator's report, where the package went) as the job's record,
-as a local work folder keeps them.
+as a local work folder keeps them. A staging area that belongs to no job of the catalog (the
+submitting process died during its first push, before the job existed) is removed whole by
+the sweep (ingest.recovery) once ``idle_since`` says nothing was written to it for a while.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ import json
 import os
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -81,6 +84,15 @@ class Staging:
 
     def jobs(self) -> set[str]:
         return {key.split("/")[1] for key in self.store.list("jobs/") if key.count("/") >= 3}
+
+    def idle_since(self) -> dict[str, datetime]:
+        """Each staged job → when the last of its objects was written (the store's time, UTC)."""
+        last: dict[str, datetime] = {}
+        for key, written in self.store.list_modified("jobs/"):
+            if key.count("/") >= 3:
+                job_id = key.split("/")[1]
+                last[job_id] = max(written, last.get(job_id, written))
+        return last
 
     def _blob(self, job_id: str, sha256: str) -> str:
         return f"jobs/{job_id}/files/{sha256}"
@@ -178,19 +190,23 @@ class Staging:
 
     # -- removing ----------------------------------------------------------------------------
     def remove(self, job_id: str, *, keep_results: bool = True) -> int:
-        """Delete the job's artefacts (everything, without ``keep_results``); returns how many
-        objects went. The results' manifest is written before any blob is deleted."""
+        """Delete the job's artefacts (everything, without ``keep_results``: the blobs of a push
+        cut off before its first manifest too); returns how many objects went. The results'
+        manifest is written before any blob is deleted, the manifests go last."""
         previous = self._manifests(job_id)
+        if not keep_results:
+            gone = [key for key in self.store.list(f"jobs/{job_id}/") if key not in previous] + previous
+            for key in gone:
+                _delete(self.store, key)
+            return len(gone)
         if not previous:
             return 0
         old = self.manifest(job_id) or {}
-        kept = {rel: e for rel, e in old.items() if keep_results and "/" not in rel and rel.endswith(".json")}
-        if keep_results and kept != old:
+        kept = {rel: e for rel, e in old.items() if "/" not in rel and rel.endswith(".json")}
+        if kept != old:
             self._write_manifest(job_id, kept, previous)
         needed = {self._blob(job_id, e["sha256"]) for e in kept.values()}
         gone = [key for key in self.store.list(f"jobs/{job_id}/files/") if key not in needed]
-        if not keep_results:
-            gone += previous                    # the manifests last: a crash leaves them to say what is left
         for key in gone:
             _delete(self.store, key)
         return len(gone)

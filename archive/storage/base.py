@@ -111,6 +111,10 @@ class ObjectStore(ABC):
     def list(self, prefix: str = "") -> Iterator[str]:
         """Keys starting with ``prefix``, in no particular order."""
 
+    @abstractmethod
+    def list_modified(self, prefix: str = "") -> Iterator[tuple[str, datetime]]:
+        """(key, when it was last written, UTC) of the keys starting with ``prefix``."""
+
     def versions(self, prefix: str = "") -> Iterator[tuple[str, str | None]]:
         """(key, version id) of every stored version under ``prefix``, delete markers included:
         what an erasure must leave nothing of. A store without versions yields its keys."""

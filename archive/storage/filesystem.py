@@ -11,6 +11,7 @@ import contextlib
 import os
 import stat as stat_mod
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -117,6 +118,13 @@ class FilesystemStore(ObjectStore):
                 key = name if rel == "." else f"{rel}/{name}"
                 if key.startswith(prefix):
                     yield key
+
+    def list_modified(self, prefix: str = "") -> Iterator[tuple[str, datetime]]:
+        for key in self.list(prefix):
+            try:
+                yield key, datetime.fromtimestamp(self._path(key).stat().st_mtime, timezone.utc)
+            except FileNotFoundError:       # deleted since it was listed
+                continue
 
     def delete(self, key: str, all_versions: bool = True, bypass_governance: bool = False) -> None:
         path = self._path(key)

@@ -11,6 +11,7 @@ verification can still remove it.
 from __future__ import annotations
 
 import contextlib
+from datetime import datetime
 from typing import BinaryIO, Iterator
 from urllib.parse import unquote, urlsplit
 
@@ -169,6 +170,11 @@ class S3Store(ObjectStore):
         for obj in self.client.list_objects(self.bucket, prefix=self.prefix + prefix, recursive=True):
             if not obj.is_dir:
                 yield obj.object_name[len(self.prefix):]
+
+    def list_modified(self, prefix: str = "") -> Iterator[tuple[str, datetime]]:
+        for obj in self.client.list_objects(self.bucket, prefix=self.prefix + prefix, recursive=True):
+            if not obj.is_dir:
+                yield obj.object_name[len(self.prefix):], obj.last_modified
 
     def versions(self, prefix: str = "") -> Iterator[tuple[str, str | None]]:
         for obj in self.client.list_objects(self.bucket, prefix=self.prefix + prefix, recursive=True,

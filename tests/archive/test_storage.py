@@ -231,3 +231,16 @@ def test_store_verified_locks_an_object_a_crash_left_unlocked_and_keeps_an_exist
     store_verified(locking_store, "pkg/a.bin", io.BytesIO(b"written, then the process died"),
                    _sha(b"written, then the process died"), Retention.for_dossier(date.today()))
     assert locking_store.retention("pkg/a.bin") == lock, "a lock is never shortened"
+
+
+def test_list_modified_gives_each_key_when_it_was_last_written(store):
+    from datetime import timedelta
+
+    from archive.clock import utcnow
+    before = utcnow() - timedelta(minutes=2)        # the store's clock, near the archive's
+    store.put_file("m/a.bin", io.BytesIO(b"a"))
+    store.put_file("m/b/c.bin", io.BytesIO(b"c"))
+    store.put_file("n/other.bin", io.BytesIO(b"n"))
+    listed = dict(store.list_modified("m/"))
+    assert set(listed) == {"m/a.bin", "m/b/c.bin"}
+    assert all(before < written < utcnow() + timedelta(minutes=2) for written in listed.values()), listed

@@ -295,3 +295,84 @@ def test_a_folder_submitted_on_one_host_is_received_on_another(tmp_path, monkeyp
     assert received.result("receive")["source"] == str(born_digital_sample)
     assert received.dossier().code.startswith(AGENCY)
     assert {"receive.json", "validate.json", "submission/hoso.xml"} <= set(staging.open_staging().manifest(job.id))
+
+
+# The API process submitting a folder, killed (SIGKILL) once two of its files are in staging.
+KILLED_HALF_WAY = """
+import os, signal, sys
+from archive.storage.s3 import S3Store
+real, written = S3Store.put_file, []
+def put_then_die(self, *args, **kwargs):
+    stored = real(self, *args, **kwargs)
+    written.append(stored.key)
+    if len(written) == 2:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return stored
+S3Store.put_file = put_then_die
+from ingest import pipeline
+pipeline.create(sys.argv[1], organ_id=sys.argv[2], actor="api")
+"""
+
+
+@pytest.fixture
+def staging_env(seaweedfs, tmp_path, monkeypatch) -> dict[str, str]:
+    """Staging on SeaweedFS (a broker configured, nothing sent to it); the environment of the
+    submitting process, this one's too."""
+    env = {"LUUTRU_BROKER_URL": "redis://127.0.0.1:9/0", "LUUTRU_DATA_DIR": str(tmp_path / "api"),
+           "LUUTRU_STAGING_URL": seaweedfs.s3_url(f"stg-{uuid.uuid4().hex[:10]}-staging"),
+           "LUUTRU_DATABASE_URL": f"sqlite:///{tmp_path / 'catalog.db'}", "LUUTRU_STORAGE_URL": f"file://{tmp_path}/kho"}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    register_agencies(AGENCY)
+    return {**os.environ, **env}
+
+
+def _job_rows(job_id: str) -> int:
+    from sqlalchemy import func, select
+
+    from archive.catalog.db import session_scope
+    from archive.catalog.models import PipelineStep
+    with session_scope() as s:
+        return s.scalar(select(func.count()).select_from(PipelineStep).where(PipelineStep.job_id == job_id))
+
+
+def test_a_push_cut_off_by_a_killed_process_is_swept_once_idle_and_live_jobs_are_kept(staging_env,
+                                                                                       born_digital_sample):
+    from archive.settings import Settings
+    from ingest import pipeline
+    from ingest.recovery import tidy_failed_jobs
+    live = pipeline.create(born_digital_sample, organ_id=AGENCY, actor="operator")     # pushed whole, steps recorded
+    killed = subprocess.run([sys.executable, "-c", KILLED_HALF_WAY, str(born_digital_sample), AGENCY], cwd=ROOT,
+                            env=staging_env, capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    stage = staging.open_staging()
+    [orphan] = stage.jobs() - {live.id}
+    assert len(list(stage.store.list(f"jobs/{orphan}/"))) == 2 and stage.manifest(orphan) is None
+    assert _job_rows(orphan) == 0 and _job_rows(live.id) > 0            # the killed push made no job
+    staged_live = sorted(stage.store.list(f"jobs/{live.id}/"))
+
+    assert tidy_failed_jobs(get_settings()) == []                       # written moments ago: maybe still going on
+    assert len(list(stage.store.list(f"jobs/{orphan}/"))) == 2
+    assert tidy_failed_jobs(Settings(staging_orphan_minutes=0)) == [orphan]     # idle past the grace period
+    assert list(stage.store.list(f"jobs/{orphan}/")) == []
+    assert sorted(stage.store.list(f"jobs/{live.id}/")) == staged_live and stage.manifest(live.id)
+    assert tidy_failed_jobs(Settings(staging_orphan_minutes=0)) == []   # nothing left to sweep
+
+
+def test_a_push_that_fails_half_way_leaves_nothing_in_staging(staging_env, born_digital_sample, monkeypatch):
+    from archive.storage.s3 import S3Store
+    from ingest import pipeline
+    real, written = S3Store.put_file, []
+
+    def put_then_fail(self, *args, **kwargs):
+        if len(written) == 2:
+            raise StorageError("the staging store went away")
+        stored = real(self, *args, **kwargs)
+        written.append(stored.key)
+        return stored
+    monkeypatch.setattr(S3Store, "put_file", put_then_fail)
+    with pytest.raises(StorageError, match="went away"):
+        pipeline.create(born_digital_sample, organ_id=AGENCY, actor="api")
+    assert len(written) == 2
+    stage = staging.open_staging()
+    assert [k for k in written if list(stage.store.list(k))] == [] and stage.jobs() == set()
