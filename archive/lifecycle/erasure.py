@@ -2,7 +2,9 @@
 
 Copies live in: the primary store and the replica (every object version, S3 delete markers
 included), the search index, the ingest work folders under ``data_dir/jobs`` (the received
-submission, PDF/A copies, extracted and OCR text) and the catalog. Locks are checked on
+submission, PDF/A copies, extracted and OCR text), the jobs' staging areas where Celery
+workers run the steps (ingest.staging: the step results kept as each job's record name the
+dossier and its metadata) and the catalog. Locks are checked on
 every object before anything is deleted, so a store that would refuse leaves the dossier
 whole rather than half-destroyed.
 """
@@ -23,6 +25,7 @@ from archive.errors import ObjectLocked, ObjectMissing
 from archive.settings import Settings
 from archive.storage import ObjectStore, open_store, public_url
 from archive.access import Principal
+from ingest import staging
 from search.base import open_index
 from search.query import SearchQuery
 
@@ -118,6 +121,9 @@ def erase(session: Session, record: DossierRecord, dossier: ErasedDossier, setti
     for job_id in dossier.job_ids:
         shutil.rmtree(jobs_dir / job_id, ignore_errors=True)
     dossier.removed["work folders"] = len(dossier.job_ids)
+    if staging.enabled(settings):
+        stage = staging.open_staging(settings)
+        dossier.removed["staging"] = sum(stage.remove(job_id, keep_results=False) for job_id in dossier.job_ids)
     if session.get_bind().dialect.name == "sqlite":  # deleted rows are zeroed, not left in free pages
         session.execute(text("PRAGMA secure_delete = ON"))
     session.execute(delete(PipelineStep).where(PipelineStep.dossier_id == record.id))
@@ -157,4 +163,7 @@ def residue(dossier: ErasedDossier, settings: Settings, store_list: list[ObjectS
         left += [f"search index: {h.record.id}" for h in hits if h.record.dossier_code == dossier.code]
     jobs_dir: Path = settings.data_dir / "jobs"
     left += [f"disk: {jobs_dir / j}" for j in dossier.job_ids if (jobs_dir / j).exists()]
+    if staging.enabled(settings):
+        stage = staging.open_staging(settings)
+        left += [f"staging: {key}" for j in dossier.job_ids for key in stage.store.list(f"jobs/{j}/")]
     return sorted(set(left))

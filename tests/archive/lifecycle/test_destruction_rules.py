@@ -146,3 +146,25 @@ def test_cli_refuses_a_held_dossier_with_its_code_and_exit_status(archive_home, 
                                       check=True).stdout)
     assert (shown["stage"], shown["prepared_by"], shown["items"][0]["dossier"], shown["items"][0]["reason"]) == (
         "council_review", ARCHIVIST.user, expired, REASON)
+
+
+def test_destruction_erases_the_dossier_s_staged_job_records_too(archive_home, tmp_path, monkeypatch):
+    """Where Celery workers run the steps, each job's staging area keeps its step results (who
+    submitted, the validated metadata): the dossier's destruction erases them with the rest."""
+    from archive.catalog.models import AuditEntry, StepState
+    from ingest import pipeline, staging, state
+    from tests.archive.lifecycle.conftest import walk_to_approval
+    from tests.fixtures.archives import BORN_DIGITAL, SAMPLES
+    monkeypatch.setenv("LUUTRU_BROKER_URL", "redis://127.0.0.1:9/0")        # staged; nothing is sent to it
+    monkeypatch.setenv("LUUTRU_STAGING_URL", f"file://{tmp_path / 'staging'}")
+    code = catalogue("05.VP", "5 năm", date(2015, 7, 1))
+    job = pipeline.create(SAMPLES / BORN_DIGITAL, organ_id=ORGAN, actor=ARCHIVIST.user)   # its submission staged
+    state.mark(job.id, "validate", StepState.DONE, dossier_code=code)                  # the job of this dossier
+    stage = staging.open_staging()
+    staged = len(list(stage.store.list(f"jobs/{job.id}/")))
+    assert staged > 0
+    execute_list(ARCHIVIST, walk_to_approval(code, TODAY), today=TODAY)      # refuses to close with residue
+    assert list(stage.store.list(f"jobs/{job.id}/")) == []
+    with session_scope() as s:
+        [entry] = s.scalars(select(AuditEntry).where(AuditEntry.action == "destroy", AuditEntry.object == code))
+    assert entry.detail["removed"]["staging"] == staged
