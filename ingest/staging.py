@@ -8,9 +8,10 @@ its blob. A worker's local work folder is a cache of the latest manifest:
 
 - ``pull`` makes the folder exactly the manifest (missing or changed files downloaded and
   checked against their sha256, files the manifest does not have removed);
-- ``push`` uploads the blobs the manifest does not have yet (each verified by the store),
-  then writes the next manifest, then removes the older ones. A crash at any point leaves the
-  previous manifest whole, and the step that was running is run again from it.
+- ``push`` uploads the blobs the manifest does not have yet (each checked by the S3 server
+  against the sha256 already computed, not read back: staging is a transient copy, not the
+  archive), then writes the next manifest, then removes the older ones. A crash at any
+  point leaves the previous manifest whole, and the step that was running is run again from it.
 
 Unchanged files are neither hashed nor uploaded twice (the package's copies of the originals
 are the submission's blobs). Once the package is archived, or a failed job is older than
@@ -123,7 +124,8 @@ class Staging:
     def _write_manifest(self, job_id: str, files: dict[str, dict], previous: list[str]) -> None:
         seq = int(previous[-1].rsplit("/", 1)[1].split(".")[0]) + 1 if previous else 1
         body = json.dumps(files, sort_keys=True).encode()
-        self.store.put_file(f"jobs/{job_id}/manifest/{seq:08d}.json", io.BytesIO(body))
+        self.store.put_file(f"jobs/{job_id}/manifest/{seq:08d}.json", io.BytesIO(body),
+                            hashlib.sha256(body).hexdigest(), read_back=False)
         for key in previous:                    # only once the new one is whole
             _delete(self.store, key)
 
@@ -144,7 +146,8 @@ class Staging:
             if entry["sha256"] in known:
                 continue
             try:
-                self.store.put_file(self._blob(job_id, entry["sha256"]), sources[rel], entry["sha256"])
+                self.store.put_file(self._blob(job_id, entry["sha256"]), sources[rel], entry["sha256"],
+                                    read_back=False)
             except ObjectExists:            # staged by an earlier, interrupted push
                 pass
             known.add(entry["sha256"])

@@ -90,8 +90,10 @@ class ObjectStore(ABC):
 
     @abstractmethod
     def put_file(self, key: str, source: Source, sha256_expected: str | None = None,
-                 retention: Retention | None = None) -> StoredObject:
-        """Write a new object; ObjectExists if the key is taken, ChecksumMismatch if the bytes differ."""
+                 retention: Retention | None = None, *, read_back: bool = True) -> StoredObject:
+        """Write a new object; ObjectExists if the key is taken, ChecksumMismatch if the bytes differ.
+        ``read_back=False`` (transient copies, never the archive): where the server itself checks
+        the bytes against ``sha256_expected`` (S3 checksums), they are not read back."""
 
     @abstractmethod
     def repair(self, key: str, source: Source, sha256_expected: str,

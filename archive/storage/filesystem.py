@@ -67,7 +67,8 @@ class FilesystemStore(ObjectStore):
             raise
 
     def put_file(self, key: str, source: Source, sha256_expected: str | None = None,
-                 retention: Retention | None = None) -> StoredObject:
+                 retention: Retention | None = None, *, read_back: bool = True) -> StoredObject:
+        # No server to check the bytes here: always read back (from the page cache).
         path = self._path(key)
         if path.exists():
             raise ObjectExists(key, key=key)

@@ -6,10 +6,14 @@ created with Object Lock enabled (which also turns on versioning) when it does n
 A PUT (single or multipart) becomes visible only when complete, so an interrupted upload
 leaves nothing behind (minio aborts the multipart upload). The new version is then read
 back and hashed; only once it is verified does it get its retention lock, so a failed
-verification can still remove it.
+verification can still remove it. A transient copy (``read_back=False``: a job's staging
+area, not the archive) is instead sent with the SHA-256 the caller already has
+(``x-amz-checksum-sha256``): the server refuses a body that does not match it, and echoes
+the checksum it verified, so nothing is read back.
 """
 from __future__ import annotations
 
+import base64
 import contextlib
 from datetime import datetime
 from typing import BinaryIO, Iterator
@@ -20,6 +24,7 @@ from minio import Minio
 from minio.commonconfig import COMPLIANCE, GOVERNANCE
 from minio.deleteobjects import DeleteObject
 from minio.error import S3Error
+from minio.helpers import MIN_PART_SIZE
 from minio.retention import Retention as S3Retention
 
 from archive.errors import ChecksumMismatch, ObjectExists, ObjectLocked, ObjectMissing, StorageError, StoreUnreadable
@@ -28,7 +33,12 @@ from archive.storage.base import (ObjectStore, Retention, Source, StoredObject, 
 from archive.storage.hashing import CHUNK, HashingReader
 
 PART_SIZE = 16 * 1024 * 1024  # used when the length is unknown: bounds memory per part
+# Largest object sent in one PUT checked by the server (minio holds the body in memory); a
+# larger one goes in parts and is read back.
+CHECKED_PUT_MAX = 64 * 1024 * 1024
+CHECKSUM_HEADER = "x-amz-checksum-sha256"
 MISSING_CODES = {"NoSuchKey", "NoSuchVersion", "ResourceNotFound"}
+CHECKSUM_REFUSED = {"BadDigest", "InvalidDigest", "XAmzContentChecksumMismatch", "XAmzContentSHA256Mismatch"}
 LOCKED_CODES = {"AccessDenied", "ObjectLocked", "InvalidRequest"}
 
 
@@ -72,16 +82,30 @@ class S3Store(ObjectStore):
         return self.prefix + validate_key(key)
 
     # -- writing ----------------------------------------------------------------------------
-    def _upload(self, key: str, source: Source, sha256_expected: str | None) -> StoredObject:
-        """PUT, then read the new version back; a version that fails verification is removed."""
+    def _upload(self, key: str, source: Source, sha256_expected: str | None, read_back: bool = True) -> StoredObject:
+        """PUT, then read the new version back (unless the server checked the caller's
+        SHA-256 itself); a version that fails verification is removed."""
         name = self._name(key)
         length = source_length(source)
+        checked = not read_back and sha256_expected is not None and length is not None and length <= CHECKED_PUT_MAX
+        checksum = base64.b64encode(bytes.fromhex(sha256_expected)).decode() if checked else None
         with open_source(source) as stream:
             reader = HashingReader(stream)
-            result = self.client.put_object(self.bucket, name, reader, length if length is not None else -1,
-                                             part_size=0 if length is not None else PART_SIZE)
+            try:
+                result = self.client.put_object(
+                    self.bucket, name, reader, length if length is not None else -1,
+                    part_size=max(length, MIN_PART_SIZE) if checked else 0 if length is not None else PART_SIZE,
+                    metadata={CHECKSUM_HEADER: checksum} if checked else None)
+            except S3Error as exc:
+                if checked and exc.code in CHECKSUM_REFUSED:
+                    raise ChecksumMismatch(f"{key}: the store refused bytes not matching sha256 {sha256_expected} "
+                                           f"({exc.code})", key=key, expected=sha256_expected) from exc
+                raise
         try:
             check_expected(key, reader.sha256, sha256_expected)
+            if checked and result.http_headers.get(CHECKSUM_HEADER) == checksum:
+                return StoredObject(key, reader.size, reader.sha256, result.version_id)
+            # Not checked by the server (or it did not say so): read back.
             written, size = self.hash(key, result.version_id)
             if written != reader.sha256 or size != reader.size:
                 raise ChecksumMismatch(f"{key}: read back {written}, wrote {reader.sha256}", key=key)
@@ -106,10 +130,10 @@ class S3Store(ObjectStore):
             self._lock(StoredObject(key, 0, None, version_id), retention)
 
     def put_file(self, key: str, source: Source, sha256_expected: str | None = None,
-                 retention: Retention | None = None) -> StoredObject:
+                 retention: Retention | None = None, *, read_back: bool = True) -> StoredObject:
         if self.exists(key):
             raise ObjectExists(key, key=key)
-        obj = self._upload(key, source, sha256_expected)
+        obj = self._upload(key, source, sha256_expected, read_back)
         if self.versioned:
             # S3 has no portable create-only PUT; a racing writer shows up as a second version.
             others = [v for v in self._versions(self._name(key)) if v.version_id != obj.version_id]

@@ -1,6 +1,7 @@
 """One behavioural suite for every object store backend (filesystem and S3 on SeaweedFS)."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
@@ -8,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -244,3 +246,72 @@ def test_list_modified_gives_each_key_when_it_was_last_written(store):
     listed = dict(store.list_modified("m/"))
     assert set(listed) == {"m/a.bin", "m/b/c.bin"}
     assert all(before < written < utcnow() + timedelta(minutes=2) for written in listed.values()), listed
+
+
+# -- transient copies (staging): checked by the S3 server, not read back ------------------------
+
+@pytest.fixture
+def staging_store(seaweedfs):
+    """A bucket without Object Lock, as a job's staging area is."""
+    from archive.storage import open_store
+    return open_store(seaweedfs.s3_url("luutru-tests-staging", uuid.uuid4().hex), object_lock=False)
+
+
+def _checksum(data: bytes) -> str:
+    return base64.b64encode(hashlib.sha256(data).digest()).decode()
+
+
+@pytest.mark.services
+def test_seaweedfs_refuses_a_put_whose_body_does_not_match_its_sha256_checksum(staging_store):
+    """What ``read_back=False`` relies on, asked of the server itself."""
+    from minio.error import S3Error
+    from archive.storage.s3 import CHECKSUM_HEADER, CHECKSUM_REFUSED
+    data, name = b"ban goc " * 1000, staging_store._name("jobs/j/files/a")
+    with pytest.raises(S3Error) as refused:
+        staging_store.client.put_object(staging_store.bucket, name, io.BytesIO(data), len(data),
+                                        metadata={CHECKSUM_HEADER: _checksum(b"ban khac")})
+    assert refused.value.code in CHECKSUM_REFUSED
+    assert not staging_store.exists("jobs/j/files/a")
+    result = staging_store.client.put_object(staging_store.bucket, name, io.BytesIO(data), len(data),
+                                             metadata={CHECKSUM_HEADER: _checksum(data)})
+    assert result.http_headers[CHECKSUM_HEADER] == _checksum(data)      # echoed: what put_file checks
+
+
+@pytest.mark.services
+def test_a_transient_copy_is_checked_by_the_server_and_never_read_back(staging_store, monkeypatch):
+    data = os.urandom(6 * 1024 * 1024 + 17)      # above minio's part size: still one checked PUT
+    sha = hashlib.sha256(data).hexdigest()
+
+    def no_read_back(*args, **kwargs):
+        raise AssertionError("read back")
+    monkeypatch.setattr(staging_store.client, "get_object", no_read_back)
+    obj = staging_store.put_file("jobs/j/files/a", io.BytesIO(data), sha, read_back=False)
+    monkeypatch.undo()
+    assert (obj.sha256, obj.size) == (sha, len(data))
+    assert staging_store.hash("jobs/j/files/a") == (sha, len(data))
+
+
+@pytest.mark.services
+def test_a_transient_copy_not_matching_its_sha256_is_refused_by_the_server_and_leaves_nothing(staging_store):
+    from minio.error import S3Error
+    with pytest.raises(ChecksumMismatch) as refused:
+        staging_store.put_file("jobs/j/files/a", io.BytesIO(b"bytes changed on the way"),
+                               hashlib.sha256(b"the bytes hashed").hexdigest(), read_back=False)
+    assert isinstance(refused.value.__cause__, S3Error)         # the server's refusal, not our own check
+    assert visible_keys(staging_store) == []
+
+
+@pytest.mark.services
+def test_a_transient_copy_too_large_for_one_checked_put_is_read_back(staging_store, monkeypatch):
+    from archive.storage import s3
+    monkeypatch.setattr(s3, "CHECKED_PUT_MAX", 1024)
+    reads, get_object = [], staging_store.client.get_object
+
+    def counted(bucket, name, **kwargs):
+        reads.append(name)
+        return get_object(bucket, name, **kwargs)
+    monkeypatch.setattr(staging_store.client, "get_object", counted)
+    data = os.urandom(6 * 1024 * 1024 + 17)
+    obj = staging_store.put_file("jobs/j/files/b", io.BytesIO(data), hashlib.sha256(data).hexdigest(),
+                                 read_back=False)
+    assert obj.sha256 == hashlib.sha256(data).hexdigest() and reads == [staging_store._name("jobs/j/files/b")]

@@ -7,6 +7,7 @@ finishes the job; once archived, only the step results stay in staging. A failed
 its staged submission for a retry, until LUUTRU_FAILED_JOB_DAYS."""
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -259,6 +260,37 @@ def test_staging_round_trip_is_checked_and_crash_safe(seaweedfs, tmp_path):
     assert stage.remove("j1") > 0 and set(stage.manifest("j1")) == {"job.json", "new.json"}
     stage.remove("j1", keep_results=False)
     assert list(stage.store.list("jobs/j1/")) == []
+
+
+def test_a_push_reads_nothing_back_and_a_file_changed_after_hashing_is_refused_by_the_server(seaweedfs, tmp_path,
+                                                                                           monkeypatch):
+    """Staging is a transient copy: the store checks each blob against the sha256 the push
+    computed (no read-back); bytes that changed after hashing never get staged under it."""
+    from archive.storage import open_store
+    stage = staging.Staging(open_store(seaweedfs.s3_url(f"stg-{uuid.uuid4().hex[:10]}-staging"), object_lock=False))
+    job = tmp_path / "a"
+    job.mkdir()
+    (job / "job.json").write_text("{}")
+    (job / "ban-goc.pdf").write_bytes(os.urandom(3 * 1024 * 1024))
+
+    def no_read_back(*args, **kwargs):
+        raise AssertionError("read back")
+    monkeypatch.setattr(stage.store.client, "get_object", no_read_back)
+    staged = stage.push("j1", job)
+    monkeypatch.undo()
+    assert set(staged) == {"job.json", "ban-goc.pdf"}
+    assert stage.read("j1", "ban-goc.pdf") == (job / "ban-goc.pdf").read_bytes()
+
+    # the size/mtime cache says what the file held when hashed; it changed since, mtime restored
+    changed = job / "ban-sao.pdf"
+    changed.write_bytes(b"%PDF-1.7 da sua")
+    cache = json.loads((job / staging.CACHE).read_text())
+    hashed = hashlib.sha256(b"%PDF-1.7 ban dau").hexdigest()
+    cache["ban-sao.pdf"] = [changed.stat().st_size, changed.stat().st_mtime_ns, hashed]
+    (job / staging.CACHE).write_text(json.dumps(cache))
+    with pytest.raises(ChecksumMismatch):
+        stage.push("j1", job)
+    assert not stage.store.exists(f"jobs/j1/files/{hashed}") and stage.manifest("j1") == staged
 
 
 def test_staging_location_derives_from_the_store(tmp_path, monkeypatch):
