@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine, delete, select, text
 from sqlalchemy.orm import Session
 
+from archive.catalog.accounts import Grant
 from archive.catalog.models import DossierRecord, DossierStatus, PipelineStep
 from archive.clock import utcnow
 from archive.errors import ObjectLocked, ObjectMissing
@@ -127,6 +128,8 @@ def erase(session: Session, record: DossierRecord, dossier: ErasedDossier, setti
     if session.get_bind().dialect.name == "sqlite":  # deleted rows are zeroed, not left in free pages
         session.execute(text("PRAGMA secure_delete = ON"))
     session.execute(delete(PipelineStep).where(PipelineStep.dossier_id == record.id))
+    # reading grants of it end: a grant approved just before the execution locked the dossier too
+    dossier.removed["grants"] = session.execute(delete(Grant).where(Grant.dossier_code == record.code)).rowcount
     record.versions.clear()
     record.documents.clear()
     record.status = DossierStatus.DESTROYED

@@ -96,6 +96,18 @@ def test_a_dossier_no_longer_kept_takes_no_hold_trigger_listing_or_grant(request
     assert after == before | {"changes": before["changes"] + 2}      # the request and its refusal, nothing else
 
 
+def test_the_grants_of_a_dossier_end_with_its_destruction(archive_home):
+    code = catalogue("GONE-3", "10 năm", date(2010, 6, 30))
+    _restrict(code)
+    accounts.create_user(READER.user, "researcher", None, None, actor="test")
+    accounts.grant(READER.user, code, actor=ADMIN.user)          # granted while it is kept
+    execute_list(ARCHIVIST, walk_to_approval(code, TODAY), today=TODAY)
+    assert _state(code)["grants"] == 0
+    with session_scope() as s:
+        [entry] = s.scalars(select(AuditEntry).where(AuditEntry.action == "destroy", AuditEntry.object == code))
+    assert entry.detail["removed"]["grants"] == 1
+
+
 def test_wrong_role_or_agency_is_refused_before_the_dossier_s_state(destroyed):
     stranger = Principal("chu.ld", "agency_head", OTHER_ORGAN)
     for who in (ARCHIVIST, COUNCIL, stranger, READER):
