@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from archive.catalog import init_catalog, session_scope
+from archive.catalog import session_scope
 from archive.catalog.packages import add_package_version, upsert_dossier
 from tests.fixtures.agencies import register_agencies
+from tests.fixtures.archives import copy_catalog
 from archive.storage import ObjectStore, open_store
 from archive.storage.filesystem import FilesystemStore
 from schemas.models import Document, Dossier, DossierCode
@@ -64,10 +65,9 @@ def damage(store: ObjectStore, key: str, data: bytes) -> None:
 
 
 @pytest.fixture
-def catalog(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'catalog.db'}"
-    init_catalog(url)
-    return url
+def catalog(tmp_path, migrated_catalog) -> str:
+    """A new SQLite catalog at the latest revision."""
+    return copy_catalog(migrated_catalog, tmp_path / "catalog.db")
 
 
 def sample_dossier(notation: str = "01.VP", documents: int = 2) -> Dossier:
