@@ -253,20 +253,68 @@ class SeaweedServer(Server):
         """Storage URL of ``bucket`` (created with Object Lock on first use), keys under ``prefix``."""
         return f"s3://{S3_ACCESS_KEY}:{S3_SECRET_KEY}@127.0.0.1:{self.s3_port}/{bucket}" + (f"/{prefix}" if prefix else "")
 
-    def damage(self, probe: bytes, collection: str) -> int:
+    def damage(self, probe: bytes, collection: str, *, silent: bool = False) -> int:
         """Flip one byte of every copy of ``probe`` in the volume files of ``collection`` (an S3
-        bucket is a SeaweedFS collection); returns how many copies were damaged."""
+        bucket is a SeaweedFS collection); returns how many copies were damaged.
+
+        SeaweedFS checks each needle's CRC when it reads it and answers 500 for a damaged one,
+        after its S3 gateway has retried for 13 s. ``silent`` rewrites the CRC to match, as
+        damage that reaches data and checksum alike: the changed bytes are served, and only
+        the reader's own hash can tell."""
         flipped = 0
         for dat in self.volume_dir.glob(f"{collection}_*.dat"):
             with open(dat, "r+b") as fh:
-                content = fh.read()
+                content = bytearray(fh.read())
                 at = content.find(probe)
                 while at >= 0:
+                    content[at] ^= 0xFF
                     fh.seek(at)
-                    fh.write(bytes([content[at] ^ 0xFF]))
+                    fh.write(content[at:at + 1])
+                    if silent:
+                        checksum_at, data = _needle_around(content, at)
+                        fh.seek(checksum_at)
+                        fh.write(crc32c(data).to_bytes(4, "big"))
                     flipped += 1
                     at = content.find(probe, at + 1)
         return flipped
+
+
+def _needle_around(volume: bytes, at: int) -> tuple[int, bytes]:
+    """Where the CRC of the needle holding byte ``at`` of a (version 3) volume file is, and
+    that needle's data. Needles follow the superblock one after another: header (cookie 4,
+    id 8, size 4), body of ``size`` bytes (data size 4, data, then flags and optional fields),
+    CRC 4, append time 8, padding to the next multiple of 8 (a whole 8 when already there)."""
+    start = 8 + int.from_bytes(volume[6:8], "big")      # superblock and its extra bytes
+    while start < len(volume):
+        size = int.from_bytes(volume[start + 12:start + 16], "big")
+        end = start + 16 + size + 4 + 8
+        end += 8 - (end - start) % 8
+        if start + 20 <= at < start + 16 + size:
+            data_size = int.from_bytes(volume[start + 16:start + 20], "big")
+            return start + 16 + size, bytes(volume[start + 20:start + 20 + data_size])
+        start = end
+    raise ValueError(f"no needle holds byte {at}")
+
+
+def _crc32c_table() -> list[int]:
+    table = []
+    for byte in range(256):
+        crc = byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1
+        table.append(crc)
+    return table
+
+
+_CRC32C = _crc32c_table()
+
+
+def crc32c(data: bytes) -> int:
+    """CRC-32C (Castagnoli), the checksum SeaweedFS keeps of each needle's data."""
+    crc = 0xFFFFFFFF
+    for byte in data:
+        crc = _CRC32C[(crc ^ byte) & 0xFF] ^ (crc >> 8)
+    return crc ^ 0xFFFFFFFF
 
 
 # -- Redis --------------------------------------------------------------------------------

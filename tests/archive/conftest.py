@@ -48,8 +48,10 @@ def replica(request, store, tmp_path_factory) -> ObjectStore:
     return _new_store("s3", request, tmp_path_factory, bucket="luutru-tests-replica")
 
 
-def damage(store: ObjectStore, key: str, data: bytes) -> None:
-    """Flip one byte of the stored copy of ``data`` behind the store's back."""
+def damage(store: ObjectStore, key: str, data: bytes, *, silent: bool = False) -> None:
+    """Flip one byte of the stored copy of ``data`` behind the store's back. SeaweedFS's own CRC
+    then refuses to serve it (500, after 13 s of its retries) unless ``silent``, which rewrites
+    that CRC too (tests/services.py): only LuuTru's SHA-256 catches it, as on a filesystem."""
     if isinstance(store, FilesystemStore):
         path = store.physical_path(key)
         os.chmod(path, 0o600)
@@ -60,7 +62,7 @@ def damage(store: ObjectStore, key: str, data: bytes) -> None:
             fh.write(bytes([byte[0] ^ 0x01]))
         return
     probe = data[1000:1064]
-    flipped = store.seaweedfs.damage(probe, collection=store.bucket)
+    flipped = store.seaweedfs.damage(probe, collection=store.bucket, silent=silent)
     assert flipped, "the object's bytes were not found in the SeaweedFS volume files"
 
 
