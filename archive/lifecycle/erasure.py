@@ -90,14 +90,26 @@ def _keys(store: ObjectStore, dossier: ErasedDossier) -> set[str]:
     return listed | {o.key for o in dossier.objects}
 
 
+def _versions(store: ObjectStore, dossier: ErasedDossier) -> list[tuple[str, str | None]]:
+    """(key, version id) of every version an erasure deletes: an older version (a repaired
+    object's damaged copy) may be locked longer than the current one."""
+    found = {kv for prefix in dossier.prefixes for kv in store.versions(f"{prefix}/")}
+    listed = {key for key, _ in found}
+    for o in dossier.objects:
+        if o.key not in listed:
+            found |= {(key, version) for key, version in store.versions(o.key) if key == o.key}
+    return sorted(found, key=lambda kv: (kv[0], kv[1] or ""))
+
+
 def refuse_if_locked(store_list: list[ObjectStore], dossier: ErasedDossier) -> None:
-    """ObjectLocked (before anything is deleted) if a store still protects any object."""
+    """ObjectLocked (before anything is deleted) if a store still protects any version of any
+    object, so an erasure never stops half-way on a lock."""
     now = utcnow()
     for store in store_list:
         if not store.supports_object_lock:
             continue
-        for key in sorted(_keys(store, dossier)):
-            lock = store.retention(key)
+        for key, version in _versions(store, dossier):
+            lock = store.retention(key, version)
             if lock is not None and lock.until > now:
                 raise ObjectLocked(f"{key} in {public_url(store.url)} is locked ({lock.mode}) until "
                                    f"{lock.until.isoformat()}", key=key, dossier=dossier.code)

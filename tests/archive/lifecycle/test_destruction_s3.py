@@ -126,3 +126,28 @@ def test_dossier_whose_lock_ran_out_loses_every_object_version(s3_archive, seawe
     assert catalog_rows(code)["status"] == "destroyed"
     certificates = list(store.list("destruction-certificates/"))
     assert len(certificates) == 2 and store.retention(certificates[0]).mode == "COMPLIANCE"
+
+
+def test_an_older_version_still_locked_refuses_the_erasure_before_anything_goes(s3_archive):
+    """A repaired object keeps its damaged copy as an older version; were that version locked
+    longer than the current one, the erasure would otherwise delete the other objects and stop
+    half-way on it. The check reads every version's lock first."""
+    code = catalogue("07.TEST", "5 năm", date(2015, 6, 30))
+    store = open_store()
+    contents = {f"old-lock/{name}": name.encode() * 1000 for name in ("METS.xml", "data/a.pdf")}
+    objects = [store.put_file(key, io.BytesIO(data)) for key, data in contents.items()]
+    store.repair("old-lock/data/a.pdf", io.BytesIO(contents["old-lock/data/a.pdf"]), objects[1].sha256)
+    with session_scope() as session:
+        add_package_version(session, find_dossier(session, code), package_id=f"urn:uuid:{uuid.uuid4()}",
+                            object_prefix="old-lock", store_url=store.url, objects=objects)
+    [oldest] = [v for v in _versions(store, "old-lock")       # minio's listing says "true"/"false"
+                if v.object_name.endswith("a.pdf") and str(v.is_latest).lower() != "true"]
+    store.lock("old-lock/data/a.pdf", Retention(datetime.now(timezone.utc) + timedelta(days=1), "GOVERNANCE"),
+               version_id=oldest.version_id)
+    assert store.retention("old-lock/data/a.pdf") is None       # the current version is not locked
+    list_id = walk_to_approval(code, today=date(2023, 6, 1))
+
+    with pytest.raises(ObjectLocked, match="old-lock/data/a.pdf"):
+        execute_list(ARCHIVIST, list_id, today=date(2023, 6, 1))
+    assert len(_versions(store, "old-lock")) == 3 and catalog_rows(code)["status"] == "archived"
+    assert list(store.list("destruction-certificates/")) == []
