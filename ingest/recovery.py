@@ -168,10 +168,13 @@ def _unstage_archived(stage: staging.Staging, since) -> list[str]:
 def drop_stale_caches(settings: Settings) -> list[str]:
     """Staged jobs (ingest.staging): a work folder here is only a cache of the job's staging
     area, left by a worker killed half-way; any worker pulls the job again when it runs a step.
-    Folders a live process of this machine is working in are kept."""
+    Folders a live process of this machine is working in are kept. A folder never staged is
+    the job itself, unless no job of the catalog has its name and it has been idle for
+    ``staging_orphan_minutes``: what a process killed while creating a job left."""
     if not staging.enabled(settings) or not (settings.data_dir / "jobs").is_dir():
         return []
     stage = staging.open_staging(settings)
+    cutoff = (utcnow() - timedelta(minutes=settings.staging_orphan_minutes)).timestamp()
     dropped = []
     for folder in (settings.data_dir / "jobs").iterdir():
         try:
@@ -180,11 +183,20 @@ def drop_stale_caches(settings: Settings) -> list[str]:
                 continue
         except (OSError, ValueError, KeyError):
             pass
-        if stage.manifest(folder.name) is None:     # never staged: not a cache, the job itself
+        if stage.manifest(folder.name) is None and not _never_created(folder, cutoff):
             continue
         shutil.rmtree(folder, ignore_errors=True)
         dropped.append(folder.name)
     return dropped
+
+
+def _never_created(folder, cutoff: float) -> bool:
+    """A work folder of no job in the catalog, untouched since ``cutoff`` (a POSIX time)."""
+    if max((p.stat().st_mtime for p in folder.rglob("*")), default=folder.stat().st_mtime) >= cutoff:
+        return False
+    with session_scope() as session:
+        return session.execute(select(PipelineStep.id).where(PipelineStep.job_id == folder.name).limit(1)).first() \
+            is None
 
 
 def recover(*, resume: Callable[[str], None] | None = None, settings: Settings | None = None) -> Recovery:

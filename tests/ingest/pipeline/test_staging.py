@@ -372,7 +372,7 @@ def test_a_push_cut_off_by_a_killed_process_is_swept_once_idle_and_live_jobs_are
                                                                                        born_digital_sample):
     from archive.settings import Settings
     from ingest import pipeline
-    from ingest.recovery import tidy_failed_jobs
+    from ingest.recovery import drop_stale_caches, tidy_failed_jobs
     live = pipeline.create(born_digital_sample, organ_id=AGENCY, actor="operator")     # pushed whole, steps recorded
     killed = subprocess.run([sys.executable, "-c", KILLED_HALF_WAY, str(born_digital_sample), AGENCY], cwd=ROOT,
                             env=staging_env, capture_output=True, text=True, timeout=120)
@@ -389,6 +389,11 @@ def test_a_push_cut_off_by_a_killed_process_is_swept_once_idle_and_live_jobs_are
     assert list(stage.store.list(f"jobs/{orphan}/")) == []
     assert sorted(stage.store.list(f"jobs/{live.id}/")) == staged_live and stage.manifest(live.id)
     assert tidy_failed_jobs(Settings(staging_orphan_minutes=0)) == []   # nothing left to sweep
+
+    left_here = get_settings().data_dir / "jobs" / orphan                # the killed process's own folder
+    assert (left_here / "job.json").is_file()
+    assert drop_stale_caches(get_settings()) == [] and left_here.exists()
+    assert drop_stale_caches(Settings(staging_orphan_minutes=0)) == [orphan] and not left_here.exists()
 
 
 def test_a_push_that_fails_half_way_leaves_nothing_in_staging(staging_env, born_digital_sample, monkeypatch):
