@@ -139,7 +139,9 @@ def dossier_page(request: Request, code: str, caller: Caller, db, status_code: i
                   rows=metadata_rows(record.metadata_json, DOSSIER), documents=documents,
                   readable=holdings.readable(caller.principal, record), events=holdings.events(db, record),
                   versions=record.versions, holds=holds_of(record.code) if caller.user.role != "researcher" else [],
-                  may_hold=own and caller.user.role in HOLDERS and record.status in DossierStatus.in_custody(),
+                  # a hold in force may always be lifted by its authority; a new one needs a dossier kept here
+                  may_hold=own and caller.user.role in HOLDERS and (record.legal_hold
+                                                                    or record.status in DossierStatus.in_custody()),
                   may_trigger=(own and caller.user.role == "archivist" and record.status in DossierStatus.in_custody()
                                and period is not None and period.event), **context)
 

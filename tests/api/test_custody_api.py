@@ -79,3 +79,21 @@ def test_the_dossier_page_offers_no_hold_and_its_form_is_refused(archive, client
     entry = _last_refusal()
     assert (entry.actor, entry.detail["via"], entry.detail["code"]) == ("archivist_a", "web", "dossier_not_in_custody")
     assert _record(destroyed)[1:3] == (False, None)
+
+
+def test_a_hold_in_force_on_a_transferred_dossier_is_still_lifted_on_its_page(archive, client):
+    """Transferred while held (a hold stops destruction, not transfer): its authority may still
+    lift the hold from the dossier page, as through the API; no new hold is offered after."""
+    from archive.lifecycle.legal_hold import place_hold
+    from tests.api.test_destruction_pages import _post
+    from tests.archive.lifecycle.conftest import HEAD
+    code = catalogue("NL-GD", "Vĩnh viễn", date(2001, 12, 31), organ=AGENCY_A, title="Hồ sơ đã nộp lưu thử giao diện")
+    place_hold(HEAD, code, "Thanh tra")
+    with session_scope() as s:      # as acknowledge_transfer leaves it (tests/archive/lifecycle/test_custody.py)
+        s.scalar(select(DossierRecord).where(DossierRecord.code == code)).status = "transferred"
+    page = f"/dossiers/{code}"
+    token = _as(client, "head_a")
+    assert f"{page}/hold/lift" in client.get(page).text
+    lifted = _post(client, token, f"{page}/hold/lift", reason="Kết thúc thanh tra")
+    assert "Đã gỡ phong tỏa" in lifted.text and f"{page}/hold" not in lifted.text
+    assert _record(code)[:2] == ("transferred", False)
