@@ -12,6 +12,7 @@ servers at once in background threads, so their start-ups overlap each other and
 from __future__ import annotations
 
 import glob
+import itertools
 import json
 import os
 import shutil
@@ -138,7 +139,9 @@ class PostgresServer(Server):
         self._as_postgres = {"user": "postgres", "group": "postgres", "extra_groups": []} if os.geteuid() == 0 else {}
         if self._as_postgres:
             shutil.chown(self.dir, "postgres", "postgres")
-        self._counter = 0
+        self._counter = itertools.count(1)
+        self._next: Future | None = None     # the next new database, made while the last one is used
+        self._making = ThreadPoolExecutor(1, thread_name_prefix="postgres-create")
 
     def start(self) -> "PostgresServer":
         if not (self.data / "PG_VERSION").exists():   # a kept folder is started again as it is
@@ -164,11 +167,15 @@ class PostgresServer(Server):
         """SQLAlchemy URL (psycopg 3 driver)."""
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self, prefix: str = "test") -> str:
-        """A new empty database; returns its SQLAlchemy URL."""
+    def create_database(self) -> str:
+        """A new empty database; returns its SQLAlchemy URL. The next one is made ahead, in the
+        background, while the caller uses this one (CREATE DATABASE copies template1: 0.3-0.5 s)."""
+        ready, self._next = self._next, self._making.submit(self._create)
+        return ready.result() if ready else self._create()
+
+    def _create(self) -> str:
         import psycopg
-        self._counter += 1
-        name = f"{prefix}_{os.getpid()}_{self._counter}"
+        name = f"test_{os.getpid()}_{next(self._counter)}"
         with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
@@ -180,6 +187,7 @@ class PostgresServer(Server):
             conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
     def stop(self) -> None:
+        self._making.shutdown(wait=False, cancel_futures=True)
         if self.proc is not None and self.proc.poll() is None:
             # SIGINT is postgres' "fast" shutdown: it ends open sessions instead of waiting for them
             self.proc.send_signal(signal.SIGINT)
