@@ -15,14 +15,13 @@ from tests.fixtures.archives import LUUTRU
 
 
 @pytest.fixture
-def trail(catalog_url) -> str:
+def trail(migrated_catalog_url) -> str:
     """A catalog whose audit trail has five entries."""
-    init_catalog(catalog_url)
     for action, obj in [("login", None), ("submit", "000.00.00.H41.2021.01.VP"), ("view", "000.00.00.H41.2021.01.VP"),
                         ("download", "000.00.00.H41.2021.01.VP.001"), ("grant", "user:lan")]:
         audit.record(action, actor="lan", agency="000.00.00.H41", object=obj, detail={"ip": "127.0.0.1"},
-                     catalog_url=catalog_url)
-    return catalog_url
+                     catalog_url=migrated_catalog_url)
+    return migrated_catalog_url
 
 
 def run_sql(url, statement):

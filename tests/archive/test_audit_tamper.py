@@ -23,12 +23,11 @@ DOSSIER = "000.00.00.H41.2021.01.VP"
 
 
 @pytest.fixture
-def trail(catalog_url) -> str:
-    init_catalog(catalog_url)
+def trail(migrated_catalog_url) -> str:
     for action, obj in [("login", None), ("submit", DOSSIER), ("view", DOSSIER), ("download", DOSSIER + ".001"),
                         ("grant", "user:lan")]:
-        audit.record(action, actor="lan", agency="000.00.00.H41", object=obj, catalog_url=catalog_url)
-    return catalog_url
+        audit.record(action, actor="lan", agency="000.00.00.H41", object=obj, catalog_url=migrated_catalog_url)
+    return migrated_catalog_url
 
 
 @pytest.fixture

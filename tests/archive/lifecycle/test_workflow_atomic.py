@@ -33,10 +33,10 @@ ADMIN = Principal("quantri", "admin")
 
 
 @pytest.fixture
-def archive_db(archive_home, catalog_url, monkeypatch):
+def archive_db(archive_home, migrated_catalog_url, monkeypatch):
     """The archive's catalog on SQLite, then on a real PostgreSQL server."""
-    monkeypatch.setenv("LUUTRU_DATABASE_URL", catalog_url)
-    yield catalog_url
+    monkeypatch.setenv("LUUTRU_DATABASE_URL", migrated_catalog_url)
+    yield migrated_catalog_url
 
 
 def slowed(monkeypatch, module, name: str, seconds: float = 0.4) -> None:
