@@ -56,27 +56,36 @@ def walk_to_approval(code: str, today: date) -> int:
     return list_id
 
 
-def acknowledged_transfer(tmp_path, monkeypatch) -> Path:
-    """A prepared transfer of one permanent dossier of ORGAN, straight in the catalog, and the
-    historical archive's genuine signed acknowledgement of it (its certificate configured)."""
+@pytest.fixture
+def archive_db(archive_home, migrated_catalog_url, monkeypatch):
+    """The archive's catalog on SQLite, then on a real PostgreSQL server."""
+    monkeypatch.setenv("LUUTRU_DATABASE_URL", migrated_catalog_url)
+    yield migrated_catalog_url
+
+
+def acknowledged_transfer(tmp_path, monkeypatch, notations: tuple[str, ...] = ("NL-CAS",)) -> Path:
+    """A prepared transfer of permanent dossiers of ORGAN (one per notation), straight in the
+    catalog, and the historical archive's genuine signed acknowledgement of it (its certificate
+    configured)."""
     from archive.catalog.transfer import Transfer, TransferDossier
     from archive.lifecycle.transfer.acknowledgement import AcknowledgedPackage, Acknowledgement, write
     from archive.lifecycle.transfer.signing import generate_identity, signing_key
     from archive.clock import utcnow
-    code = catalogue("NL-CAS", "Vĩnh viễn", date(2001, 12, 31))
+    codes = [catalogue(notation, "Vĩnh viễn", date(2001, 12, 31)) for notation in notations]
     reference = "NL-000.00.00.H41-20260601-000001"
+    packages = [AcknowledgedPackage(package_id=f"urn:uuid:sip-{i}", dossier_code=code, mets_sha256="b" * 64,
+                                    archived_as=f"urn:uuid:aip-{i}") for i, code in enumerate(codes)]
     with session_scope() as s:
-        record = s.scalar(select(DossierRecord).where(DossierRecord.code == code))
+        ids = {r.code: r.id for r in s.scalars(select(DossierRecord).where(DossierRecord.code.in_(codes)))}
         s.add(Transfer(reference=reference, direction="outgoing", state="prepared", organ_id=ORGAN,
                        actor=ARCHIVIST.user, manifest_sha256="a" * 64,
-                       dossiers=[TransferDossier(dossier_id=record.id, dossier_code=code, package_id="urn:uuid:sip",
-                                                 mets_sha256="b" * 64, size=1, files=1)]))
+                       dossiers=[TransferDossier(dossier_id=ids[p.dossier_code], dossier_code=p.dossier_code,
+                                                 package_id=p.package_id, mets_sha256=p.mets_sha256, size=1, files=1)
+                                 for p in packages]))
     generate_identity("Lưu trữ lịch sử", tmp_path / "key.pem", tmp_path / "cert.pem")
     monkeypatch.setenv("LUUTRU_TRANSFER_RECEIVER_CERTIFICATE", str(tmp_path / "cert.pem"))
     ack = Acknowledgement(reference=reference, transfer_manifest_sha256="a" * 64, sending_organ_id=ORGAN,
-                          receiving_archive="Lưu trữ lịch sử", received_at=utcnow(),
-                          packages=[AcknowledgedPackage(package_id="urn:uuid:sip", dossier_code=code,
-                                                        mets_sha256="b" * 64, archived_as="urn:uuid:aip")])
+                          receiving_archive="Lưu trữ lịch sử", received_at=utcnow(), packages=packages)
     return write(ack, tmp_path / "ack", signing_key(tmp_path / "key.pem"))
 
 

@@ -32,13 +32,6 @@ HEAD_2 = Principal("an.ld", "agency_head", ORGAN)
 ADMIN = Principal("quantri", "admin")
 
 
-@pytest.fixture
-def archive_db(archive_home, migrated_catalog_url, monkeypatch):
-    """The archive's catalog on SQLite, then on a real PostgreSQL server."""
-    monkeypatch.setenv("LUUTRU_DATABASE_URL", migrated_catalog_url)
-    yield migrated_catalog_url
-
-
 def slowed(monkeypatch, module, name: str, seconds: float = 0.4) -> None:
     """Make ``module.name`` pause inside the step's transaction, so two steps overlap there."""
     real = getattr(module, name)
