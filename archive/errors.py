@@ -249,9 +249,10 @@ class AccountExists(LuuTruError):
 
 
 class LegalHoldActive(LuuTruError):
-    """The dossier is under a legal hold: it cannot be listed, approved or destroyed until the hold is lifted."""
+    """The dossier is under a legal hold (a disposal hold): it cannot be listed, approved or destroyed,
+    nor transferred to the historical archive, until the hold is lifted."""
     code = "legal_hold_active"
-    message_vi = "Hồ sơ đang bị phong tỏa (legal hold), không được đưa vào danh mục hủy, phê duyệt hay hủy."
+    message_vi = "Hồ sơ đang bị phong tỏa (legal hold), không được đưa vào danh mục hủy, phê duyệt, hủy hay nộp lưu."
     exit_code = 1
     http_status = 409
 

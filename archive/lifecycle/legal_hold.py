@@ -1,5 +1,7 @@
-"""Legal holds (phong tỏa, disposal hold): while one is in force the dossier cannot be put on
-a destruction list, approved for destruction or destroyed.
+"""Legal holds (phong tỏa, disposal hold): while one is in force the dossier cannot be disposed
+of: not put on a destruction list, approved for destruction or destroyed, and not transferred to
+the historical archive (not prepared for transfer, nor marked transferred on acknowledgement).
+``refuse_if_held`` is that one rule, for every disposal step.
 
 Placed and lifted only by the agency head of the dossier's agency, an auditor or an
 administrator, always with a reason; both are kept in ``legal_holds`` and the audit trail.
@@ -14,7 +16,7 @@ the dossier's row, so of two at once exactly one acts.
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from archive import audit
 from archive.access import ROLE_VI, require
@@ -31,9 +33,19 @@ HOLDERS = ("agency_head", "auditor", "admin")
 AUTHORITY = {"agency_head": 1, "auditor": 2, "admin": 2}   # province-wide roles outrank an agency's head
 
 
-def refuse_if_held(record: DossierRecord, action: str) -> None:
-    if record.legal_hold:
-        raise LegalHoldActive(f"dossier {record.code} is under a legal hold; cannot {action}", dossier=record.code)
+def refuse_if_held(record: DossierRecord, action: str, action_vi: str = "đưa vào danh mục hủy, phê duyệt hay hủy"
+                   ) -> None:
+    """LegalHoldActive (409) naming the hold in force, if any: a dossier under a hold is not
+    disposed of (``action``/``action_vi``: destroyed or transferred, in the step's words)."""
+    if not record.legal_hold:
+        return
+    hold = active_hold(object_session(record), record.code)
+    named = "" if hold is None else (f" (lệnh phong tỏa số {hold.id} do {ROLE_VI[hold.placed_role or 'admin']} "
+                                     f"{hold.placed_by} đặt ngày {hold.placed_at:%d/%m/%Y})")
+    raise LegalHoldActive(f"dossier {record.code} is under a legal hold; cannot {action}", dossier=record.code,
+                          hold=hold.id if hold else None,
+                          message_vi=f"Hồ sơ {record.code} đang bị phong tỏa{named}; không được {action_vi} "
+                                     "cho đến khi gỡ phong tỏa.")
 
 
 def _reason(reason: str) -> str:

@@ -1,7 +1,7 @@
 """Lifecycle through the REST API: a 10-year dossier ingested, the archive's today moved past
 its expiry (LUUTRU_FIXED_TODAY), listed, reviewed, audited, approved and destroyed by different
-users, with the certificate downloadable and the audit chain intact; a legal hold refuses;
-a transfer is prepared and its documents downloaded."""
+users, with the certificate downloadable and the audit chain intact; a legal hold refuses
+destruction and transfer; a transfer is prepared and its documents downloaded."""
 from __future__ import annotations
 
 import io
@@ -116,6 +116,19 @@ def test_dossier_under_legal_hold_is_refused_through_the_api(archive, after_expi
          json={"items": [{"dossier_code": code, "reason": REASON}]})
 
 
+def test_dossier_under_legal_hold_is_not_prepared_for_transfer_through_the_api(archive):
+    from tests.api.lifecycle_fixtures import LONG_EXPIRED
+    from tests.archive.lifecycle.conftest import catalogue
+    code = catalogue("API-NL-HOLD", "Vĩnh viễn", LONG_EXPIRED, organ=AGENCY_A)
+    hold = call(archive, "head_a", "POST", f"/dossiers/{code}/hold", 201, json={"reason": "Phục vụ thanh tra"})
+    refused = call(archive, "archivist_a", "POST", "/transfers", 409, json={"dossier_codes": [code]})
+    assert refused.headers["content-type"] == "application/problem+json"
+    problem = refused.json()
+    assert problem["code"] == "legal_hold_active" and problem["dossier"] == code
+    assert "phong tỏa" in problem["message_vi"] and "nộp lưu" in problem["message_vi"]
+    assert str(problem["hold"]) in problem["message_vi"] and problem["hold"] == hold.json()["hold_id"]
+
+
 def _ack_files(ack: bytes, signature: bytes) -> dict:
     return {"files": {"acknowledgement": ("ack.json", ack, "application/json"),
                       "signature": ("ack.json.sig", signature, "application/octet-stream")}}
@@ -154,6 +167,12 @@ def test_transfer_is_prepared_downloaded_and_completed_by_a_signed_acknowledgeme
         assert forged.json()["code"] == "acknowledgement_rejected"
         assert call(archive, "archivist_b", "GET", f"/dossiers/{code}", 200).json()["status"] == "archived"
         call(archive, "head_b", "POST", f"/transfers/{ref}/acknowledgement", 403, **signed)
+        hold = call(archive, "head_b", "POST", f"/dossiers/{code}/hold", 201, json={"reason": "Thanh tra"}).json()
+        held = call(archive, "archivist_b", "POST", f"/transfers/{ref}/acknowledgement", 409, **signed).json()
+        assert (held["code"], held["dossier"], held["hold"]) == ("legal_hold_active", code, hold["hold_id"])
+        assert f"số {hold['hold_id']}" in held["message_vi"] and "nộp lưu" in held["message_vi"]
+        assert call(archive, "archivist_b", "GET", f"/dossiers/{code}", 200).json()["status"] == "archived"
+        call(archive, "head_b", "DELETE", f"/dossiers/{code}/hold", 200, json={"reason": "Thanh tra xong"})
         done = call(archive, "archivist_b", "POST", f"/transfers/{ref}/acknowledgement", 200, **signed).json()
         again = call(archive, "archivist_b", "POST", f"/transfers/{ref}/acknowledgement", 409, **signed).json()
         assert again["code"] == "wrong_workflow_stage"                     # complete once, not twice

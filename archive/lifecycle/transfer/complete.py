@@ -2,7 +2,8 @@
 
 The acknowledgement must carry the historical archive's valid signature and match the
 prepared transfer exactly (reference, transfer.json checksum, every package and its
-checksum, nothing more, nothing less); anything else is refused and nothing changes.
+checksum, nothing more, nothing less); anything else is refused and nothing changes, as is a
+dossier placed under a legal hold since the transfer was prepared (a hold is a disposal hold).
 Then, in one transaction under the transfer's row lock (compare-and-set: a transfer complete
 or being completed is refused, 409), the transfer becomes ``acknowledged`` with a removal
 lease and its dossiers ``transferred``: each keeps a stub (its catalog row with metadata, documents, file
@@ -29,12 +30,14 @@ from archive.catalog.locking import expect_stage, lock_row, locked_session
 from archive.catalog.models import DossierRecord, DossierStatus
 from archive.clock import utcnow
 from archive.lifecycle.erasure import ErasedDossier, residue, snapshot, stores
+from archive.lifecycle.legal_hold import refuse_if_held
 from archive.access import Principal, require, sees_agency, visible
 from archive.errors import AcknowledgementRejected, NotFound, ObjectMissing, StorageError, WrongWorkflowStage
 from archive.settings import Settings, get_settings
 from archive.lifecycle.transfer import acknowledgement
 from archive.lifecycle.transfer.acknowledgement import Acknowledgement
 from archive.lifecycle.transfer.manifest import PACKAGES_DIR
+from archive.lifecycle.transfer.prepare import TRANSFER_VI
 from archive.catalog.transfer import Transfer, TransferState
 from search.base import open_index
 
@@ -104,6 +107,7 @@ def _claim(ack: Acknowledgement, signer: str, actor: Principal) -> tuple[str | N
         if problems := _mismatches(ack, transfer):
             raise AcknowledgementRejected("; ".join(problems), problems=problems)
         resumed = transfer.state == TransferState.ACKNOWLEDGED
+        records = _dossiers(session, transfer, check_holds=not resumed)
         if not resumed:
             transfer.state, transfer.acknowledged_at, transfer.receiver = TransferState.ACKNOWLEDGED, utcnow(), signer
             transfer.acknowledgement = ack.model_dump(mode="json")
@@ -112,13 +116,27 @@ def _claim(ack: Acknowledgement, signer: str, actor: Principal) -> tuple[str | N
                      detail={"step": "removal resumed" if resumed else "acknowledged", "receiver": signer,
                              "dossiers": [d.dossier_code for d in transfer.dossiers]})
         copies = []
-        for item in transfer.dossiers:
-            record = session.get(DossierRecord, item.dossier_id) if item.dossier_id else None
-            if record is None:
-                raise AcknowledgementRejected(f"dossier {item.dossier_code} is no longer in the catalog")
+        for record in records:
             record.status = DossierStatus.TRANSFERRED
             copies.append(snapshot(session, record))
         return transfer.folder, copies
+
+
+def _dossiers(session, transfer: Transfer, *, check_holds: bool) -> list[DossierRecord]:
+    """The transfer's dossiers, each row locked (as placing a hold locks it) and checked before
+    any changes: one held since the transfer was prepared refuses the whole acknowledgement, so
+    nothing is half-applied and importing it again once the hold is lifted completes it. A
+    removal already started (resumed) is carried to its end: no hold can be placed on a
+    transferred dossier."""
+    records = []
+    for item in transfer.dossiers:
+        record = lock_row(session, DossierRecord, DossierRecord.id == item.dossier_id) if item.dossier_id else None
+        if record is None:
+            raise AcknowledgementRejected(f"dossier {item.dossier_code} is no longer in the catalog")
+        if check_holds:
+            refuse_if_held(record, "be marked transferred", TRANSFER_VI)
+        records.append(record)
+    return records
 
 
 def _interrupted(reference: str, actor: Principal, exc: Exception) -> None:

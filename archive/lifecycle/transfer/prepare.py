@@ -6,6 +6,8 @@ then packaged again as an E-ARK SIP (originals, PDF/A copies, metadata, PREMIS h
 and checked by eark-validator. The folder is written beside its destination and renamed
 into place when complete, and only then is the transfer recorded in the catalog as
 ``prepared``: nothing at the sender changes until the historical archive acknowledges it.
+A dossier under a legal hold is refused, before the folder is written and again before the
+transfer is recorded (``refuse_if_held``, the rule destruction uses).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from archive import audit
 from archive.catalog.db import init_catalog, session_scope
+from archive.catalog.locking import locked_session
 from archive.catalog.packages import agency_name as registered_agency_name
 from archive.catalog.models import DossierRecord, DossierStatus
 from archive.checksums import sha256_file
@@ -30,12 +33,16 @@ from archive.package.eark import validate_package
 from archive.package.layout import now
 from archive.settings import Settings, get_settings, load_codelists
 from archive.storage import open_store
+from archive.lifecycle.legal_hold import refuse_if_held
 from archive.lifecycle.transfer import documents
 from archive.lifecycle.transfer.content import fetch_package, package_content
 from archive.lifecycle.transfer.manifest import PACKAGES_DIR, PackageEntry, TransferManifest
 from archive.catalog.transfer import Transfer, TransferDossier, TransferState
 from archive.access import Principal, can_find
 
+
+
+TRANSFER_VI = "nộp lưu vào Lưu trữ lịch sử"
 
 
 @dataclass
@@ -50,12 +57,15 @@ def new_reference(organ_id: str) -> str:
     return f"NL-{organ_id}-{now():%Y%m%d}-{uuid.uuid4().hex[:6]}"
 
 
-def _selected(session: Session, codes: list[str], organ_id: str, settings: Settings) -> list[DossierRecord]:
-    """The dossiers named, refused with every reason at once unless each may be transferred."""
+def _selected(session: Session, codes: list[str], organ_id: str, settings: Settings, *, lock: bool = False
+              ) -> list[DossierRecord]:
+    """The dossiers named (with ``lock``, locked for the transaction, as placing a hold locks
+    them), refused with every reason at once unless each may be transferred."""
     codelists = load_codelists(settings)
     # Another agency's dossier its archivist may not find is as absent as one never archived.
     preparer = Principal("transfer", "archivist", organ_id)
-    records = {r.code: r for r in session.scalars(select(DossierRecord).where(DossierRecord.code.in_(codes)))
+    query = select(DossierRecord).where(DossierRecord.code.in_(codes))
+    records = {r.code: r for r in session.scalars(query.with_for_update() if lock else query)
                if can_find(preparer, rights=r.rights, organ_id=r.organ_id, dossier_code=r.code)}
     if missing := [c for c in codes if c not in records]:
         raise NotFound(f"no dossier {', '.join(missing)} in the catalog",
@@ -78,6 +88,9 @@ def _selected(session: Session, codes: list[str], organ_id: str, settings: Setti
             reasons[code] = f"already in transfer {busy[code]}"
     if reasons:
         raise DossierNotTransferable("; ".join(f"{c}: {why}" for c, why in reasons.items()), dossiers=reasons)
+    # Checked once the dossiers are known to be the agency's own: a hold elsewhere is not disclosed.
+    for code in dict.fromkeys(codes):
+        refuse_if_held(records[code], "be transferred", TRANSFER_VI)
     return [records[c] for c in dict.fromkeys(codes)]
 
 
@@ -140,10 +153,10 @@ def prepare_transfer(codes: list[str], out_dir: Path, *, organ_id: str | None = 
                                       "External-Description": "Hồ sơ nộp lưu vào Lưu trữ lịch sử"},
                        checksums=["sha256"])
         partial.rename(final)
-        with session_scope() as session:
+        with locked_session() as session:     # a hold placed meanwhile either waits for this or refuses it
             audit.record("transfer", actor=actor, agency=organ_id, object=reference, session=session,
                          detail={"step": "prepared", "dossiers": [e.dossier_code for e in entries]})
-            _selected(session, codes, organ_id, settings)  # still transferable now that it is written
+            _selected(session, codes, organ_id, settings, lock=True)  # still transferable (and not held)
             session.add(Transfer(reference=reference, direction="outgoing", state=TransferState.PREPARED,
                                  organ_id=organ_id, actor=actor, folder=str(final.resolve()), manifest_sha256=manifest_sha256,
                                  dossiers=[TransferDossier(dossier_id=s.dossier_id, dossier_code=s.code,

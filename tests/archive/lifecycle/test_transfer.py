@@ -377,3 +377,28 @@ def test_permanent_dossier_needing_attention_is_transferred_like_any_archived_on
         acknowledge_transfer(ack, SENDING_ARCHIVIST)
         after = _state(PERMANENT)
         assert (after["status"], after["objects"], after["searchable"]) == ("transferred", {}, False)
+
+
+def test_a_hold_placed_while_the_transfer_is_written_refuses_it_before_anything_is_handed_over(
+        sender, tmp_path, monkeypatch):
+    """Between the first check and the recording of the transfer its packages are built: a hold
+    placed then is caught by the final check, and no folder is left to hand over."""
+    import archive.lifecycle.transfer.prepare as prepare
+    from archive.errors import LegalHoldActive
+    from archive.lifecycle.legal_hold import place_hold
+    real = prepare.validate_package
+    holds = []
+
+    def validate_then_hold(path):
+        holds.append(place_hold(Principal("lanhdao", "agency_head", "000.00.00.H41"), PERMANENT, "Thanh tra"))
+        return real(path)
+    monkeypatch.setattr(prepare, "validate_package", validate_then_hold)
+    out = tmp_path / "out"
+    with sender.active():
+        with pytest.raises(LegalHoldActive) as refused:
+            prepare_transfer([PERMANENT], out, actor="vanthu")
+        assert refused.value.context["hold"] == holds[0] and "nộp lưu" in refused.value.message_vi
+        with session_scope() as s:
+            assert s.scalar(select(func.count()).select_from(Transfer)) == 0
+        assert _state(PERMANENT)["status"] == "archived"
+    assert not any(out.iterdir())

@@ -1,8 +1,9 @@
 """Workflow steps are compare-and-set on their stage, on SQLite and on PostgreSQL: of two
-concurrent approvals, executions, holds or amendment decisions exactly one acts and the other
-is refused with 409 (wrong_workflow_stage / legal_hold_active); an execution that stops
-half-way is audited, stays ``executing`` and is resumed by running execute again. Holds are
-lifted only by an authority at least that of their placer."""
+concurrent approvals, executions, holds, amendment decisions, or a hold and a transfer's
+acknowledgement, exactly one acts and the other is refused with 409 (wrong_workflow_stage /
+legal_hold_active / dossier_not_in_custody); an execution that stops half-way is audited,
+stays ``executing`` and is resumed by running execute again. Holds are lifted only by an
+authority at least that of their placer."""
 from __future__ import annotations
 
 import threading
@@ -209,6 +210,30 @@ def test_a_hold_and_a_destruction_at_once_end_held_and_kept_or_destroyed_and_nev
                  "stage": s.get(DestructionList, list_id).stage}
     assert state | {"holds": len(trail("legal_hold")),
                     "destroyed": len([e for e in trail("destroy") if e.object == code])} == expected
+
+
+@pytest.mark.parametrize("first", ["hold", "acknowledgement"])
+def test_a_hold_and_an_acknowledgement_at_once_end_held_and_prepared_or_transferred_and_never_held(
+        archive_db, tmp_path, monkeypatch, first):
+    import archive.lifecycle.transfer.complete as complete
+    ack = acknowledged_transfer(tmp_path, monkeypatch)
+    with session_scope() as s:
+        code = s.scalar(select(DossierRecord.code))
+    hold = lambda: place_hold(HEAD, code, "Thanh tra")                  # noqa: E731
+    acknowledge = lambda: complete.acknowledge_transfer(ack, ARCHIVIST)  # noqa: E731
+    if first == "hold":          # the hold holds the dossier's lock when the import claims the transfer
+        slowed(monkeypatch, legal_hold, "require")
+        placed, refused = one_then_other(hold, acknowledge)
+        assert isinstance(placed, int) and isinstance(refused, LegalHoldActive), (placed, refused)
+        expected = {"status": "archived", "legal_hold": True, "state": ("prepared", None)}
+    else:                        # the import holds the transfer's and the dossier's locks when the hold comes
+        slowed(monkeypatch, complete, "snapshot")
+        done, refused = one_then_other(acknowledge, hold)
+        assert done.dossiers == [code] and isinstance(refused, DossierNotInCustody), refused
+        expected = {"status": "transferred", "legal_hold": False, "state": ("transferred", None)}
+    with session_scope() as s:
+        record = s.scalar(select(DossierRecord).where(DossierRecord.code == code))
+        assert {"status": record.status, "legal_hold": record.legal_hold, "state": transfer_state()} == expected
 
 
 @pytest.mark.parametrize("placer, may_lift, may_not", [
