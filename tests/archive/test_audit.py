@@ -1,8 +1,6 @@
 """The audit trail is append-only in effect: any edit, deletion or reordering is detected."""
 from __future__ import annotations
 
-import os
-import subprocess
 import threading
 
 import pytest
@@ -11,7 +9,6 @@ from sqlalchemy import delete, select, update
 from archive import audit
 from archive.catalog import init_catalog, session_scope
 from archive.catalog.models import AuditEntry
-from tests.fixtures.archives import LUUTRU
 
 
 @pytest.fixture
@@ -103,27 +100,24 @@ def test_unknown_action_is_refused(trail):
         audit.record("rename", actor="lan", catalog_url=trail)
 
 
-def test_verify_command_names_the_broken_entry(tmp_path):
+def test_verify_command_names_the_broken_entry(tmp_path, luutru_main):
     url = f"sqlite:///{tmp_path / 'catalog.db'}"
     init_catalog(url)
     audit.record("login", actor="lan", catalog_url=url)
     audit.record("submit", actor="lan", object="000.00.00.H41.2021.01.VP", catalog_url=url)
-    env = {**os.environ, "LUUTRU_DATA_DIR": str(tmp_path)}
     run_sql(url, update(AuditEntry).where(AuditEntry.seq == 1).values(actor="x"))
-    broken = subprocess.run([LUUTRU, "audit", "verify"], env=env, capture_output=True, text=True)
+    broken = luutru_main("audit", "verify", env={"LUUTRU_DATA_DIR": str(tmp_path)})
     assert broken.returncode == 5 and "audit_chain_broken" in broken.stderr and "entry 1" in broken.stderr
 
 
-def test_a_refused_command_is_in_the_trail_with_who_and_what(tmp_path, monkeypatch):
+def test_a_refused_command_is_in_the_trail_with_who_and_what(tmp_path, monkeypatch, luutru_main):
     url = f"sqlite:///{tmp_path / 'catalog.db'}"
     init_catalog(url)
     from api import accounts
     monkeypatch.setenv("LUUTRU_DATA_DIR", str(tmp_path))      # the account in the same catalog
     lan = accounts.create_user("lan", "researcher", None, None, actor="test")
-    env = {**os.environ, "LUUTRU_DATA_DIR": str(tmp_path),
-           "LUUTRU_TOKEN": accounts.issue_token(lan.id, "cli", actor="test")}   # a researcher's own token
-    refused = subprocess.run([LUUTRU, "destruction", "draft", "000.00.00.H41.2021.01.VP=hết hạn"], env=env,
-                             capture_output=True, text=True)
+    refused = luutru_main("destruction", "draft", "000.00.00.H41.2021.01.VP=hết hạn",
+                          env={"LUUTRU_TOKEN": accounts.issue_token(lan.id, "cli", actor="test")})  # her own token
     assert refused.returncode == 1 and "forbidden" in refused.stderr
     with session_scope(url) as session:
         [entry] = session.execute(select(AuditEntry).where(AuditEntry.action == "refused")).scalars().all()

@@ -3,8 +3,6 @@ repaired copy counts only once it reads back with its checksum."""
 from __future__ import annotations
 
 import io
-import os
-import subprocess
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +11,6 @@ from archive.catalog import session_scope
 from archive.catalog.models import FixityAlarm, PreservationEvent, StoredObjectRecord
 from archive.lifecycle.fixity import run_fixity
 from tests.archive.conftest import archive_dossier, damage
-from tests.fixtures.archives import LUUTRU
 
 
 def events(catalog, event_type):
@@ -157,16 +154,15 @@ def test_due_selection_skips_objects_checked_recently(catalog, tmp_path):
     assert run_fixity("due", catalog_url=catalog, store=store).checked == []
 
 
-def test_fixity_command_exits_non_zero_on_an_alarm(tmp_path):
+def test_fixity_command_exits_non_zero_on_an_alarm(tmp_path, luutru_main):
     from archive.catalog import init_catalog
     from archive.storage import open_store
     catalog = f"sqlite:///{tmp_path / 'catalog.db'}"
     init_catalog(catalog)
     store = open_store(f"file://{tmp_path / 'store'}")
     archived = archive_dossier(catalog, store)
-    env = {**os.environ, "LUUTRU_DATA_DIR": str(tmp_path)}
     store.delete(list(archived.contents)[0])
-    failed = subprocess.run([LUUTRU, "fixity", "--all"], env=env, capture_output=True, text=True)
+    failed = luutru_main("fixity", "--all", env={"LUUTRU_DATA_DIR": str(tmp_path)})
     assert failed.returncode == 5
     assert "fixity_failed" in failed.stderr and "bị mất" in failed.stderr
     assert "Đã kiểm tra 2 đối tượng" in failed.stdout
