@@ -13,13 +13,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from api import problems
-from api.jobs import JobRunner
+from api.jobs import JobRunner, ingest_runner
 from api.routes import (access_pages, agency_pages, api_router, audit_pages, destruction_pages, draft_page, job_pages,
                         pages, report_pages, retention_pages, transfer_pages, user_pages)
 from api.web import LoginRequired, error_page, login_redirect
 from archive.catalog.db import init_catalog
 from archive.settings import Settings, get_settings
-from ingest import recovery
+from ingest import pipeline, recovery
+from ingest.normalise import start_pdfa_validator
+from ingest.tools import verapdf
 from ingest.tools.cores import ingest_workers
 
 HERE = Path(__file__).parent
@@ -88,16 +90,24 @@ async def lifespan(app: FastAPI):
     # A server killed half-way left jobs running, uploads half-received, tools running on:
     # resume the jobs here (or let the workers' broker deliver them again), remove the rest.
     recovery.recover(resume=None if get_settings().broker_url else app.state.jobs.start)
+    validates = app.state.warm_pdfa_validator and ingest_runner() is pipeline.in_process  # else the workers do
+    starting = start_pdfa_validator() if validates else None   # the first upload's check finds veraPDF warm
     try:
         yield
     finally:
         app.state.jobs.shutdown()
+        if starting:                    # uvicorn ends on the signal it caught, after this: no atexit
+            starting.join()
+            verapdf.close_all()
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, warm_pdfa_validator: bool = False) -> FastAPI:
+    """The API and pages; ``warm_pdfa_validator`` (``luutru serve``): veraPDF is started with
+    the app, ahead of the first upload, and closed with it."""
     settings = settings or get_settings()
     app = FastAPI(title="LuuTru", summary="Lưu trữ hồ sơ điện tử — API", version="1",
                   openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None, lifespan=lifespan)
+    app.state.warm_pdfa_validator = warm_pdfa_validator
     app.add_middleware(SessionMiddleware, secret_key=session_secret(settings), session_cookie=SESSION_COOKIE,
                        max_age=settings.session_max_age_seconds, same_site="lax", https_only=settings.cookie_secure)
     app.middleware("http")(security_headers)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from celery import Celery, chain
 from celery.schedules import crontab
-from celery.signals import celeryd_after_setup, worker_ready
+from celery.signals import celeryd_after_setup, worker_process_init, worker_process_shutdown, worker_ready
 
 from archive.settings import get_settings
 from ingest.pipeline import Progress
@@ -38,12 +38,17 @@ app.conf.update(
 )
 
 
+_forks_children = False     # Celery's prefork pool: the tasks run in child processes
+
+
 @celeryd_after_setup.connect
 def _share_cores(instance, **_) -> None:
     """Before the pool forks: each prefork child converts with its share of the cores, not all of them."""
+    global _forks_children
     from celery.concurrency.prefork import TaskPool
     if isinstance(instance.pool_cls, type) and issubclass(instance.pool_cls, TaskPool):
         cores.share_with(instance.concurrency)
+        _forks_children = True
 
 
 @worker_ready.connect
@@ -51,6 +56,22 @@ def _recover(**_) -> None:
     """A worker killed half-way left its step running and its tools' children alive."""
     from ingest.recovery import recover
     recover(resume=None)
+    if not _forks_children:     # solo or threads: this process runs the tasks
+        _start_pdfa_validator()
+
+
+@worker_process_init.connect
+def _start_pdfa_validator(**_) -> None:
+    """Each process that runs tasks starts veraPDF now, so its first dossier finds it warm."""
+    from ingest.normalise import start_pdfa_validator
+    start_pdfa_validator()
+
+
+@worker_process_shutdown.connect
+def _stop_pdfa_validator(**_) -> None:
+    """A prefork child leaves through os._exit (no atexit): its JVMs are ended here."""
+    from ingest.tools import verapdf
+    verapdf.close_all()
 
 
 def _step_task(step: str):

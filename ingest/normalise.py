@@ -15,11 +15,14 @@ its page count, its text (for the search index) and its PDF/A validation.
 """
 from __future__ import annotations
 
+import logging
+import threading
 import unicodedata
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pikepdf
 
@@ -30,6 +33,8 @@ from ingest.identify import FormatIdentification, identify
 from ingest.pdfa_check import PdfaValidation
 from archive import poppler
 from ingest.tools import ghostscript, libreoffice, ocr, pdfium, verapdf
+
+log = logging.getLogger(__name__)
 
 OFFICE_MIME = {
     "application/msword": ".doc",
@@ -202,6 +207,22 @@ def validate_pdfa_many(paths: list[Path]) -> dict[Path, PdfaValidation]:
     if get_settings().verapdf_path:
         return verapdf.validate_many(paths)
     return {Path(p): pdfa_check.check(p) for p in paths}
+
+
+def start_pdfa_validator(needed: Callable[[], bool] = lambda: True) -> threading.Thread:
+    """In a background thread: start veraPDF's JVMs ahead of need (ingest.tools.verapdf.prestart)
+    when veraPDF is configured and ``needed()`` (e.g. a look for documents to convert) says so,
+    so that the first dossier's check finds them warm. Never fails: a veraPDF that cannot start
+    is reported by the check that needs it."""
+    def start() -> None:
+        try:
+            if get_settings().verapdf_path and needed():
+                verapdf.prestart()
+        except Exception as exc:  # noqa: BLE001 - see above
+            log.warning("veraPDF could not be started ahead of need: %s", exc)
+    thread = threading.Thread(target=start, name="verapdf-prestart", daemon=True)
+    thread.start()
+    return thread
 
 
 def _inspect_pdf(path: Path) -> bool:

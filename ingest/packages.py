@@ -11,7 +11,8 @@ the SIP's root. Each refusal is one ``UnreadableSubmission`` with a stable ``rea
 from __future__ import annotations
 
 import re
-from pathlib import Path
+import zipfile
+from pathlib import Path, PurePosixPath
 
 from archive.errors import UnreadableSubmission
 from archive.settings import Settings
@@ -39,6 +40,19 @@ def is_eark(root: Path) -> bool:
 
 def is_submission_root(folder: Path) -> bool:
     return any((folder / n).is_file() for n in ROOT_MARKERS)
+
+
+def holds_documents(source: Path) -> bool:
+    """Whether a submission (folder or ZIP) has any file of a document format, by name only:
+    a quick look, before anything is opened (e.g. to start the PDF/A checker ahead of need)."""
+    if source.is_dir():
+        names = (p.name for p in source.rglob("*"))
+    elif zipfile.is_zipfile(source):
+        with zipfile.ZipFile(source) as archive:
+            names = [PurePosixPath(n).name for n in archive.namelist()]
+    else:
+        return False
+    return any(Path(n).suffix.lower() in DOCUMENT_SUFFIXES for n in names)
 
 
 def _bag_problems(bag, error) -> list[str]:

@@ -20,7 +20,7 @@ from archive.catalog.models import DossierRecord, DossierStatus, StepState
 from archive.errors import LuuTruError
 from ingest import state
 from ingest.job import IngestJob
-from ingest.packages import is_submission_root
+from ingest.packages import holds_documents, is_submission_root
 from ingest.tools.cores import ingest_workers
 
 STEP_LABELS = {"receive": "tiếp nhận", "validate": "kiểm tra siêu dữ liệu", "identify": "nhận dạng định dạng",
@@ -54,12 +54,15 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Gói hồ sơ (thư m�
     thay đổi hồ sơ: bị từ chối hoặc chờ lãnh đạo cơ quan phê duyệt theo cùng quy tắc."""
     from ingest import pipeline              # the steps load PDF, signature and packaging libraries:
     from ingest.steps import STEP_NAMES      # only when ingesting, not for every luutru command
+    from ingest.normalise import start_pdfa_validator
     from api.jobs import ingest_runner
     who = caller(user, password_stdin)       # before any work: no credential, nothing ingested
     require(who, ("archivist",), action="submit dossiers")
     runner = ingest_runner()
     console = Console()
     todo = submissions(paths)
+    if runner is pipeline.in_process:     # else the workers validate, with JVMs of their own
+        start_pdfa_validator(lambda: any(holds_documents(source) for source in todo))
     organ_id, actor = who.organ_id, who.user
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=False) as progress:

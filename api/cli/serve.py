@@ -15,4 +15,4 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Địa chỉ l�
     import uvicorn
 
     from api.app import create_app
-    uvicorn.run(create_app(), host=host, port=port, log_level=log_level, proxy_headers=True)
+    uvicorn.run(create_app(warm_pdfa_validator=True), host=host, port=port, log_level=log_level, proxy_headers=True)

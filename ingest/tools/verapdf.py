@@ -5,11 +5,14 @@ dossier, so the JVM is kept: ``validate_many`` hands each file to a running vera
 its own server mode (``--servermode``, what veraPDF's ``--processes`` workers run: one
 path per stdin line, answered with the path of that file's one-job MRR report). Servers
 are kept per process (at most ``KEEP`` idle), closed after ``IDLE_SECONDS`` unused or
-``RECYCLE_FILES`` files, and never shared across a fork.
+``RECYCLE_FILES`` files, and never shared across a fork. ``prestart`` starts them ahead of
+need (a worker process, ``luutru serve`` and ``luutru ingest`` do at start), so that the
+first dossier does not wait for a cold JVM.
 """
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import select
 import shutil
@@ -30,10 +33,13 @@ from archive.settings import get_settings
 from archive import process as _process
 from . import cores
 
+log = logging.getLogger(__name__)
+
 NAME = "veraPDF"
 KEEP = 2                # JVMs validating a dossier side by side, and idle ones kept: one per core
 IDLE_SECONDS = 300      # an idle JVM holds ~250 MB
 RECYCLE_FILES = 2000    # a fresh JVM now and then bounds whatever veraPDF caches
+WARM_UP_FILES = 3       # times a JVM started ahead validates a PDF/A copy of its own first (JIT warm-up)
 _STDERR_TAIL = 500
 
 
@@ -104,16 +110,20 @@ def _validate_in_one(paths: list[Path], flavour: str, limit: float) -> dict:
 
 
 class _Server:
-    """One ``verapdf --servermode`` process; it validates ``first`` as it starts."""
+    """One ``verapdf --servermode`` process; it validates ``first`` as it starts (without one:
+    a small document of its own, to warm it up)."""
 
-    def __init__(self, flavour: str, first: Path) -> None:
-        self.flavour, self.first, self.files, self.used = flavour, str(first), 0, time.monotonic()
+    def __init__(self, flavour: str, first: Path | None) -> None:
+        self.flavour, self.files, self.used, self.closed = flavour, 0, time.monotonic(), False
         self.owner, self.program = os.getpid(), _program()
+        self.key = (flavour, self.program)
         # Its reports (java.io.tmpdir, via the launcher) and its stderr stay in a folder of its own.
         self.scratch = Path(tempfile.mkdtemp(prefix="luutru-verapdf-"))
         self.stderr = open(self.scratch / "stderr.txt", "w+b")  # noqa: SIM115 - closed in close()
         options = f"{os.environ.get('VERAPDF_JAVA_OPTS', '')} -Djava.io.tmpdir={self.scratch}"
         try:
+            first = first or _warm_up_document(self.scratch / "khoi-dong.pdf")
+            self.first = str(first)
             self.proc, self.record = _process.spawn(
                 server_command(first, flavour), tool=NAME, bufsize=0, stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=self.stderr, env={**os.environ, "VERAPDF_JAVA_OPTS": options})
@@ -164,6 +174,10 @@ class _Server:
         """"q" ends the server (veraPDF's own exit line); a stuck or failed one is killed."""
         if os.getpid() != self.owner:
             return  # a forked child's copy: the parent's process is the parent's to end
+        with _changed:
+            if self.closed:     # e.g. killed at exit while warming up, then by its warm-up thread
+                return
+            self.closed = True
         if not kill and self.proc.poll() is None:
             try:
                 self.proc.stdin.write(b"q\n")
@@ -178,17 +192,83 @@ class _Server:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
+def _warm_up_document(path: Path) -> Path:
+    """A few pages like the documents ingested here: Vietnamese text in embedded TrueType
+    fonts and a table (reportlab; not PDF/A)."""
+    from archive.pdf import PdfDocument, PdfTable, write_pdf
+    return write_pdf(PdfDocument(
+        title="Quyết định ban hành Quy chế công tác văn thư, lưu trữ",
+        lines=["Căn cứ Luật Lưu trữ ngày 21 tháng 6 năm 2024;", "Theo đề nghị của Giám đốc Sở Nội vụ,"] * 50,
+        tables=[PdfTable("Danh mục hồ sơ", ["Số", "Tiêu đề", "Thời hạn"], [[1, "Hồ sơ hội nghị", "Vĩnh viễn"]])]),
+        path)
+
+
 _idle: list[_Server] = []
-_lock = threading.Lock()
+_starting: list[_Server] = []       # started ahead of need, still warming up
+_changed = threading.Condition()    # guards both lists; notified when a warm-up ends
+
+
+def prestart(level: str | None = None) -> list[_Server]:
+    """Start, ahead of need, the JVMs a dossier would use (one per core of this process's
+    budget, at most ``KEEP``) that are not running already, and return them at once: each
+    warms up on a document of its own in a background thread, then waits idle (closed after
+    ``IDLE_SECONDS`` unused, counted from then). A dossier arriving meanwhile waits for a
+    warming JVM rather than starting a cold one beside it."""
+    flavour = (level or get_settings().pdfa_level).lower()
+    key, started = (flavour, _program()), []
+    with _changed:
+        running = sum(s.key == key and s.proc.poll() is None for s in _idle + _starting)
+        for _ in range(min(KEEP, cores.process_cores()) - running):
+            started.append(_Server(flavour, None))
+            _starting.append(started[-1])
+    for server in started:
+        threading.Thread(target=_warm_up, args=(server,), name="verapdf-warm-up", daemon=True).start()
+    return started
+
+
+def _warm_up(server: _Server) -> None:
+    """Start-up and profile loading on the server's first document; then JIT warm-up on what
+    ingest checks, the document's Ghostscript PDF/A copy (validated ``WARM_UP_FILES`` times)."""
+    from . import ghostscript
+    ready = False
+    try:
+        first = Path(server.first)
+        copy = str(ghostscript.to_pdfa(first, first.with_name("ban-sao.pdf")))   # while the JVM starts
+        server.report(server.first, time.monotonic() + get_settings().tool_timeout_seconds)
+        for _ in range(WARM_UP_FILES):
+            server.report(copy, time.monotonic() + get_settings().tool_timeout_seconds)
+        ready = True
+    except Exception as exc:  # noqa: BLE001 - e.g. no Java, or closed at exit: a dossier then starts its own
+        log.warning("veraPDF started ahead of need did not warm up: %s", exc)
+    finally:
+        with _changed:
+            if server in _starting:
+                _starting.remove(server)
+                if ready:
+                    server.used = time.monotonic()   # idle from now, not from its start
+                    _idle.append(server)
+            _changed.notify_all()
+    if ready:
+        _schedule_reaper()
+    else:
+        server.close(kill=True)
 
 
 @contextmanager
 def _server(flavour: str, first: Path) -> Iterator[_Server]:
-    """An idle server for ``flavour``, or a new one; killed if anything goes wrong with it."""
-    with _lock:
-        dead = [s for s in _idle if s.proc.poll() is not None]  # e.g. killed between two calls
-        server = next((s for s in _idle if (s.flavour, s.program) == (flavour, _program()) and s not in dead), None)
-        _idle[:] = [s for s in _idle if s is not server and s not in dead]
+    """An idle server for ``flavour`` (waiting for one warming up), or a new one; killed if
+    anything goes wrong with it."""
+    key, dead = (flavour, _program()), []
+    with _changed:
+        while True:
+            dead += [s for s in _idle if s.proc.poll() is not None]  # e.g. killed between two calls
+            _idle[:] = [s for s in _idle if s not in dead]
+            server = next((s for s in _idle if s.key == key), None)
+            if server is not None or not any(s.key == key for s in _starting):
+                break
+            _changed.wait()
+        if server is not None:
+            _idle.remove(server)
     for gone in dead:
         gone.close(kill=True)
     server = server or _Server(flavour, first)
@@ -198,7 +278,7 @@ def _server(flavour: str, first: Path) -> Iterator[_Server]:
         server.close(kill=True)
         raise
     server.used = time.monotonic()
-    with _lock:
+    with _changed:
         keep = len(_idle) < KEEP and server.files < RECYCLE_FILES
         if keep:
             _idle.append(server)
@@ -214,7 +294,7 @@ _reaper: threading.Timer | None = None
 def _schedule_reaper() -> None:
     """One timer at a time, due when the longest-idle server has been idle IDLE_SECONDS."""
     global _reaper
-    with _lock:
+    with _changed:
         if _reaper is not None or not _idle:
             return
         due = min(s.used for s in _idle) + IDLE_SECONDS - time.monotonic()
@@ -225,7 +305,7 @@ def _schedule_reaper() -> None:
 
 def _reap() -> None:
     global _reaper
-    with _lock:
+    with _changed:
         _reaper = None
     close_idle(older_than=IDLE_SECONDS)
     _schedule_reaper()
@@ -235,7 +315,7 @@ def close_idle(older_than: float = 0) -> None:
     """Close the servers unused for ``older_than`` seconds (all idle ones by default)."""
     global _reaper
     now = time.monotonic()
-    with _lock:
+    with _changed:
         old = [s for s in _idle if now - s.used >= older_than]
         for server in old:
             _idle.remove(server)
@@ -246,13 +326,23 @@ def close_idle(older_than: float = 0) -> None:
         server.close()
 
 
+def close_all() -> None:
+    """Close the idle servers and kill those still warming up (at exit: none is left behind)."""
+    with _changed:
+        warming = list(_starting)
+    for server in warming:
+        server.close(kill=True)
+    close_idle()
+
+
 def _forget_after_fork() -> None:
-    global _lock, _reaper
-    _lock, _reaper = threading.Lock(), None
+    global _changed, _reaper
+    _changed, _reaper = threading.Condition(), None
     _idle.clear()   # the parent's servers: not ours to use or end
+    _starting.clear()
 
 
-atexit.register(close_idle)
+atexit.register(close_all)
 os.register_at_fork(after_in_child=_forget_after_fork)
 
 

@@ -13,6 +13,7 @@ import pytest
 from api.cli.ingest import submissions
 from archive.errors import UnreadableSubmission
 from archive.package import DocumentContent, PackageContent, build_package
+from ingest.packages import holds_documents
 from ingest.submission import open_submission
 from ingest.validation import validate
 from schemas.writer import to_xml
@@ -177,3 +178,20 @@ def test_folder_of_submissions_is_still_walked(tmp_path):
     shutil.copytree(SAMPLE, tmp_path / "lo" / "a")
     shutil.copytree(SAMPLE, tmp_path / "lo" / "b")
     assert submissions([tmp_path / "lo"]) == [tmp_path / "lo" / "a", tmp_path / "lo" / "b"]
+
+
+def test_a_submission_holds_documents_when_a_file_has_a_document_format_in_a_folder_or_a_zip(tmp_path):
+    folder = tmp_path / "ho-so"
+    (folder / "tai-lieu").mkdir(parents=True)
+    (folder / "hoso.xml").write_text("<HoSo/>", encoding="utf-8")
+    assert not holds_documents(folder)                  # metadata only: no PDF/A copy to check
+    (folder / "tai-lieu" / "QD-04.PDF").write_bytes(b"%PDF-1.7")
+    assert holds_documents(folder)
+    metadata_only, with_scan = tmp_path / "chi-ke-khai.zip", tmp_path / "co-ban-quet.zip"
+    with zipfile.ZipFile(metadata_only, "w") as z:
+        z.writestr("ho-so/hoso.xml", "<HoSo/>")
+    with zipfile.ZipFile(with_scan, "w") as z:
+        z.writestr("ho-so/hoso.xml", "<HoSo/>")
+        z.writestr("ho-so/tai-lieu/ban-quet.tif", b"II*")
+    assert not holds_documents(metadata_only) and holds_documents(with_scan)
+    assert not holds_documents(tmp_path / "khong-co")

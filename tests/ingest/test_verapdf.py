@@ -108,3 +108,74 @@ def test_a_file_past_the_time_limit_kills_the_jvm(verapdf, text_pdf):
         verapdf_tool.validate_many([text_pdf], "2b", timeout=0.05)  # not even started by then
     assert verapdf_tool._idle == []
     assert verapdf_tool.validate_many([text_pdf], "2b")[text_pdf].failed_rules  # the next call starts afresh
+
+
+# -- started ahead of need (prestart) ------------------------------------------------------------
+# Files a JVM started ahead has validated when warm: its document, then that document's PDF/A copy.
+WARMED = verapdf_tool.WARM_UP_FILES + 1
+
+
+def _wait_until(condition, what: str, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
+
+
+def test_jvms_started_ahead_warm_up_then_serve_the_first_dossier(verapdf, text_pdf):
+    [passing] = [p for _, p, must_fail in iter_corpus(CORPUS) if p.name.endswith("6-5-1-t02-pass-a.pdf")]
+    verapdf_tool.close_all()
+    started = verapdf_tool.prestart("2b")
+    assert len(started) == min(verapdf_tool.KEEP, cores.process_cores())
+    assert verapdf_tool.prestart("2b") == []            # running already: none started twice
+    _wait_until(lambda: sorted(map(id, verapdf_tool._idle)) == sorted(map(id, started)), "the warm-up")
+    assert all(s.proc.poll() is None and s.files == WARMED for s in started)
+    assert not list(started[0].scratch.glob("tempReport*"))    # the warm-up's reports are not left behind
+
+    verdicts = verapdf_tool.validate_many([passing, text_pdf], "2b")
+    assert verdicts[passing].compliant and verdicts[passing].complete
+    assert not verdicts[text_pdf].compliant and verdicts[text_pdf].failed_rules
+    assert {id(s) for s in verapdf_tool._idle} == {id(s) for s in started}   # no JVM started for the dossier
+    assert sum(s.files for s in started) == len(started) * WARMED + 2
+    verapdf_tool.close_all()
+
+
+def test_a_dossier_arriving_during_the_warm_up_waits_for_it_instead_of_starting_another_jvm(verapdf, text_pdf,
+                                                                                           monkeypatch):
+    verapdf_tool.close_all()
+    created = []
+
+    class Recorded(verapdf_tool._Server):
+        def __init__(self, *args):
+            super().__init__(*args)
+            created.append(self)
+
+    monkeypatch.setattr(verapdf_tool, "_Server", Recorded)
+    started = verapdf_tool.prestart("2b")
+    assert verapdf_tool._starting == started                   # still warming up as the dossier comes
+    verdicts = verapdf_tool.validate_many([text_pdf], "2b")
+    assert verdicts[text_pdf].failed_rules
+    _wait_until(lambda: verapdf_tool._starting == [], "the other warm-up")
+    assert created == started
+    assert [s.files for s in started if s.files > WARMED] == [WARMED + 1]
+    verapdf_tool.close_all()
+
+
+def test_a_jvm_started_ahead_and_never_used_is_closed_once_idle_for_idle_seconds(verapdf, monkeypatch):
+    monkeypatch.setattr(verapdf_tool, "IDLE_SECONDS", 1)
+    verapdf_tool.close_all()
+    started = verapdf_tool.prestart("2b")
+    _wait_until(lambda: all(not s.scratch.exists() for s in started), "the idle JVMs to be closed")
+    assert verapdf_tool._idle == verapdf_tool._starting == []
+    # Warmed up first (idle counts from then), then ended by "q", not killed.
+    assert all(s.files == WARMED and s.proc.poll() is not None for s in started)
+
+
+def test_closing_all_at_exit_kills_a_jvm_still_warming_up(verapdf):
+    verapdf_tool.close_all()
+    started = verapdf_tool.prestart("2b")
+    verapdf_tool.close_all()                                   # what atexit runs
+    assert all(s.proc.poll() is not None and not s.scratch.exists() for s in started)
+    assert not any(s.record.exists() for s in started)        # nothing left for kill_orphans
+    _wait_until(lambda: verapdf_tool._starting == [], "the warm-up threads to give up")
+    assert verapdf_tool._idle == []
