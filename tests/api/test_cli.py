@@ -19,7 +19,10 @@ from tests.fixtures.archives import LUUTRU
 @pytest.fixture
 def home(tmp_path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LUUTRU_")}
-    return {**env, "LUUTRU_DATA_DIR": str(tmp_path / "var"), "LUUTRU_COOKIE_SECURE": "false"}
+    # No PDF/A check here: luutru serve would start veraPDF's JVMs ahead of need (~6 s of CPU;
+    # tests/api/test_verapdf_prestart.py tests that).
+    return {**env, "LUUTRU_DATA_DIR": str(tmp_path / "var"), "LUUTRU_COOKIE_SECURE": "false",
+            "LUUTRU_VERAPDF_PATH": ""}
 
 
 def _luutru(env, *args, stdin: str = "") -> subprocess.CompletedProcess:
