@@ -19,6 +19,7 @@ from api.routes.transfers import DOCUMENTS, READERS, _read_limited, import_ackno
 from archive.lifecycle import retention_run
 from archive.access import require
 from archive.catalog.transfer import Transfer, TransferState
+from archive.lifecycle.transfer.complete import held_dossiers
 
 router = APIRouter(prefix="/transfers", include_in_schema=False)
 Token = Annotated[str, Form(alias="csrf_token")]
@@ -35,8 +36,9 @@ def _page(request: Request, caller, db, settings, today, status_code: int = 200,
     require(caller.principal, READERS, action="read transfers")
     own = caller.user.organ_id if caller.user.role not in ("auditor", "admin") else None
     due = [d for d in retention_run.due_dossiers(db, today, settings, agency=own) if d.kind != "retention_expired"]
-    return render(request, "transfers.html", caller, status_code=status_code, transfers=_transfers(db, "outgoing", own),
-                  due=due if caller.user.role == "archivist" else [], documents=DOCUMENTS,
+    transfers = _transfers(db, "outgoing", own)
+    return render(request, "transfers.html", caller, status_code=status_code, transfers=transfers,
+                  held={t.reference: held_dossiers(db, t) for t in transfers}, due=due if caller.user.role == "archivist" else [], documents=DOCUMENTS,
                   states=TransferState.labels(), **context)
 
 

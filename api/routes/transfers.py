@@ -17,10 +17,10 @@ from pydantic import BaseModel, Field
 from api.deps import Caller, CallerDep, DbDep, SettingsDep, audit_event
 from api.download import content_disposition
 from archive.access import require
-from archive.errors import InvalidRequest, NotFound
+from archive.errors import InvalidRequest, LegalHoldActive, NotFound
 from archive.lifecycle.transfer import acknowledge_transfer, prepare_transfer
 from archive.lifecycle.transfer.acknowledgement import signature_path
-from archive.lifecycle.transfer.complete import CompletedTransfer, own_transfer
+from archive.lifecycle.transfer.complete import CompletedTransfer, own_transfer, refuse_handover_if_held
 from archive.lifecycle.transfer.manifest import HANDOVER_RECORD, TRANSFER_LIST
 from archive.lifecycle.transfer.prepare import PreparedTransfer
 from archive.catalog.transfer import Transfer
@@ -82,6 +82,13 @@ def prepare(body: NewTransfer, caller: CallerDep, settings: SettingsDep) -> Tran
 def document(reference: Reference, name: Literal["transfer-list.xlsx", "transfer-list.pdf", "handover-record.pdf"],
              caller: CallerDep, db: DbDep) -> FileResponse:
     transfer = _outgoing(db, caller, reference, READERS, "read a transfer's documents")
+    try:
+        refuse_handover_if_held(db, transfer)
+    except LegalHoldActive as exc:      # a refused download is part of who-read-what, as for files
+        audit_event(db, "download", actor=caller.name, agency=caller.user.organ_id, object=f"{reference}/{name}",
+                    outcome="denied", detail={"transfer": reference, "code": exc.code,
+                                              "dossier": exc.context.get("dossier"), "hold": exc.context.get("hold")})
+        raise
     filename, media_type = DOCUMENTS[name]
     path = FsPath(transfer.folder or "") / "data" / filename
     if not transfer.folder or not path.is_file():

@@ -86,6 +86,15 @@ def sample_copy(archive: "Archive", sample: str, name: str, notation: str) -> Pa
     return copy
 
 
+def permanent_copy(archive: "Archive", name: str, notation: str) -> Path:
+    """A copy of the CNTT sample whose retention is set to Vĩnh viễn (permanent: to be transferred)."""
+    copy = sample_copy(archive, "stttt-2021-05cntt-trien-khai-chu-ky-so", name, notation)
+    manifest = copy / "hoso.xml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        "<Maintenance>10 năm</Maintenance>", "<Maintenance>Vĩnh viễn</Maintenance>"), encoding="utf-8")
+    return copy
+
+
 @slow_fixture(scope="package")
 def archive(tmp_path_factory) -> Archive:
     with new_archive(tmp_path_factory.mktemp("api-archive")) as shared:

@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from tests.api.conftest import AGENCY_A, PASSWORD, Archive, own_archive, sample_copy
+from tests.api.conftest import AGENCY_A, AGENCY_B, PASSWORD, Archive, own_archive, permanent_copy, sample_copy
 from tests.fixtures.archives import ROOT, slow_fixture
 from tests.api.test_browser import browser, serve  # noqa: F401 (fixture)
 
@@ -250,9 +250,30 @@ def _last_request(w: Walk) -> str:
     return w.page.get_attribute("[id^=yeu-cau-]", "id").removeprefix("yeu-cau-")
 
 
-def test_transfer_pages_and_api_docs(walk):
+@pytest.fixture(scope="module")
+def held_transfer(archive) -> tuple[str, str, int]:
+    """A transfer of agency B prepared from a permanent dossier that was then put under a legal
+    hold: (reference, dossier code, hold number)."""
+    from archive.access import Principal
+    from archive.lifecycle.legal_hold import place_hold
+    from archive.lifecycle.transfer import prepare_transfer
+    from archive.settings import get_settings
+    from ingest import pipeline
+    copy = permanent_copy(archive, "walk-permanent", "95.CNTT")
+    code = pipeline.submit(copy, organ_id=AGENCY_B, actor="archivist_b").dossier().code
+    prepared = prepare_transfer([code], get_settings().data_dir / "transfers", organ_id=AGENCY_B, actor="archivist_b")
+    return prepared.reference, code, place_hold(Principal("head_b", "agency_head", AGENCY_B), code, "Thanh tra")
+
+
+def test_transfer_pages_and_api_docs(walk, held_transfer):
+    ref, code, hold_id = held_transfer
     w = walk("archivist_b")
     w.go("/transfers", "nop-luu")
+    notice = w.page.locator(f"[id='tam-giu-{ref}']")        # why this transfer cannot be handed over
+    assert notice.count() == 1
+    notice = notice.inner_text()
+    assert f"{code} đang bị tạm giữ (lệnh phong tỏa số {hold_id}" in notice and "Chưa được giao nộp" in notice
+    assert w.page.locator(f"a[href^='/api/v1/transfers/{ref}/documents/']").count() == 0
     w.go("/transfers/received", "tiep-nhan-nop-luu")
     w.go("/api/v1/docs", english_ok=True)                # Swagger UI is for developers
     w.page.wait_for_selector(".swagger-ui .info")

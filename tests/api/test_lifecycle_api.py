@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 from archive import audit
 from archive.settings import get_settings
-from tests.api.conftest import AGENCY_A, AGENCY_B, SAMPLES, sample_copy
+from tests.api.conftest import AGENCY_A, AGENCY_B, SAMPLES, permanent_copy
+from tests.api.test_refusals_audited import _last_entry
 from tests.archive.lifecycle.conftest import REASON
 from tests.fixtures.archives import with_retention
 
@@ -41,10 +42,7 @@ def ten_year_dossier(archive) -> str:
 def permanent_dossier(archive) -> str:
     """A permanent dossier of agency B, ingested (a sample whose retention is set to Vĩnh viễn)."""
     from ingest import pipeline
-    copy = sample_copy(archive, "stttt-2021-05cntt-trien-khai-chu-ky-so", "permanent", "93.CNTT")
-    manifest = copy / "hoso.xml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
-        "<Maintenance>10 năm</Maintenance>", "<Maintenance>Vĩnh viễn</Maintenance>"), encoding="utf-8")
+    copy = permanent_copy(archive, "permanent", "93.CNTT")
     return pipeline.submit(copy, organ_id=AGENCY_B, actor="archivist_b").dossier().code
 
 
@@ -168,11 +166,23 @@ def test_transfer_is_prepared_downloaded_and_completed_by_a_signed_acknowledgeme
         assert call(archive, "archivist_b", "GET", f"/dossiers/{code}", 200).json()["status"] == "archived"
         call(archive, "head_b", "POST", f"/transfers/{ref}/acknowledgement", 403, **signed)
         hold = call(archive, "head_b", "POST", f"/dossiers/{code}/hold", 201, json={"reason": "Thanh tra"}).json()
+        for name in ("handover-record.pdf", "transfer-list.xlsx"):   # the folder is not handed over either
+            blocked = call(archive, "archivist_b", "GET", f"/transfers/{ref}/documents/{name}", 409)
+            assert blocked.headers["content-type"] == "application/problem+json" and b"%PDF" not in blocked.content
+            blocked = blocked.json()
+            assert (blocked["code"], blocked["dossier"], blocked["hold"]) == ("legal_hold_active", code, hold["hold_id"])
+            assert f"số {hold['hold_id']}" in blocked["message_vi"] and "biên bản giao nhận" in blocked["message_vi"]
+        refused = _last_entry()
+        assert (refused.action, refused.actor, refused.outcome, refused.object) == (
+            "download", "archivist_b", "denied", f"{ref}/transfer-list.xlsx")
+        assert (refused.detail["code"], refused.detail["hold"]) == ("legal_hold_active", hold["hold_id"])
         held = call(archive, "archivist_b", "POST", f"/transfers/{ref}/acknowledgement", 409, **signed).json()
         assert (held["code"], held["dossier"], held["hold"]) == ("legal_hold_active", code, hold["hold_id"])
         assert f"số {hold['hold_id']}" in held["message_vi"] and "nộp lưu" in held["message_vi"]
         assert call(archive, "archivist_b", "GET", f"/dossiers/{code}", 200).json()["status"] == "archived"
         call(archive, "head_b", "DELETE", f"/dossiers/{code}/hold", 200, json={"reason": "Thanh tra xong"})
+        assert call(archive, "head_b", "GET", f"/transfers/{ref}/documents/handover-record.pdf",
+                    200).content.startswith(b"%PDF")
         done = call(archive, "archivist_b", "POST", f"/transfers/{ref}/acknowledgement", 200, **signed).json()
         again = call(archive, "archivist_b", "POST", f"/transfers/{ref}/acknowledgement", 409, **signed).json()
         assert again["code"] == "wrong_workflow_stage"                     # complete once, not twice

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from archive import audit
-from tests.api.conftest import AGENCY_A, AGENCY_B, SAMPLES, sample_copy
+from tests.api.conftest import AGENCY_A, AGENCY_B, SAMPLES, permanent_copy
 from tests.api.test_destruction_pages import _as, _post
 from tests.api.test_lifecycle_api import after_expiry  # noqa: F401 (fixture)
 from tests.archive.lifecycle.conftest import catalogue
@@ -130,10 +130,7 @@ def test_transfer_is_prepared_and_its_acknowledgement_asks_for_confirmation(arch
     from ingest import pipeline
     generate_identity("Lưu trữ lịch sử", tmp_path / "key.pem", tmp_path / "cert.pem")
     monkeypatch.setenv("LUUTRU_TRANSFER_RECEIVER_CERTIFICATE", str(tmp_path / "cert.pem"))
-    copy = sample_copy(archive, "stttt-2021-05cntt-trien-khai-chu-ky-so", "permanent-pages", "94.CNTT")
-    manifest = copy / "hoso.xml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
-        "<Maintenance>10 năm</Maintenance>", "<Maintenance>Vĩnh viễn</Maintenance>"), encoding="utf-8")
+    copy = permanent_copy(archive, "permanent-pages", "94.CNTT")
     code = pipeline.submit(copy, organ_id=AGENCY_B, actor="archivist_b").dossier().code
 
     token = _as(client, "archivist_b")
@@ -152,6 +149,13 @@ def test_transfer_is_prepared_and_its_acknowledgement_asks_for_confirmation(arch
     forged = client.post(f"/transfers/{ref}/acknowledgement", data={"csrf_token": token, "confirm": "yes"}, files=files)
     assert forged.status_code == 422 and 'name="acknowledgement"' in forged.text and "chữ ký" in forged.text.lower()
     assert f"{ref} — Đã nộp lưu" not in client.get("/transfers").text   # this one (others may be)
+    from archive.access import Principal
+    from archive.lifecycle.legal_hold import place_hold
+    hold_id = place_hold(Principal("head_b", "agency_head", AGENCY_B), code, "Phục vụ thanh tra")
+    page = client.get("/transfers").text
+    held = page.split(f'id="tam-giu-{ref}"')[1].split("</div>")[0]     # this transfer's notice
+    assert f"{code}</a> đang bị tạm giữ (lệnh phong tỏa số {hold_id}" in held and "Chưa được giao nộp" in held
+    assert f"/api/v1/transfers/{ref}/documents/" not in page                # no links to what is refused
 
     _as(client, "head_a")
     assert ref not in client.get("/transfers").text            # another agency's transfer

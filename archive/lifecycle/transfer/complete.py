@@ -27,6 +27,7 @@ from sqlalchemy import select
 from archive import audit
 from archive.audit_checkpoint import checkpoint_after
 from archive.catalog.locking import expect_stage, lock_row, locked_session
+from archive.catalog.destruction import LegalHold
 from archive.catalog.models import DossierRecord, DossierStatus
 from archive.clock import utcnow
 from archive.lifecycle.erasure import ErasedDossier, residue, snapshot, stores
@@ -62,6 +63,30 @@ def own_transfer(session, actor: Principal, reference: str, roles: tuple[str, ..
                        _missing(reference))
     require(actor, roles, agency=transfer.organ_id, action=action)
     return transfer
+
+
+HANDOVER_VI = "tải mục lục hồ sơ hay biên bản giao nhận để giao nộp"
+
+
+def refuse_handover_if_held(session, transfer: Transfer) -> None:
+    """The prepared folder is handed over outside LuuTru, so a hold placed after preparation
+    stops it here: while one of its dossiers is held, its transfer list and handover record
+    are not given out (LegalHoldActive naming the hold, the rule every disposal step uses)."""
+    if transfer.state != TransferState.PREPARED:
+        return
+    for item in transfer.dossiers:
+        record = session.get(DossierRecord, item.dossier_id) if item.dossier_id else None
+        if record is not None:
+            refuse_if_held(record, "hand over the transfer's documents", HANDOVER_VI)
+
+
+def held_dossiers(session, transfer: Transfer) -> list[LegalHold]:
+    """The holds in force on a prepared transfer's dossiers (what blocks its handover), for the pages."""
+    if transfer.state != TransferState.PREPARED:
+        return []
+    codes = [item.dossier_code for item in transfer.dossiers]
+    return list(session.scalars(select(LegalHold).where(LegalHold.dossier_code.in_(codes),
+                                                        LegalHold.lifted_at.is_(None)).order_by(LegalHold.dossier_code)))
 
 
 def _missing(reference: str) -> NotFound:
