@@ -86,7 +86,8 @@ def certificate_pdf(dlist: DestructionList, dossiers: list[ErasedDossier], execu
             PdfTable("Mã kiểm tra (SHA-256) của dữ liệu đã hủy", ["Đối tượng", "SHA-256", "Byte"],
                      [[o.key, o.sha256, o.size] for d in dossiers for o in d.objects], [70, 90, 20]),
         ],
-        closing=["Dữ liệu nêu trên đã bị xóa khỏi mọi kho lưu trữ, bản sao, chỉ mục tìm kiếm và thư mục xử lý; "
+        closing=["Dữ liệu nêu trên đã bị xóa khỏi mọi kho lưu trữ, bản sao, chỉ mục tìm kiếm, thư mục xử lý "
+                 "và cơ sở dữ liệu (kể cả nội dung trước và sau các lần thay đổi hồ sơ); "
                  "hệ thống đã kiểm tra lại và không còn bản nào."])
     return write_pdf(doc, path)
 

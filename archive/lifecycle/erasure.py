@@ -4,7 +4,12 @@ Copies live in: the primary store and the replica (every object version, S3 dele
 included), the search index, the ingest work folders under ``data_dir/jobs`` (the received
 submission, PDF/A copies, extracted and OCR text), the jobs' staging areas where Celery
 workers run the steps (ingest.staging: the step results kept as each job's record name the
-dossier and its metadata) and the catalog. Locks are checked on
+dossier and its metadata) and the catalog: besides the dossier's rows, each amendment of it
+keeps its fields before and after (archive/catalog/amendments.py); the amendment stays as the
+record that it was made (who submitted and decided it, when) and its copies of the metadata
+go. Other rows about the dossier are records of actions that name it by code and title (access
+requests, notices, holds, reviews, preservation events) and stay; the audit trail is
+append-only and is never touched. Locks are checked on
 every object before anything is deleted, so a store that would refuse leaves the dossier
 whole rather than half-destroyed.
 """
@@ -16,10 +21,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, select, text
+from sqlalchemy import Engine, delete, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from archive.catalog.accounts import Grant
+from archive.catalog.amendments import PendingChange
+from archive.catalog.db import session_scope
 from archive.catalog.models import DossierRecord, DossierStatus, PipelineStep
 from archive.clock import utcnow
 from archive.errors import ObjectLocked, ObjectMissing
@@ -56,13 +63,15 @@ class ErasedDossier:
 
 def snapshot(session: Session, record: DossierRecord) -> ErasedDossier:
     jobs = session.execute(select(PipelineStep.job_id).where(PipelineStep.dossier_id == record.id)).scalars()
+    # an amendment's job holds a submission of the dossier even if rejected before it was linked to it
+    amending = session.execute(select(PendingChange.job_id).where(PendingChange.dossier_code == record.code)).scalars()
     return ErasedDossier(
         code=record.code, organ_id=record.organ_id, title=record.title, maintenance=record.maintenance, end_date=record.end_date,
         retention_expiry=record.retention_expiry,
         packages=[(v.package_id, v.manifest_sha256) for v in record.versions],
         objects=sorted({ErasedObject(o.key, o.sha256, o.size) for v in record.versions for o in v.objects},
                        key=lambda o: o.key),
-        prefixes=sorted({v.object_prefix for v in record.versions}), job_ids=sorted(set(jobs)))
+        prefixes=sorted({v.object_prefix for v in record.versions}), job_ids=sorted({*jobs, *amending}))
 
 
 def erased_to_json(dossier: ErasedDossier) -> dict:
@@ -139,9 +148,12 @@ def erase(session: Session, record: DossierRecord, dossier: ErasedDossier, setti
         dossier.removed["staging"] = sum(stage.remove(job_id, keep_results=False) for job_id in dossier.job_ids)
     if session.get_bind().dialect.name == "sqlite":  # deleted rows are zeroed, not left in free pages
         session.execute(text("PRAGMA secure_delete = ON"))
-    session.execute(delete(PipelineStep).where(PipelineStep.dossier_id == record.id))
+    session.execute(delete(PipelineStep).where(or_(PipelineStep.dossier_id == record.id,
+                                                   PipelineStep.job_id.in_(dossier.job_ids))))
     # reading grants of it end: a grant approved just before the execution locked the dossier too
     dossier.removed["grants"] = session.execute(delete(Grant).where(Grant.dossier_code == record.code)).rowcount
+    dossier.removed["amendments"] = session.execute(
+        update(PendingChange).where(PendingChange.dossier_code == record.code).values(changes={})).rowcount
     record.versions.clear()
     record.documents.clear()
     record.status = DossierStatus.DESTROYED
@@ -165,7 +177,7 @@ def _versions_left(store: ObjectStore, prefix: str) -> list[str]:
 
 
 def residue(dossier: ErasedDossier, settings: Settings, store_list: list[ObjectStore]) -> list[str]:
-    """Everything of the dossier still found in the stores, the index and on disk."""
+    """Everything of the dossier still found in the stores, the index, on disk and in the catalog."""
     left = []
     for store in store_list:
         for prefix in dossier.prefixes:
@@ -181,4 +193,8 @@ def residue(dossier: ErasedDossier, settings: Settings, store_list: list[ObjectS
     if staging.enabled(settings):
         stage = staging.open_staging(settings)
         left += [f"staging: {key}" for j in dossier.job_ids for key in stage.store.list(f"jobs/{j}/")]
+    with session_scope() as session:
+        changes = session.execute(select(PendingChange.id, PendingChange.changes)
+                                  .where(PendingChange.dossier_code == dossier.code))
+        left += [f"catalog: amendment {change_id}" for change_id, values in changes if values]
     return sorted(set(left))
