@@ -268,8 +268,9 @@ class DossierNotInCustody(LuuTruError):
 
 
 # Refusals the audit trail records (the interfaces write them once the attempt has rolled back):
-# who tried what they may not do, or tried to change a record the archive no longer keeps.
-AUDITED_REFUSALS = (Forbidden, DossierNotInCustody)
+# who tried what they may not do, tried to change a record the archive no longer keeps, or
+# tried to dispose of (destroy, transfer) a record under a legal hold.
+AUDITED_REFUSALS = (Forbidden, DossierNotInCustody, LegalHoldActive)
 
 
 class RetentionNotExpired(LuuTruError):

@@ -88,6 +88,7 @@ def document(reference: Reference, name: Literal["transfer-list.xlsx", "transfer
         audit_event(db, "download", actor=caller.name, agency=caller.user.organ_id, object=f"{reference}/{name}",
                     outcome="denied", detail={"transfer": reference, "code": exc.code,
                                               "dossier": exc.context.get("dossier"), "hold": exc.context.get("hold")})
+        exc.audited = True                  # as a download: not again as a generic refusal
         raise
     filename, media_type = DOCUMENTS[name]
     path = FsPath(transfer.folder or "") / "data" / filename

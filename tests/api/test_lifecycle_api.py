@@ -108,6 +108,10 @@ def test_dossier_under_legal_hold_is_refused_through_the_api(archive, after_expi
                    json={"items": [{"dossier_code": code, "reason": REASON}]})
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.json()["code"] == "legal_hold_active"
+    attempt = _last_entry()             # trying to dispose of a held record is in the trail
+    assert (attempt.action, attempt.actor, attempt.outcome, attempt.object) == (
+        "refused", "archivist_a", "refused", "POST /api/v1/destruction-lists")
+    assert attempt.detail["code"] == "legal_hold_active" and attempt.detail["via"] == "api"
     call(archive, "head_a", "POST", f"/dossiers/{code}/hold", 409, json={"reason": "Lần nữa"})
     call(archive, "auditor", "DELETE", f"/dossiers/{code}/hold", 200, json={"reason": "Thanh tra xong"})
     call(archive, "archivist_a", "POST", "/destruction-lists", 201,
