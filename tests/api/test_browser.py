@@ -127,8 +127,8 @@ def test_archivist_uploads_watches_it_finish_and_anyone_finds_and_reads_it(page,
     page.wait_for_url(f"{server}/dossiers/{code}")
     assert "Tiêu đề hồ sơ" in page.inner_text("main")
     page.click("text=Xem bản bảo quản PDF/A >> nth=0")
-    viewer = page.locator("object.pdf").first
-    assert viewer.is_visible()
+    viewer = page.locator("object.pdf").first     # made by the details' toggle event, which comes after the click
+    viewer.wait_for(state="visible", timeout=10_000)
     pdf = page.request.get(server + viewer.get_attribute("data"))
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.body()[:5] == b"%PDF-"
 
