@@ -30,8 +30,12 @@ def originals(job: IngestJob) -> list[tuple]:
 
 
 def run(job: IngestJob) -> None:
+    items = originals(job)
+    # veraPDF's JVMs are closed after an idle spell: those the validate_pdfa step will use warm up
+    # while the converters run (none started when they are running already)
+    preservation.start_pdfa_validator(lambda: bool(items))
     shutil.rmtree(job.workdir / "normalised", ignore_errors=True)
-    documents, events = convert(job, originals(job), ocr=get_settings().ocr_mode == "inline")
+    documents, events = convert(job, items, ocr=get_settings().ocr_mode == "inline")
     job.save("normalise", {"documents": documents, "events": events})
 
 

@@ -179,3 +179,40 @@ def test_closing_all_at_exit_kills_a_jvm_still_warming_up(verapdf):
     assert not any(s.record.exists() for s in started)        # nothing left for kill_orphans
     _wait_until(lambda: verapdf_tool._starting == [], "the warm-up threads to give up")
     assert verapdf_tool._idle == []
+
+
+def test_after_an_idle_close_a_dossiers_normalise_step_warms_a_jvm_before_validate_pdfa(verapdf, archive_home,
+                                                                                       born_digital_sample,
+                                                                                       monkeypatch):
+    from ingest import pipeline
+    from ingest.steps import STEPS
+    idle_seconds = verapdf_tool.IDLE_SECONDS
+    monkeypatch.setattr(verapdf_tool, "IDLE_SECONDS", 1)
+    verapdf_tool.close_all()
+    at_start = verapdf_tool.prestart()                         # as a worker does when it starts
+    _wait_until(lambda: all(not s.scratch.exists() for s in at_start), "the idle JVMs to be closed")
+    assert verapdf_tool._idle == verapdf_tool._starting == []  # an idle spell: nothing is running
+    monkeypatch.setattr(verapdf_tool, "IDLE_SECONDS", idle_seconds)
+
+    created, running_at_validation = [], []
+
+    class Recorded(verapdf_tool._Server):
+        def __init__(self, *args):
+            super().__init__(*args)
+            created.append(self)
+    monkeypatch.setattr(verapdf_tool, "_Server", Recorded)
+    validate_pdfa = STEPS["validate_pdfa"]
+
+    def observed(job):
+        with verapdf_tool._changed:
+            running_at_validation.extend(s for s in verapdf_tool._starting + verapdf_tool._idle
+                                         if s.proc.poll() is None)
+        validate_pdfa(job)
+    monkeypatch.setitem(STEPS, "validate_pdfa", observed)
+
+    job = pipeline.submit(born_digital_sample)
+    assert job.result("validate_pdfa")
+    # started by the normalise step (warming while the converters ran), and the only JVMs the check used
+    assert running_at_validation and created == running_at_validation
+    assert sum(s.files for s in created) > len(created) * WARMED     # the dossier's copies were checked on them
+    verapdf_tool.close_all()
