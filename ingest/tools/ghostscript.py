@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -132,13 +133,15 @@ def loses_text_with_new_interpreter(source: Path) -> bool:
 
 def to_pdfa(
     source: Path, output: Path, *, level: str | None = None, timeout: float | None = None,
-    legacy_interpreter: bool = False,
+    legacy_interpreter: bool = False, budgeted: bool = True,
 ) -> Path:
-    """Convert ``source`` to PDF/A at ``output``; ToolFailed if Ghostscript produced nothing."""
+    """Convert ``source`` to PDF/A at ``output``; ToolFailed if Ghostscript produced nothing.
+    ``budgeted``: wait for a core of the process's budget first (``False`` for work that a
+    holder of cores may be waiting on, such as veraPDF's warm-up)."""
     definition = write_pdfa_definition(output.with_name(output.name + ".PDFA_def.ps"))
     command = pdfa_command(source, output, definition, level, legacy_interpreter=legacy_interpreter)
     try:
-        with cores.budget().hold():
+        with cores.budget().hold() if budgeted else contextlib.nullcontext():
             _process.run(command, tool=NAME, timeout=timeout)
     finally:
         definition.unlink(missing_ok=True)

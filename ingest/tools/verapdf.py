@@ -233,7 +233,9 @@ def _warm_up(server: _Server) -> None:
     ready = False
     try:
         first = Path(server.first)
-        copy = str(ghostscript.to_pdfa(first, first.with_name("ban-sao.pdf")))   # while the JVM starts
+        # While the JVM starts. Outside the core budget: a dossier's check holds its cores while it
+        # waits for this warm-up, so waiting here for one of them would deadlock both.
+        copy = str(ghostscript.to_pdfa(first, first.with_name("ban-sao.pdf"), budgeted=False))
         server.report(server.first, time.monotonic() + get_settings().tool_timeout_seconds)
         for _ in range(WARM_UP_FILES):
             server.report(copy, time.monotonic() + get_settings().tool_timeout_seconds)

@@ -161,6 +161,18 @@ def test_a_dossier_arriving_during_the_warm_up_waits_for_it_instead_of_starting_
     verapdf_tool.close_all()
 
 
+def test_a_warm_up_finishes_while_a_dossier_holds_every_core_waiting_for_it(verapdf, text_pdf):
+    """A dossier's check takes its cores, then waits for the JVMs warming up: the warm-up's
+    own conversion must not wait for one of those cores (it did, and both waited forever)."""
+    verapdf_tool.close_all()
+    budget = cores.budget()
+    with budget.hold(at_least=budget.cores):                  # as validate_many does before it waits
+        started = verapdf_tool.prestart("2b")
+        _wait_until(lambda: verapdf_tool._starting == [], "the warm-up with no free core", timeout=120)
+    assert started and all(s.files == WARMED for s in started)
+    verapdf_tool.close_all()
+
+
 def test_a_jvm_started_ahead_and_never_used_is_closed_once_idle_for_idle_seconds(verapdf, monkeypatch):
     monkeypatch.setattr(verapdf_tool, "IDLE_SECONDS", 1)
     verapdf_tool.close_all()
