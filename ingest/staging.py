@@ -192,13 +192,17 @@ class Staging:
             partial.unlink(missing_ok=True)
 
     # -- removing ----------------------------------------------------------------------------
+    def keys(self, job_id: str) -> list[str]:
+        """Every object of the job's staging area (what an erasure must leave none of)."""
+        return list(self.store.list(f"jobs/{job_id}/"))
+
     def remove(self, job_id: str, *, keep_results: bool = True) -> int:
         """Delete the job's artefacts (everything, without ``keep_results``: the blobs of a push
         cut off before its first manifest too); returns how many objects went. The results'
         manifest is written before any blob is deleted, the manifests go last."""
         previous = self._manifests(job_id)
         if not keep_results:
-            gone = [key for key in self.store.list(f"jobs/{job_id}/") if key not in previous] + previous
+            gone = [key for key in self.keys(job_id) if key not in previous] + previous
             for key in gone:
                 _delete(self.store, key)
             return len(gone)

@@ -192,7 +192,7 @@ def residue(dossier: ErasedDossier, settings: Settings, store_list: list[ObjectS
     left += [f"disk: {jobs_dir / j}" for j in dossier.job_ids if (jobs_dir / j).exists()]
     if staging.enabled(settings):
         stage = staging.open_staging(settings)
-        left += [f"staging: {key}" for j in dossier.job_ids for key in stage.store.list(f"jobs/{j}/")]
+        left += [f"staging: {key}" for j in dossier.job_ids for key in stage.keys(j)]
     with session_scope() as session:
         changes = session.execute(select(PendingChange.id, PendingChange.changes)
                                   .where(PendingChange.dossier_code == dossier.code))
